@@ -1,0 +1,184 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/rs/zerolog"
+	"github.com/urfave/cli/v2"
+)
+
+// Exit codes, documented in --help and README.
+const (
+	exitOK      = 0 // success
+	exitInvalid = 1 // the input has errors (or the run failed)
+	exitUsage   = 2 // the command line is wrong
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// env is what a command may touch of the outside world. Tests and the
+// testscript harness build their own; nothing else is global.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	// stdoutIsTerminal turns on colour and confirmation prompts.
+	stdoutIsTerminal bool
+	stdinIsTerminal  bool
+	// log is set up by the app's Before hook from --log-level/--log-format.
+	log zerolog.Logger
+}
+
+func newEnv() *env {
+	return &env{
+		stdin:            os.Stdin,
+		stdout:           os.Stdout,
+		stderr:           os.Stderr,
+		getenv:           os.Getenv,
+		stdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()),
+		stdinIsTerminal:  isatty.IsTerminal(os.Stdin.Fd()),
+		log:              zerolog.New(os.Stderr),
+	}
+}
+
+// exitError carries an exit code out of a command's Action.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError reports a wrong command line (exit 2).
+func usageError(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// inputError reports that the input has errors or the run failed (exit 1).
+func inputError(format string, args ...any) error {
+	return &exitError{code: exitInvalid, err: fmt.Errorf(format, args...)}
+}
+
+// silentExit ends a command with a code whose reason was already printed.
+func silentExit(code int) error { return &exitError{code: code} }
+
+const exitCodesHelp = `EXIT CODES:
+   0  success
+   1  the input has errors, or the run failed (validation errors, a refused upload)
+   2  the command line is wrong (unknown flag, missing argument, bad value)`
+
+func newApp(e *env) *cli.App {
+	app := &cli.App{
+		Name:    "rcolpipe",
+		Usage:   "validate, transform and upload REDCap data dictionaries",
+		Version: version,
+		Description: `rcolpipe reads REDCap instrument definitions (data dictionaries) from CSV,
+JSON, instrument ZIPs or folders, checks them against REDCap's own rules and your
+institution's conventions, runs them through transform plugins, and uploads them
+to a REDCap project without deleting what is already there.
+
+Examples:
+   rcolpipe inspect instruments/
+   rcolpipe convert --to json -o all.json demographics.csv phq9.csv
+   rcolpipe run examples/rcolpipe.yaml
+
+` + exitCodesHelp,
+		Reader:               e.stdin,
+		Writer:               e.stdout,
+		ErrWriter:            e.stderr,
+		EnableBashCompletion: true,
+		HideHelpCommand:      true,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "log level: debug, info, warn, error", EnvVars: []string{"RCOLPIPE_LOG_LEVEL"}},
+			&cli.StringFlag{Name: "log-format", Value: "console", Usage: "log format on stderr: console or json"},
+		},
+		Before: func(c *cli.Context) error {
+			lg, err := newLogger(e.stderr, c.String("log-level"), c.String("log-format"))
+			if err != nil {
+				return usageError("%v", err)
+			}
+			e.log = lg
+			return nil
+		},
+		OnUsageError: func(c *cli.Context, err error, isSubcommand bool) error {
+			return usageError("%v", err)
+		},
+		ExitErrHandler: func(*cli.Context, error) {}, // run() decides exit codes
+		Commands:       commands(e),
+	}
+	for _, cmd := range app.Commands {
+		setUsageErrors(cmd)
+	}
+	return app
+}
+
+// commands lists every command, one file per command.
+func commands(e *env) []*cli.Command {
+	return []*cli.Command{}
+}
+
+// setUsageErrors makes flag errors of every (sub)command exit 2.
+func setUsageErrors(cmd *cli.Command) {
+	if cmd.OnUsageError == nil {
+		cmd.OnUsageError = func(c *cli.Context, err error, isSubcommand bool) error {
+			return usageError("%v", err)
+		}
+	}
+	for _, sub := range cmd.Subcommands {
+		setUsageErrors(sub)
+	}
+}
+
+func newLogger(w io.Writer, level, format string) (zerolog.Logger, error) {
+	lvl, err := zerolog.ParseLevel(strings.ToLower(level))
+	if err != nil || level == "" {
+		return zerolog.Logger{}, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	switch format {
+	case "json":
+		return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
+	case "console":
+		cw := zerolog.ConsoleWriter{Out: w, NoColor: true, PartsExclude: []string{zerolog.TimestampFieldName}}
+		return zerolog.New(cw).Level(lvl), nil
+	}
+	return zerolog.Logger{}, fmt.Errorf("--log-format %q: want console or json", format)
+}
+
+// run runs the app and turns its error into an exit code.
+func run(args []string, e *env) int {
+	err := newApp(e).Run(args)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(e.stderr, "rcolpipe: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// Errors from urfave/cli itself (unknown command, missing flag value).
+	fmt.Fprintf(e.stderr, "rcolpipe: %v\n", err)
+	if isUsage(err) {
+		return exitUsage
+	}
+	return exitInvalid
+}
+
+func isUsage(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"flag provided but not defined", "Required flag", "No help topic", "invalid value", "flag needs an argument"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
