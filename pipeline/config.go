@@ -1,0 +1,624 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"gopkg.in/yaml.v3"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+	"github.com/rcolpipe/rcolpipe/schemas"
+)
+
+// Config is a pipeline file (rcolpipe.yaml) after checking. Every path in it
+// has been resolved against the folder of the file, and input globs have
+// been expanded.
+type Config struct {
+	// Path is the pipeline file as it was named.
+	Path string
+	// Version is the file format version (1).
+	Version int
+	// Inputs are the dictionary files, folders or ZIPs, in stacking order.
+	Inputs   []string
+	Validate ValidateConfig
+	Stages   []StageConfig
+	// Target is the REDCap project to upload to; URL is "" when the file
+	// has no target.
+	Target TargetConfig
+}
+
+// ValidateConfig is the `validate` section.
+type ValidateConfig struct {
+	// Schemas are the user's JSON Schema files for rows.
+	Schemas []string
+	// ValidationTypes is a file listing extra validation types.
+	ValidationTypes string
+	// AssumeFields are dictionary files whose fields the target has already.
+	AssumeFields []string
+	// Strict makes warnings fail the run.
+	Strict bool
+	// Rules overrides rule severities by code.
+	Rules map[string]redcap.Severity
+}
+
+// StageConfig is one entry of `stages`.
+type StageConfig struct {
+	// Name names the stage in messages; it defaults to Plugin.
+	Name string
+	// Plugin is a bundled plugin's name, a name on the plugin search path,
+	// or a path to an executable (resolved against the file's folder when it
+	// contains a slash).
+	Plugin string
+	// Config is the plugin's configuration as JSON ("{}" when not given).
+	Config json.RawMessage
+	// Timeout bounds one call of the plugin; 0 means the host's default.
+	Timeout time.Duration
+	// Line is the line of the stage in the pipeline file (0 for a stage
+	// given on the command line).
+	Line int
+}
+
+// TargetConfig is the `target` section, used by the upload.
+type TargetConfig struct {
+	// URL is "sandbox" or a REDCap API URL ending in /api/.
+	URL          string
+	TokenFile    string
+	Username     string
+	BackupDir    string
+	ReplaceAll   bool
+	AllowDelete  bool
+	TokenPattern string
+}
+
+// ConfigProblem is one thing wrong in a pipeline file.
+type ConfigProblem struct {
+	Line int
+	// KeyPath names the key, e.g. "stages[1].timeout" ("" for the whole file).
+	KeyPath string
+	Message string
+}
+
+// ConfigError lists what is wrong in a pipeline file, each problem with its
+// line and key path.
+type ConfigError struct {
+	Path     string
+	Problems []ConfigProblem
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(e.Path)
+		if p.Line > 0 {
+			fmt.Fprintf(&b, ":%d", p.Line)
+		}
+		b.WriteString(": ")
+		if p.KeyPath != "" {
+			b.WriteString(p.KeyPath)
+			b.WriteString(": ")
+		}
+		b.WriteString(p.Message)
+	}
+	return b.String()
+}
+
+// LoadConfig reads a pipeline file, checks it against
+// schemas/pipeline.schema.json and resolves its paths. A file that is wrong
+// gives a *ConfigError naming the file, the line and the key path.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read pipeline file: %w", err)
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig is LoadConfig on bytes already read; path names the file in
+// messages and anchors relative paths.
+func ParseConfig(path string, data []byte) (*Config, error) {
+	fail := func(line int, key, format string, args ...any) error {
+		return &ConfigError{Path: path, Problems: []ConfigProblem{{Line: line, KeyPath: key, Message: fmt.Sprintf(format, args...)}}}
+	}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fail(0, "", "the file is empty; it needs at least `version: 1`")
+		}
+		return nil, fail(yamlErrorLine(err), "", "not valid YAML: %s", yamlErrorText(err))
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, fail(extra.Line, "", "the file holds more than one YAML document; keep one")
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	if root.Kind == 0 || (root.Kind == yaml.ScalarNode && root.Tag == "!!null") {
+		return nil, fail(0, "", "the file is empty; it needs at least `version: 1`")
+	}
+	value, err := nodeValue(root, "")
+	if err != nil {
+		var pe *nodeError
+		if errors.As(err, &pe) {
+			return nil, fail(pe.line, pe.key, "%s", pe.msg)
+		}
+		return nil, fail(0, "", "%v", err)
+	}
+
+	sch, err := compilePipelineSchema()
+	if err != nil {
+		return nil, err
+	}
+	if err := sch.Validate(value); err != nil {
+		var ve *jsonschema.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, fail(0, "", "%v", err)
+		}
+		return nil, &ConfigError{Path: path, Problems: schemaProblems(ve, root)}
+	}
+
+	// The schema has accepted the shape; decoding cannot meet surprises now.
+	var raw rawConfig
+	if err := root.Decode(&raw); err != nil {
+		return nil, fail(0, "", "%v", err)
+	}
+	return raw.resolve(path, root)
+}
+
+// rawConfig mirrors the file for decoding after the schema check.
+type rawConfig struct {
+	Version  int      `yaml:"version"`
+	Inputs   []string `yaml:"inputs"`
+	Validate struct {
+		Schemas         []string          `yaml:"schemas"`
+		ValidationTypes string            `yaml:"validation_types"`
+		AssumeFields    []string          `yaml:"assume_fields"`
+		Strict          bool              `yaml:"strict"`
+		Rules           map[string]string `yaml:"rules"`
+	} `yaml:"validate"`
+	Stages []struct {
+		Name    string    `yaml:"name"`
+		Plugin  string    `yaml:"plugin"`
+		Config  yaml.Node `yaml:"config"`
+		Timeout string    `yaml:"timeout"`
+	} `yaml:"stages"`
+	Target struct {
+		URL          string `yaml:"url"`
+		TokenFile    string `yaml:"token_file"`
+		Username     string `yaml:"username"`
+		BackupDir    string `yaml:"backup_dir"`
+		ReplaceAll   bool   `yaml:"replace_all"`
+		AllowDelete  bool   `yaml:"allow_delete"`
+		TokenPattern string `yaml:"token_pattern"`
+	} `yaml:"target"`
+}
+
+func (raw *rawConfig) resolve(path string, root *yaml.Node) (*Config, error) {
+	dir := filepath.Dir(path)
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	var problems []ConfigProblem
+	add := func(key, format string, args ...any) {
+		problems = append(problems, ConfigProblem{Line: lineOf(root, key), KeyPath: key, Message: fmt.Sprintf(format, args...)})
+	}
+
+	c := &Config{Path: path, Version: raw.Version}
+	for i, in := range raw.Inputs {
+		p := rel(in)
+		if !strings.ContainsAny(in, "*?[") {
+			c.Inputs = append(c.Inputs, p)
+			continue
+		}
+		matches, err := filepath.Glob(p)
+		switch {
+		case err != nil:
+			add(fmt.Sprintf("inputs[%d]", i), "bad glob pattern %q: %v", in, err)
+		case len(matches) == 0:
+			add(fmt.Sprintf("inputs[%d]", i), "pattern %q matches no file (relative to %s)", in, dir)
+		default:
+			sort.Strings(matches)
+			c.Inputs = append(c.Inputs, matches...)
+		}
+	}
+
+	v := raw.Validate
+	for _, s := range v.Schemas {
+		c.Validate.Schemas = append(c.Validate.Schemas, rel(s))
+	}
+	c.Validate.ValidationTypes = rel(v.ValidationTypes)
+	for _, s := range v.AssumeFields {
+		c.Validate.AssumeFields = append(c.Validate.AssumeFields, rel(s))
+	}
+	c.Validate.Strict = v.Strict
+	if len(v.Rules) > 0 {
+		c.Validate.Rules = make(map[string]redcap.Severity, len(v.Rules))
+		for code, s := range v.Rules {
+			sev, err := redcap.ParseSeverity(s)
+			if err != nil { // the schema's enum makes this unreachable; keep the check honest
+				add("validate.rules."+code, "%v", err)
+				continue
+			}
+			c.Validate.Rules[code] = sev
+		}
+	}
+
+	seen := map[string]int{}
+	for i, s := range raw.Stages {
+		key := fmt.Sprintf("stages[%d]", i)
+		st := StageConfig{Name: s.Name, Plugin: s.Plugin, Config: json.RawMessage("{}"), Line: lineOf(root, key)}
+		if st.Name == "" {
+			st.Name = s.Plugin
+		}
+		if strings.ContainsRune(s.Plugin, '/') || strings.ContainsRune(s.Plugin, filepath.Separator) {
+			st.Plugin = rel(s.Plugin)
+		}
+		if s.Config.Kind != 0 {
+			val, err := nodeValue(&s.Config, key+".config")
+			if err != nil {
+				add(key+".config", "%v", err)
+			} else if b, err := json.Marshal(val); err != nil {
+				add(key+".config", "cannot be written as JSON: %v", err)
+			} else {
+				st.Config = b
+			}
+		}
+		if s.Timeout != "" {
+			d, err := time.ParseDuration(s.Timeout)
+			if err != nil || d <= 0 {
+				add(key+".timeout", "%q is not a positive duration; write e.g. \"30s\" or \"2m\"", s.Timeout)
+			}
+			st.Timeout = d
+		}
+		if j, dup := seen[st.Name]; dup {
+			add(key, "stage name %q is used by stages[%d] already; give one of them another `name`", st.Name, j)
+		}
+		seen[st.Name] = i
+		c.Stages = append(c.Stages, st)
+	}
+
+	t := raw.Target
+	c.Target = TargetConfig{
+		URL:          t.URL,
+		TokenFile:    rel(t.TokenFile),
+		Username:     t.Username,
+		BackupDir:    rel(t.BackupDir),
+		ReplaceAll:   t.ReplaceAll,
+		AllowDelete:  t.AllowDelete,
+		TokenPattern: t.TokenPattern,
+	}
+	if t.TokenPattern != "" {
+		if _, err := regexp.Compile(t.TokenPattern); err != nil {
+			add("target.token_pattern", "not a valid regular expression: %v", err)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &ConfigError{Path: path, Problems: problems}
+	}
+	return c, nil
+}
+
+// compilePipelineSchema compiles the embedded schema of the pipeline file.
+func compilePipelineSchema() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(schemas.PipelineSchema))
+	if err != nil {
+		return nil, fmt.Errorf("embedded pipeline schema: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(schemas.PipelineSchemaURL, doc); err != nil {
+		return nil, fmt.Errorf("embedded pipeline schema: %w", err)
+	}
+	sch, err := c.Compile(schemas.PipelineSchemaURL)
+	if err != nil {
+		return nil, fmt.Errorf("compile embedded pipeline schema: %w", err)
+	}
+	return sch, nil
+}
+
+// keyHints replace the schema library's wording for keys whose rule is
+// easier said in words than as a pattern.
+func keyHints() []struct{ suffix, msg string } {
+	return []struct{ suffix, msg string }{
+		{"target.url", `must be "sandbox", an https URL of a REDCap API ending in /api/ (e.g. https://redcap.example.org/api/), or http on localhost`},
+		{".timeout", `must be a duration such as "30s", "90s" or "2m"`},
+		{"version", "must be 1 (the only version of the pipeline file)"},
+	}
+}
+
+// schemaProblems walks the error tree to its leaves and says each in one
+// line with the key path and the line of the offending value.
+func schemaProblems(ve *jsonschema.ValidationError, root *yaml.Node) []ConfigProblem {
+	p := message.NewPrinter(language.English)
+	var out []ConfigProblem
+	seen := map[string]bool{}
+	hints := keyHints()
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		key := keyPath(e.InstanceLocation)
+		for _, h := range hints {
+			if key == h.suffix || strings.HasSuffix(key, h.suffix) {
+				if !seen[key] {
+					seen[key] = true
+					out = append(out, ConfigProblem{Line: lineOf(root, key), KeyPath: key, Message: h.msg})
+				}
+				return
+			}
+		}
+		if len(e.Causes) > 0 {
+			for _, c := range e.Causes {
+				walk(c)
+			}
+			return
+		}
+		msg := describeKind(e.ErrorKind, p)
+		if seen[key+"\x00"+msg] {
+			return
+		}
+		seen[key+"\x00"+msg] = true
+		out = append(out, ConfigProblem{Line: lineOf(root, key), KeyPath: key, Message: msg})
+	}
+	walk(ve)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
+}
+
+// describeKind words the common schema failures for people who write YAML.
+func describeKind(k jsonschema.ErrorKind, p *message.Printer) string {
+	switch k := k.(type) {
+	case *kind.AdditionalProperties:
+		if len(k.Properties) == 1 {
+			return fmt.Sprintf("unknown key %q", k.Properties[0])
+		}
+		return fmt.Sprintf("unknown keys %s", quoteAll(k.Properties))
+	case *kind.Required:
+		if len(k.Missing) == 1 {
+			return fmt.Sprintf("missing key %q", k.Missing[0])
+		}
+		return fmt.Sprintf("missing keys %s", quoteAll(k.Missing))
+	case *kind.Type:
+		return fmt.Sprintf("is %s, want %s", article(k.Got), strings.Join(k.Want, " or "))
+	case *kind.Enum:
+		var want []string
+		for _, v := range k.Want {
+			want = append(want, fmt.Sprint(v))
+		}
+		return fmt.Sprintf("%v is not allowed; want one of %s", k.Got, strings.Join(want, ", "))
+	case *kind.Pattern:
+		return fmt.Sprintf("%q does not have the required form (pattern %s)", k.Got, k.Want)
+	case *kind.MinLength:
+		return "must not be empty"
+	}
+	return k.LocalizedString(p)
+}
+
+func article(t string) string {
+	switch t {
+	case "object":
+		return "a mapping"
+	case "array":
+		return "a list"
+	case "null":
+		return "empty"
+	case "integer":
+		return "an integer"
+	}
+	return "a " + t
+}
+
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// keyPath writes an instance location as "stages[1].config".
+func keyPath(loc []string) string {
+	var b strings.Builder
+	for _, part := range loc {
+		if _, err := strconv.Atoi(part); err == nil {
+			fmt.Fprintf(&b, "[%s]", part)
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(".")
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}
+
+// lineOf finds the line of the value at a key path ("" = the document).
+// Unknown paths give the line of the deepest node found.
+func lineOf(root *yaml.Node, key string) int {
+	n := root
+	line := n.Line
+	for _, part := range splitKeyPath(key) {
+		next := childNode(n, part)
+		if next == nil {
+			break
+		}
+		n = next
+		line = n.Line
+	}
+	return line
+}
+
+func splitKeyPath(key string) []string {
+	var parts []string
+	for _, dotted := range strings.Split(key, ".") {
+		if dotted == "" {
+			continue
+		}
+		name, rest, _ := strings.Cut(dotted, "[")
+		if name != "" {
+			parts = append(parts, name)
+		}
+		for rest != "" {
+			idx, after, _ := strings.Cut(rest, "]")
+			parts = append(parts, idx)
+			rest = strings.TrimPrefix(after, "[")
+		}
+	}
+	return parts
+}
+
+func childNode(n *yaml.Node, part string) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == part {
+				// Point at the key: that is the line a person looks for.
+				if n.Content[i+1].Kind == yaml.ScalarNode {
+					return n.Content[i+1]
+				}
+				v := *n.Content[i+1]
+				v.Line = n.Content[i].Line
+				return &v
+			}
+		}
+	case yaml.SequenceNode:
+		i, err := strconv.Atoi(part)
+		if err == nil && i >= 0 && i < len(n.Content) {
+			return n.Content[i]
+		}
+	}
+	return nil
+}
+
+// nodeError is a problem found while turning YAML into JSON values.
+type nodeError struct {
+	line int
+	key  string
+	msg  string
+}
+
+func (e *nodeError) Error() string { return fmt.Sprintf("line %d: %s: %s", e.line, e.key, e.msg) }
+
+// nodeValue turns a YAML node into the values encoding/json produces
+// (map[string]any, []any, string, bool, nil, numbers), so that the schema
+// sees what a JSON file would give. Timestamps stay strings: a plugin's
+// config gets the text the user wrote.
+func nodeValue(n *yaml.Node, key string) (any, error) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return nodeValue(n.Content[0], key)
+	case yaml.AliasNode:
+		return nodeValue(n.Alias, key)
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode || (k.Tag != "!!str" && k.Tag != "!!int" && k.Tag != "!!bool" && k.Tag != "!!float") {
+				return nil, &nodeError{k.Line, key, "a mapping key must be a plain word"}
+			}
+			sub := k.Value
+			if key != "" {
+				sub = key + "." + k.Value
+			}
+			if _, dup := m[k.Value]; dup {
+				return nil, &nodeError{k.Line, sub, "key given twice"}
+			}
+			val, err := nodeValue(v, sub)
+			if err != nil {
+				return nil, err
+			}
+			m[k.Value] = val
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		s := make([]any, 0, len(n.Content))
+		for i, c := range n.Content {
+			val, err := nodeValue(c, fmt.Sprintf("%s[%d]", key, i))
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, val)
+		}
+		return s, nil
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return nil, nil
+		case "!!bool":
+			var b bool
+			if err := n.Decode(&b); err != nil {
+				return nil, &nodeError{n.Line, key, err.Error()}
+			}
+			return b, nil
+		case "!!int":
+			var i int64
+			if err := n.Decode(&i); err != nil {
+				return nil, &nodeError{n.Line, key, err.Error()}
+			}
+			return i, nil
+		case "!!float":
+			var f float64
+			if err := n.Decode(&f); err != nil {
+				return nil, &nodeError{n.Line, key, err.Error()}
+			}
+			return f, nil
+		case "!!binary":
+			return nil, &nodeError{n.Line, key, "binary values are not supported"}
+		}
+		return n.Value, nil
+	}
+	return nil, &nodeError{n.Line, key, "unsupported YAML node"}
+}
+
+// yamlErrorLine pulls the line out of yaml.v3's "yaml: line N: ..." text.
+func yamlErrorLine(err error) int {
+	msg := err.Error()
+	i := strings.Index(msg, "line ")
+	if i < 0 {
+		return 0
+	}
+	rest := msg[i+len("line "):]
+	j := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+	if j <= 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(rest[:j])
+	return n
+}
+
+// yamlErrorText drops yaml.v3's "yaml: line N: " prefix (the line is
+// printed by ConfigError).
+func yamlErrorText(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if strings.HasPrefix(msg, "line ") {
+		if _, after, ok := strings.Cut(msg, ": "); ok {
+			return after
+		}
+	}
+	return msg
+}
