@@ -1,0 +1,257 @@
+package schemas
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+)
+
+//go:embed row.schema.json
+var rowSchemaJSON []byte
+
+// RowSchemaURL is the $id of the embedded row schema. User schemas refer to
+// it (or to its $defs, e.g. RowSchemaURL+"#/$defs/fieldType") with $ref; it
+// is never fetched.
+const RowSchemaURL = "https://github.com/rcolpipe/rcolpipe/schemas/row.schema.json"
+
+// CodeSchema is the code of a finding from a user schema rule that carries
+// no x-code.
+const CodeSchema = "SCHEMA"
+
+// RowSchema returns the embedded row schema (a copy).
+func RowSchema() []byte { return bytes.Clone(rowSchemaJSON) }
+
+// Check describes one schema rule that has an x-code, for `rcolpipe rules`
+// and for report help texts.
+type Check struct {
+	Code     string
+	Severity redcap.Severity
+	Title    string
+	Doc      string
+	// Schema is the schema file the rule comes from ("" for the embedded one).
+	Schema string
+}
+
+// Set is the embedded row schema plus the user's schema files, compiled
+// once. It is safe for concurrent use.
+type Set struct {
+	schemas []compiled
+	// ann holds the x-* annotations of every schema object that has any,
+	// keyed by "url#pointer" (pointer as the compiler writes it, decoded).
+	ann    map[string]*annotation
+	checks []Check
+}
+
+type compiled struct {
+	sch *jsonschema.Schema
+	// file is the user's path ("" for the embedded row schema).
+	file string
+}
+
+// annotation is what a schema object says about how its failures are
+// reported. Empty strings mean "not set here".
+type annotation struct {
+	code, message, hint, severity, title, doc string
+}
+
+// Compile compiles the embedded row schema and the given user schema files.
+// A user schema is a draft 2020-12 schema of one row; files it refers to
+// with $ref are loaded from disk, nothing is fetched from the network.
+func Compile(files ...string) (*Set, error) {
+	s := &Set{ann: map[string]*annotation{}}
+	loader := &recordingLoader{docs: map[string]any{}}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.UseLoader(loader)
+
+	rowDoc, err := jsonschema.UnmarshalJSON(bytes.NewReader(rowSchemaJSON))
+	if err != nil {
+		return nil, fmt.Errorf("embedded row schema: %w", err)
+	}
+	if err := c.AddResource(RowSchemaURL, rowDoc); err != nil {
+		return nil, fmt.Errorf("embedded row schema: %w", err)
+	}
+	s.index(RowSchemaURL, rowDoc, "")
+
+	urls := []string{RowSchemaURL}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("read schema %s: %w", f, err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("schema %s: not JSON: %w", f, err)
+		}
+		u, err := fileURL(f)
+		if err != nil {
+			return nil, fmt.Errorf("schema %s: %w", f, err)
+		}
+		if err := c.AddResource(u, doc); err != nil {
+			return nil, fmt.Errorf("schema %s: %w", f, err)
+		}
+		s.index(u, doc, f)
+		if err := s.checkSeverities(u); err != nil {
+			return nil, fmt.Errorf("schema %s: %w", f, err)
+		}
+		urls = append(urls, u)
+	}
+	for i, u := range urls {
+		sch, err := c.Compile(u)
+		if err != nil {
+			if i == 0 {
+				return nil, fmt.Errorf("embedded row schema: %w", err)
+			}
+			return nil, fmt.Errorf("compile schema %s: %w", files[i-1], err)
+		}
+		file := ""
+		if i > 0 {
+			file = files[i-1]
+		}
+		s.schemas = append(s.schemas, compiled{sch: sch, file: file})
+	}
+	// Files reached through $ref are indexed too, so their x-code applies.
+	for u, doc := range loader.docs {
+		s.index(u, doc, strings.TrimPrefix(u, "file://"))
+	}
+	sort.Slice(s.checks, func(i, j int) bool { return s.checks[i].Code < s.checks[j].Code })
+	return s, nil
+}
+
+// BuiltinChecks lists the rules of the embedded row schema.
+func BuiltinChecks() []Check {
+	s, err := Compile()
+	if err != nil {
+		// The embedded schema is compiled by every test; this cannot happen
+		// in a built binary.
+		panic(err)
+	}
+	return s.Checks()
+}
+
+// Checks lists every rule with an x-code: the embedded schema's and the
+// user schemas', sorted by code.
+func (s *Set) Checks() []Check { return append([]Check(nil), s.checks...) }
+
+// recordingLoader loads file: URLs only and remembers what it loaded, so
+// the annotations of schemas reached through $ref can be indexed.
+type recordingLoader struct {
+	mu   sync.Mutex
+	docs map[string]any
+}
+
+func (l *recordingLoader) Load(u string) (any, error) {
+	doc, err := jsonschema.FileLoader{}.Load(u)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	l.docs[u] = doc
+	l.mu.Unlock()
+	return doc, nil
+}
+
+// fileURL turns a path into the file: URL the compiler uses for it.
+func fileURL(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	if runtime.GOOS == "windows" {
+		return "file:///" + filepath.ToSlash(abs), nil
+	}
+	return "file://" + filepath.ToSlash(abs), nil
+}
+
+// index records the annotations of every object in doc. A nested $id starts
+// a new resource whose locations the compiler writes relative to that $id.
+func (s *Set) index(base string, doc any, file string) {
+	var walk func(v any, base, ptr string)
+	walk = func(v any, base, ptr string) {
+		switch v := v.(type) {
+		case map[string]any:
+			if id, ok := v["$id"].(string); ok && ptr != "" {
+				if b, err := url.Parse(base); err == nil {
+					if r, err := b.Parse(id); err == nil {
+						r.Fragment = ""
+						base, ptr = r.String(), ""
+					}
+				}
+			}
+			a := &annotation{
+				code:     str(v["x-code"]),
+				message:  str(v["x-message"]),
+				hint:     str(v["x-hint"]),
+				severity: str(v["x-severity"]),
+				title:    str(v["x-title"]),
+				doc:      str(v["x-doc"]),
+			}
+			if *a != (annotation{}) {
+				key := base + "#" + ptr
+				if _, seen := s.ann[key]; !seen {
+					s.ann[key] = a
+					if a.code != "" {
+						s.checks = append(s.checks, a.check(file))
+					}
+				}
+			}
+			for k, child := range v {
+				walk(child, base, ptr+"/"+escapeToken(k))
+			}
+		case []any:
+			for i, child := range v {
+				walk(child, base, fmt.Sprintf("%s/%d", ptr, i))
+			}
+		}
+	}
+	walk(doc, base, "")
+}
+
+// checkSeverities refuses an x-severity that is not error, warning or info
+// in the document at u, so that a typo does not silently become an error.
+func (s *Set) checkSeverities(u string) error {
+	for key, a := range s.ann {
+		if a.severity == "" || !strings.HasPrefix(key, u+"#") {
+			continue
+		}
+		if v, err := redcap.ParseSeverity(a.severity); err != nil || v == redcap.SeverityOff {
+			return fmt.Errorf("x-severity %q at %s: want error, warning or info", a.severity, strings.TrimPrefix(key, u))
+		}
+	}
+	return nil
+}
+
+func (a *annotation) check(file string) Check {
+	sev := redcap.SeverityError
+	if a.severity != "" {
+		if v, err := redcap.ParseSeverity(a.severity); err == nil && v != redcap.SeverityOff {
+			sev = v
+		}
+	}
+	title := a.title
+	if title == "" {
+		title = a.message
+	}
+	return Check{Code: a.code, Severity: sev, Title: title, Doc: a.doc, Schema: file}
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func escapeToken(tok string) string {
+	tok = strings.ReplaceAll(tok, "~", "~0")
+	return strings.ReplaceAll(tok, "/", "~1")
+}
