@@ -1,0 +1,352 @@
+package redcap
+
+import (
+	"fmt"
+	"strings"
+)
+
+// csvRecord is one record of a CSV file and the line it starts on.
+type csvRecord struct {
+	cells []string
+	line  int
+}
+
+// csvScan is the result of splitting CSV text into records.
+type csvScan struct {
+	recs []csvRecord
+	// strays are the lines of records with a quote inside a quoted cell that
+	// is neither doubled nor followed by a delimiter or line end.
+	strays []int
+	// unclosed is the line where a quoted cell starts that never closes (0: none).
+	unclosed int
+}
+
+// scanCSV splits text into records. It is RFC 4180 with what real files
+// need: LF, CRLF and lone CR line breaks; line breaks inside quoted cells
+// kept as they are; quotes inside unquoted cells kept as characters; a stray
+// quote inside a quoted cell kept as a character (the cell goes on
+// unquoted), as spreadsheet programs do. max > 0 stops after that many
+// records that are not blank lines.
+func scanCSV(text string, delim byte, max int) csvScan {
+	var s csvScan
+	n := len(text)
+	line := 1
+	i := 0
+	nonBlank := 0
+	var buf []byte
+	for i < n {
+		rec := csvRecord{line: line}
+		stray := false
+		for {
+			// One cell.
+			var cell string
+			if text[i] == '"' {
+				cellLine := line
+				i++
+				buf = buf[:0]
+				closed := false
+				for i < n {
+					c := text[i]
+					if c == '"' {
+						if i+1 < n && text[i+1] == '"' {
+							buf = append(buf, '"')
+							i += 2
+							continue
+						}
+						i++
+						closed = true
+						break
+					}
+					switch c {
+					case '\n':
+						line++
+					case '\r':
+						if i+1 >= n || text[i+1] != '\n' {
+							line++
+						}
+					}
+					buf = append(buf, c)
+					i++
+				}
+				if !closed {
+					s.unclosed = cellLine
+					rec.cells = append(rec.cells, string(buf))
+					s.recs = append(s.recs, rec)
+					return s
+				}
+				if i < n && text[i] != delim && text[i] != '\n' && text[i] != '\r' {
+					// A stray quote: keep it and read on up to the next
+					// delimiter or line end.
+					stray = true
+					buf = append(buf, '"')
+					j := i
+					for j < n && text[j] != delim && text[j] != '\n' && text[j] != '\r' {
+						j++
+					}
+					buf = append(buf, text[i:j]...)
+					i = j
+				}
+				cell = string(buf)
+			} else {
+				j := i
+				for j < n && text[j] != delim && text[j] != '\n' && text[j] != '\r' {
+					j++
+				}
+				cell = text[i:j]
+				i = j
+			}
+			rec.cells = append(rec.cells, cell)
+			if i >= n {
+				break
+			}
+			if text[i] == delim {
+				i++
+				if i >= n {
+					rec.cells = append(rec.cells, "")
+					break
+				}
+				continue
+			}
+			// A line break ends the record.
+			if text[i] == '\r' && i+1 < n && text[i+1] == '\n' {
+				i++
+			}
+			i++
+			line++
+			break
+		}
+		if stray {
+			s.strays = append(s.strays, rec.line)
+		}
+		s.recs = append(s.recs, rec)
+		if !(len(rec.cells) == 1 && rec.cells[0] == "") {
+			nonBlank++
+			if max > 0 && nonBlank >= max {
+				break
+			}
+		}
+	}
+	return s
+}
+
+// blankRecord reports whether every cell is empty or white space.
+func blankRecord(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// sniffDelimiter picks the delimiter whose split of the first non-blank
+// record maps the most REDCap headers; ties go to the one with more cells,
+// then to ',' before ';' before tab.
+func sniffDelimiter(text string) byte {
+	best, bestMapped, bestCells := byte(','), -1, -1
+	for _, d := range []byte{',', ';', '\t'} {
+		s := scanCSV(text, d, 1)
+		var cells []string
+		for _, r := range s.recs {
+			if !blankRecord(r.cells) {
+				cells = r.cells
+				break
+			}
+		}
+		mapped := 0
+		for _, c := range cells {
+			if _, ok := columnForHeader(c); ok {
+				mapped++
+			}
+		}
+		if mapped > bestMapped || (mapped == bestMapped && len(cells) > bestCells) {
+			best, bestMapped, bestCells = d, mapped, len(cells)
+		}
+	}
+	return best
+}
+
+// sheetColumn returns the spreadsheet name of the 0-based column i: A..Z, AA...
+func sheetColumn(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
+	}
+	return s
+}
+
+// delimName names a delimiter for messages.
+func delimName(d byte) string {
+	if d == '\t' {
+		return "tab"
+	}
+	return fmt.Sprintf("%q", string(d))
+}
+
+// readCSV reads a CSV dictionary from decoded text.
+func readCSV(name, text string) (*Dictionary, Diagnostics) {
+	d := &Dictionary{Files: []string{name}}
+	var diags Diagnostics
+	errAt := func(code string, line int, msg, hint string) {
+		diags = append(diags, Diagnostic{Severity: SeverityError, Code: code, File: name, Line: line, Stage: stageLoad, Message: msg, Hint: hint})
+	}
+	delim := sniffDelimiter(text)
+	s := scanCSV(text, delim, 0)
+	if len(s.strays) > 0 {
+		lines := make([]string, 0, 10)
+		for _, l := range s.strays {
+			if len(lines) == 10 {
+				break
+			}
+			lines = append(lines, fmt.Sprint(l))
+		}
+		more := ""
+		if len(s.strays) > len(lines) {
+			more = fmt.Sprintf(" and %d more", len(s.strays)-len(lines))
+		}
+		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeStrayQuote, File: name, Line: s.strays[0], Stage: stageLoad,
+			Message: fmt.Sprintf("quote inside a quoted cell that is not doubled, on the row(s) starting at line %s%s; kept as a character", strings.Join(lines, ", "), more),
+			Hint:    "inside a quoted cell write a quote as \"\"; check that the row's cells are in the right columns"})
+	}
+	if s.unclosed > 0 {
+		errAt(CodeUnclosedQuote, s.unclosed, "quoted cell starting on this line is never closed; expected a closing \" before the end of the file",
+			"close the quote, or double the quotes inside the cell (\"\")")
+		return d, diags
+	}
+
+	// The header is the first record that is not blank.
+	h := -1
+	for k, r := range s.recs {
+		if !blankRecord(r.cells) {
+			h = k
+			break
+		}
+	}
+	if h < 0 {
+		errAt(CodeEmptyInput, 0, "file has no header and no rows", "a dictionary needs a header row and at least one field")
+		return d, diags
+	}
+	header := s.recs[h]
+	width := len(header.cells)
+	pos := [NumColumns]int{} // pos[c] = cell index + 1 of column c (0: absent)
+	var extras, unknown []string
+	var dupes []string
+	for k, cell := range header.cells {
+		c, ok := columnForHeader(cell)
+		if !ok {
+			if strings.TrimSpace(cell) != "" {
+				extras = append(extras, fmt.Sprintf("%q (column %s)", cell, sheetColumn(k)))
+				unknown = append(unknown, fmt.Sprintf("%q", cell))
+			}
+			continue
+		}
+		if pos[c] != 0 {
+			dupes = append(dupes, fmt.Sprintf("%q (column %s) and %q (column %s) are both %s",
+				header.cells[pos[c]-1], sheetColumn(pos[c]-1), cell, sheetColumn(k), c.Key()))
+			continue
+		}
+		pos[c] = k + 1
+	}
+	var missing []string
+	for _, c := range requiredHeaderColumns() {
+		if pos[c] == 0 {
+			missing = append(missing, fmt.Sprintf("%q (%s)", Columns[c].Header, c.Key()))
+		}
+	}
+	headerOK := true
+	if len(missing) > 0 {
+		headerOK = false
+		msg := fmt.Sprintf("header row does not name REDCap's columns: expected %s", strings.Join(missing, ", "))
+		if len(unknown) > 0 {
+			shown := unknown
+			if len(shown) > 5 {
+				shown = shown[:5]
+			}
+			msg += fmt.Sprintf("; found unknown header(s) %s", strings.Join(shown, ", "))
+			if len(unknown) > len(shown) {
+				msg += fmt.Sprintf(" and %d more", len(unknown)-len(shown))
+			}
+		}
+		msg += fmt.Sprintf(" (delimiter %s)", delimName(delim))
+		errAt(CodeBadHeader, header.line, msg,
+			"the first row must hold REDCap's Data Dictionary headers (\"Variable / Field Name\", \"Form Name\", ...) or API keys (field_name, form_name, ...)")
+	}
+	if len(dupes) > 0 {
+		headerOK = false
+		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeDuplicateColumn, File: name, Line: header.line, Stage: stageLoad,
+			Message: "header names a column twice: " + strings.Join(dupes, "; "),
+			Hint:    "keep one of the two columns"})
+	}
+
+	rc := rowChecker{name: name}
+	tooMany := 0
+	firstData := 0
+	unnamedData := map[int]bool{}
+	for k := h + 1; k < len(s.recs); k++ {
+		r := s.recs[k]
+		if len(r.cells) > width {
+			tooMany++
+			if tooMany <= 10 {
+				errAt(CodeTooManyCells, r.line, fmt.Sprintf("row has %d cells but the header has %d; expected at most %d cells separated by %s",
+					len(r.cells), width, width, delimName(delim)),
+					"a cell probably holds an unquoted delimiter or a broken quote; quote the cell (\"...\") and double quotes inside it")
+			}
+			continue
+		}
+		if !headerOK || tooMany > 0 {
+			continue
+		}
+		if blankRecord(r.cells) {
+			continue
+		}
+		for idx, cell := range r.cells {
+			if strings.TrimSpace(header.cells[idx]) == "" && cell != "" {
+				unnamedData[idx] = true
+			}
+		}
+		var f Field
+		for c := Column(0); c < NumColumns; c++ {
+			if p := pos[c]; p != 0 && p <= len(r.cells) {
+				f.Set(c, r.cells[p-1])
+			}
+		}
+		line := r.line
+		if !rc.finish(&f, func(c Column) string { return sheetColumn(pos[c]-1) + fmt.Sprint(line) }) {
+			continue
+		}
+		if firstData == 0 {
+			firstData = r.line
+		}
+		f.Origin = Origin{File: name, Line: r.line, Row: len(d.Fields) + 1}
+		d.Fields = append(d.Fields, f)
+	}
+	if tooMany > 10 {
+		errAt(CodeTooManyCells, 0, fmt.Sprintf("%d more rows have more cells than the header", tooMany-10), "")
+	}
+	if !headerOK || tooMany > 0 {
+		d.Fields = nil
+		return d, diags
+	}
+	if len(d.Fields) == 0 {
+		errAt(CodeEmptyInput, header.line, "file has a header but no rows", "a dictionary needs at least one field")
+		return d, diags
+	}
+	if len(unnamedData) > 0 {
+		for idx := 0; idx < width; idx++ {
+			if unnamedData[idx] {
+				extras = append(extras, fmt.Sprintf("column %s (no header)", sheetColumn(idx)))
+			}
+		}
+	}
+	if len(extras) > 0 {
+		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeExtraColumns, File: name, Line: header.line, Stage: stageLoad,
+			Message: "columns that are not REDCap's were ignored: " + strings.Join(extras, ", "),
+			Hint:    "remove them before uploading with another tool: REDCap maps columns by position"})
+	}
+	if pos[ColMatrixRanking] == 0 && pos[ColFieldAnnotation] == 0 {
+		diags = append(diags, Diagnostic{Severity: SeverityInfo, Code: CodeOldLayout, File: name, Line: header.line, Stage: stageLoad,
+			Message: "header has no \"Matrix Ranking?\" and no \"Field Annotation\" column (older 16-column layout); both read as empty"})
+	}
+	diags = append(diags, rc.diagnostics(firstData)...)
+	return d, diags
+}
