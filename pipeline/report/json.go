@@ -1,0 +1,44 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+)
+
+// jsonOutput writes exactly
+// {"diagnostics":[{"code","severity","file","line","field","column","message","hint"}],
+//
+//	"summary":{"files","fields","errors","warnings","infos"}}
+//
+// with diagnostics an empty array when there are none.
+type jsonOutput struct{}
+
+type jsonDiagnostic struct {
+	Code     string `json:"code"`
+	Severity string `json:"severity"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Field    string `json:"field"`
+	Column   string `json:"column"`
+	Message  string `json:"message"`
+	Hint     string `json:"hint"`
+}
+
+type jsonReport struct {
+	Diagnostics []jsonDiagnostic `json:"diagnostics"`
+	Summary     Summary          `json:"summary"`
+}
+
+func (jsonOutput) Output(w io.Writer, r Result) error {
+	out := jsonReport{Diagnostics: make([]jsonDiagnostic, 0, len(r.Diagnostics)), Summary: Summarize(r)}
+	for _, d := range r.Diagnostics {
+		out.Diagnostics = append(out.Diagnostics, jsonDiagnostic{
+			Code: d.Code, Severity: d.Severity.String(), File: d.File, Line: d.Line,
+			Field: d.Field, Column: d.Column, Message: d.Message, Hint: d.Hint,
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

@@ -1,0 +1,147 @@
+// Package report writes the findings of a validation run in the formats
+// people and CI systems read: text, json, sarif, github, junit.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+)
+
+// Result is what a report is about.
+type Result struct {
+	Diagnostics redcap.Diagnostics
+	// Files are the inputs that were read, in order.
+	Files []string
+	// Fields is the number of fields (rows) validated.
+	Fields int
+	// Rules describe the codes, for formats that carry help (sarif).
+	Rules []RuleInfo
+}
+
+// RuleInfo describes one rule code.
+type RuleInfo struct {
+	Code     string
+	Severity redcap.Severity
+	Title    string
+	Doc      string
+}
+
+// Outputter writes a Result in one format.
+type Outputter interface {
+	Output(w io.Writer, r Result) error
+}
+
+// Options configure the outputters.
+type Options struct {
+	// Color turns on ANSI colour in the text format; set it only when the
+	// output is a terminal.
+	Color bool
+	// Strict makes warnings count as failures (junit).
+	Strict bool
+	// ToolVersion is written into sarif.
+	ToolVersion string
+}
+
+// Formats lists the format names New accepts.
+func Formats() []string { return []string{"text", "json", "sarif", "github", "junit"} }
+
+// New returns the outputter for a format name.
+func New(format string, opts Options) (Outputter, error) {
+	switch format {
+	case "text":
+		return textOutput{opts}, nil
+	case "json":
+		return jsonOutput{}, nil
+	case "sarif":
+		return sarifOutput{opts}, nil
+	case "github":
+		return githubOutput{}, nil
+	case "junit":
+		return junitOutput{opts}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+}
+
+// Summary counts the findings of a result.
+type Summary struct {
+	Files    int `json:"files"`
+	Fields   int `json:"fields"`
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"infos"`
+}
+
+// Summarize counts errors, warnings and infos.
+func Summarize(r Result) Summary {
+	return Summary{
+		Files:    len(r.Files),
+		Fields:   r.Fields,
+		Errors:   r.Diagnostics.Count(redcap.SeverityError),
+		Warnings: r.Diagnostics.Count(redcap.SeverityWarning),
+		Infos:    r.Diagnostics.Count(redcap.SeverityInfo),
+	}
+}
+
+// String renders "N errors, N warnings, N infos in F files (N fields)".
+func (s Summary) String() string {
+	return fmt.Sprintf("%s, %s, %s in %s (%s)",
+		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"),
+		plural(s.Files, "file"), plural(s.Fields, "field"))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// byFile groups diagnostics by file in the order of r.Files (files not in
+// that list follow in name order; findings without a file come last),
+// each group sorted by line, then code.
+func byFile(r Result) (files []string, groups map[string]redcap.Diagnostics) {
+	groups = map[string]redcap.Diagnostics{}
+	for _, d := range r.Diagnostics {
+		groups[d.File] = append(groups[d.File], d)
+	}
+	seen := map[string]bool{}
+	for _, f := range r.Files {
+		if !seen[f] {
+			seen[f] = true
+			files = append(files, f)
+		}
+	}
+	var extra []string
+	for f := range groups {
+		if !seen[f] && f != "" {
+			extra = append(extra, f)
+		}
+	}
+	sort.Strings(extra)
+	files = append(files, extra...)
+	if _, ok := groups[""]; ok {
+		files = append(files, "")
+	}
+	for _, g := range groups {
+		sort.SliceStable(g, func(i, j int) bool {
+			if g[i].Line != g[j].Line {
+				return g[i].Line < g[j].Line
+			}
+			return g[i].Code < g[j].Code
+		})
+	}
+	return files, groups
+}
+
+// artifact returns the file a location points at: for a member of an
+// instrument ZIP ("a.zip!instrument.csv") that is the archive.
+func artifact(file string) string {
+	if i := strings.Index(file, "!"); i >= 0 {
+		return file[:i]
+	}
+	return file
+}
