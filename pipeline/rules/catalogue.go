@@ -1,0 +1,273 @@
+package rules
+
+import "github.com/rcolpipe/rcolpipe/redcap"
+
+// Rule codes. Codes are stable: never reuse or renumber one; retire it instead.
+const (
+	// RC1xx field names and the record ID field.
+	codeNameMissing        = "RC101"
+	codeNameRewritten      = "RC102"
+	codeNameDoubleUnder    = "RC103"
+	codeNameDigitStart     = "RC104"
+	codeNameUnderStart     = "RC105"
+	codeNameTripleUnder    = "RC106"
+	codeNameUnderEnd       = "RC107"
+	codeNameTooLong        = "RC108"
+	codeNameLong           = "RC109"
+	codeNameReserved       = "RC110"
+	codeNameFormReserved   = "RC111"
+	codeNameFormComplete   = "RC112"
+	codeNameDuplicate      = "RC113"
+	codeExportNameCollides = "RC114"
+	codeExportNameChanged  = "RC115"
+	codeFirstNotText       = "RC120"
+	codeFirstSection       = "RC121"
+
+	// RC2xx form names.
+	codeFormMissing   = "RC201"
+	codeFormRewritten = "RC202"
+	codeFormTooLong   = "RC203"
+	codeFormLong      = "RC204"
+	codeFormNotContig = "RC205"
+
+	// RC3xx field types and choices.
+	codeTypeMissing     = "RC301"
+	codeTypeInvalid     = "RC302"
+	codeTypeLegacy      = "RC303"
+	codeTypeSQL         = "RC304"
+	codeTypeAdvCheckbox = "RC305"
+	codeChoicesMissing  = "RC310"
+	codeChoiceCode      = "RC311"
+	codeChoiceDuplicate = "RC312"
+	codeChoiceSingle    = "RC313"
+	codeChoiceEmpty     = "RC314"
+	codeChoicesDropped  = "RC315"
+	codeChoiceNoComma   = "RC316"
+
+	// RC4xx calculations and branching logic.
+	codeCalcMissing     = "RC401"
+	codeCalcUnbalanced  = "RC402"
+	codeCalcSyntax      = "RC403"
+	codeCalcUnknown     = "RC404"
+	codeCalcFunction    = "RC405"
+	codeLogicUnbalanced = "RC410"
+	codeLogicSyntax     = "RC411"
+	codeLogicUnknown    = "RC412"
+	codeLogicFunction   = "RC413"
+	codeLogicCode       = "RC414"
+	codeCurlyQuotes     = "RC415"
+	codeLogicTooLong    = "RC416"
+	codeBracketCleaned  = "RC417"
+
+	// RC5xx validation types, min/max, sliders.
+	codeValUnknown     = "RC501"
+	codeValUpper       = "RC502"
+	codeValLegacy      = "RC503"
+	codeValWrongType   = "RC504"
+	codeValMinNoType   = "RC505"
+	codeValFormat      = "RC506"
+	codeValDateMDY     = "RC507"
+	codeValDateBad     = "RC508"
+	codeValMinMax      = "RC509"
+	codeSliderInteger  = "RC510"
+	codeSliderShowNumb = "RC511"
+
+	// RC6xx flags, layout, matrix groups.
+	codeFlagBlanked    = "RC601"
+	codeFlagNo         = "RC602"
+	codeAlignment      = "RC603"
+	codeDescRequired   = "RC604"
+	codeQuestionNumber = "RC605"
+	codeMatrixTooLong  = "RC610"
+	codeMatrixName     = "RC611"
+	codeMatrixContig   = "RC612"
+	codeMatrixType     = "RC613"
+	codeMatrixMixed    = "RC614"
+	codeMatrixChoices  = "RC615"
+	codeMatrixRanking  = "RC616"
+
+	// RC7xx annotations, text and encoding.
+	codeTagUnknown  = "RC701"
+	codeTagNearMiss = "RC702"
+	codeReplacement = "RC703"
+	codeControlChar = "RC704"
+	codeLabelEmpty  = "RC705"
+	codeDescLabel   = "RC706"
+	codeLiteralNA   = "RC707"
+
+	// RC8xx the dictionary as a whole.
+	codeEmptyDictionary = "RC801"
+)
+
+const (
+	sevE = redcap.SeverityError
+	sevW = redcap.SeverityWarning
+	sevI = redcap.SeverityInfo
+)
+
+// catalogue is the table every listing is generated from. Read only.
+var catalogue = []Rule{
+	{codeNameMissing, sevE, "Field name is missing",
+		"REDCap rejects a row without a variable name: `Each row MUST have a variable/field name, but the following cells have a field name missing`.\n\nExample: a row whose column A is empty.\n\nFix: give the row a field name, or delete the row (often a stray spreadsheet line)."},
+	{codeNameRewritten, sevE, "Field name has characters REDCap lowercases or deletes",
+		"Field names may only hold lower-case letters, digits and underscores. REDCap does not reject other characters: it lowercases ASCII letters, turns spaces into `_` and deletes every other character, silently (`Variables/field names must consist of ONLY lower-case letters, numbers, and underscores.`). Logic and exports that use the old name then break.\n\nExample: `Größe` becomes `gre`; `reshist_addr1_D1A` becomes `reshist_addr1_d1a`.\n\nFix: rename the field to the name REDCap would make (or a better one) and update every `[field]` reference."},
+	{codeNameDoubleUnder, sevE, "Field name has a double underscore",
+		"In Development, REDCap collapses `__` in a field name to `_` without telling you, so the field gets another name than the one you wrote.\n\nExample: `bp__sys` becomes `bp_sys`.\n\nFix: rename the field with a single underscore."},
+	{codeNameDigitStart, sevE, "Field name begins with a digit",
+		"REDCap rejects it: `Variables/field names cannot begin with a number.`\n\nExample: `1st_visit`.\n\nFix: start the name with a letter, e.g. `visit_1st`."},
+	{codeNameUnderStart, sevE, "Field name begins with an underscore",
+		"REDCap rejects it: `Variables/field names cannot begin with an underscore character.`\n\nExample: `_age`.\n\nFix: remove the leading underscore."},
+	{codeNameTripleUnder, sevE, "Field name contains a triple underscore",
+		"REDCap rejects it (`___` separates a checkbox field from its code in export names): `Variables/field names cannot have a triple underscore (___).`\n\nExample: `meds___other`.\n\nFix: use a single underscore."},
+	{codeNameUnderEnd, sevE, "Field name ends with an underscore",
+		"REDCap rejects it: `Variables/field names cannot end with an underscore character.`\n\nExample: `weight_`.\n\nFix: remove the trailing underscore."},
+	{codeNameTooLong, sevE, "Field name is longer than 100 characters",
+		"REDCap rejects it: `Variables/field names cannot be more than 100 characters in length.`\n\nFix: shorten the name."},
+	{codeNameLong, sevW, "Field name is longer than 26 characters",
+		"REDCap advises against it: `Variables/field names are recommended to be less than 26 characters in length.` Long names are cut in some statistics-package exports.\n\nExample: `participant_date_of_first_visit`.\n\nFix: shorten the name if you can; the upload works either way."},
+	{codeNameReserved, sevE, "Field name is reserved by REDCap",
+		"REDCap rejects reserved names: `This is an illegal variable name and cannot be used.` Reserved: redcap_event_name, redcap_csrf_token, redcap_survey_timestamp, redcap_survey_identifier, redcap_survey_return_code, redcap_data_access_group, hidden_edit_flag, instance, redcap_repeat_instance, redcap_repeat_instrument, submit, new, return, continue, case, switch, class, enum, catch, throw, document, super, focus, elements, action, event_id, target, field_label.\n\nExample: `instance`.\n\nFix: rename the field, e.g. `visit_instance`."},
+	{codeNameFormReserved, sevW, "Field name looks like a survey field of a form (`<form>_timestamp`, `<form>_return_code`)",
+		"REDCap reserves `<form>_timestamp` and `<form>_return_code` for every form that exists in the project; the upload fails if the form exists there already. rcolpipe cannot see the project here, so it checks the forms of the dictionary.\n\nExample: `consent_timestamp` with a form `consent`.\n\nFix: rename the field, e.g. `consent_signed_at`."},
+	{codeNameFormComplete, sevE, "Field name is `<form>_complete`",
+		"REDCap adds a `<form>_complete` status field to every form and rejects a field with that name: `Variables/field names cannot be named [form_name]+'_complete', in which [form_name] corresponds to an existing Form Name in column B.`\n\nExample: `demographics_complete` in a dictionary with a form `demographics`.\n\nFix: rename the field; logic may still refer to `[demographics_complete]`."},
+	{codeNameDuplicate, sevE, "Field name is used more than once",
+		"REDCap rejects the upload: `The following variable/field names were duplicated. Please rename these field names so that they only appear once.` Names that only become equal after REDCap's rewriting (RC102) count too. The usual cause is stacking instruments that each carry `record_id`.\n\nFix: rename one of them, or keep the record ID field only in the first instrument."},
+	{codeExportNameCollides, sevW, "Checkbox options get the same export name",
+		"A checkbox exports one column per option, named `field___code` with the code lowercased and `-`/`.` turned into `_`. Codes that differ only there collide in exports (REDCap does not check this).\n\nExample: codes `A` and `a`, or `1.5` and `1_5`, both export as `field___a` / `field___1_5`.\n\nFix: give the options distinct codes."},
+	{codeExportNameChanged, sevI, "Checkbox option gets a different export name",
+		"A checkbox code with upper-case letters, `-` or `.` is exported under a changed name (`field___code` lowercased, `-`/`.` → `_`). Code that reads exports must use the changed name.\n\nExample: code `1.5` of `meds` exports as `meds___1_5`.\n\nFix: none needed; use codes of lower-case letters, digits and `_` to avoid the surprise."},
+	{codeFirstNotText, sevW, "First field (the record ID) is not a text field",
+		"The first field is the record ID. REDCap forces it to `text`: `The first field must be a 'text' field type. It will automatically be set as a 'text' field`. Stacking instruments in the wrong order makes another field the record ID.\n\nExample: a dictionary that starts with a `radio` field.\n\nFix: put the record ID field (a `text` field, e.g. `record_id`) first."},
+	{codeFirstSection, sevW, "First field has a section header",
+		"REDCap silently clears the section header of the first field (the record ID).\n\nFix: move the header to the second field, or delete it."},
+
+	{codeFormMissing, sevE, "Form name is missing",
+		"REDCap rejects a row without a form: `Each row MUST have a form name, but the following cells have a form name missing`.\n\nFix: fill in column B (form_name)."},
+	{codeFormRewritten, sevE, "Form name has characters REDCap rewrites",
+		"Form names may only hold lower-case letters, digits and underscores, and start with a letter. REDCap silently lowercases, turns spaces into `_`, deletes other characters, collapses `__` and trims `_`; a name that is then empty or starts with a digit gets four letters from an MD5 hash in front (`Form names must consist of ONLY lower-case letters, numbers, and underscores, and cannot begin with a number.`). `<form>_complete`, event mappings and user rights then use the new name.\n\nExample: `Demographics Form` becomes `demographics_form`.\n\nFix: use the rewritten name in the file."},
+	{codeFormTooLong, sevE, "Form name is longer than 64 characters",
+		"REDCap rejects a new form with such a name: `Form names cannot be more than 64 characters in length.`\n\nFix: shorten the form name."},
+	{codeFormLong, sevW, "Form name is longer than 50 characters",
+		"REDCap warns about form names over 50 characters (they are cut in some places of the user interface).\n\nFix: shorten the form name if you can."},
+	{codeFormNotContig, sevE, "Form appears again after another form",
+		"The fields of a form must be one contiguous run of rows: `Form names must be sequential and cannot repeat again after being used for another form.`\n\nExample: rows of `demo`, then `visit`, then `demo` again.\n\nFix: move the rows of the form together (or rename one of the forms)."},
+
+	{codeTypeMissing, sevE, "Field type is missing",
+		"REDCap rejects it: `Each row MUST have a field type, but the following cells have a field type missing`.\n\nFix: fill in column D, e.g. `text`."},
+	{codeTypeInvalid, sevE, "Field type is not one REDCap knows",
+		"REDCap rejects it: `The only valid field types are text, notes, radio, dropdown, calc, file, checkbox, yesno, truefalse, descriptive, slider and must all be lower-case.` Types are case-sensitive.\n\nExample: `Text`, `date`, `number`.\n\nFix: use one of the valid types; dates and numbers are `text` fields with a validation type (column H)."},
+	{codeTypeLegacy, sevW, "Legacy field type that REDCap renames",
+		"REDCap still accepts the old names `select` and `textarea` and silently stores them as `dropdown` and `notes`.\n\nFix: write `dropdown` or `notes`."},
+	{codeTypeSQL, sevW, "`sql` field: only REDCap administrators may add or change it",
+		"For a user who is not a REDCap administrator the upload fails: `For security purposes, 'sql' field types can ONLY be added or modified by REDCap administrators.`\n\nFix: ask an administrator to upload the dictionary, or replace the field with a dropdown."},
+	{codeTypeAdvCheckbox, sevI, "`advcheckbox` is a hidden field type",
+		"REDCap accepts `advcheckbox` but documents no such type; it replaces the choices with `0, Unchecked | 1, Checked` and clears Required.\n\nFix: use `checkbox` or `yesno` unless you need exactly this."},
+	{codeChoicesMissing, sevE, "Multiple-choice field has no choices",
+		"REDCap rejects it: `Each multiple choice field (radio, drop-down, checkbox, etc.) must have choices listed in column F`.\n\nExample: a `radio` field with column F empty.\n\nFix: list the choices as `1, Yes | 0, No`."},
+	{codeChoiceCode, sevE, "Choice code has characters REDCap does not allow",
+		"A code must be a number or consist of letters, digits, `_`, `.` and `-`: `Multiple choice fields can only have coded values (in the choices in column F) that are numeric or alpha-numeric (lower case or upper case, with or without underscores), thus they cannot have codings that contain spaces or other characters.`\n\nExample: `a b, Label` (REDCap suggests `a_b`).\n\nFix: change the code; codes are written `code, label` and split at the first comma."},
+	{codeChoiceDuplicate, sevE, "Choice code is used twice in one field",
+		"REDCap rejects it: `Multiple choice fields have been found where a coded value is duplicated in the choices column (F).`\n\nExample: `1, Yes | 1, No`.\n\nFix: give every choice its own code."},
+	{codeChoiceSingle, sevW, "Radio or dropdown field has only one choice",
+		"REDCap warns about a radio button or dropdown with a single option; it cannot be unselected once chosen.\n\nFix: add the other options, or use a checkbox or `yesno` field."},
+	{codeChoiceEmpty, sevW, "Choices have a leading, trailing or doubled `|`",
+		"REDCap warns (`Choices should not contain a leading or trailing '|' symbol.`) and silently drops the empty choice.\n\nExample: `1, Yes | 0, No |`.\n\nFix: remove the extra `|`."},
+	{codeChoicesDropped, sevW, "Column F is set on a field type that ignores it",
+		"REDCap silently clears column F for `notes`, `file`, `yesno`, `truefalse` and `descriptive` fields (yesno and truefalse have fixed choices).\n\nExample: a `yesno` field with `1, Ja | 0, Nein`.\n\nFix: clear column F, or change the type to `radio` if you need your own choices."},
+	{codeChoiceNoComma, sevW, "Choice has no code (no comma)",
+		"A choice without a comma is a legacy form: REDCap uses the whole text as both code and label.\n\nExample: `Yes | No` gives codes `Yes` and `No`.\n\nFix: write `code, label` for every choice, e.g. `1, Yes | 0, No`."},
+
+	{codeCalcMissing, sevE, "Calculated field has no equation",
+		"REDCap rejects it: `Each 'calc' field must have an equation in column F`.\n\nFix: write the equation in column F, e.g. `[weight]/([height]/100)^2`."},
+	{codeCalcUnbalanced, sevE, "Calc equation has unbalanced brackets or quotes",
+		"REDCap rejects it: `There is a syntactical error in the 'calc' field equation for the following cells`.\n\nExample: `round(([a]+[b])/2`.\n\nFix: close every `(`, `[` and quote."},
+	{codeCalcSyntax, sevE, "Calc equation does not parse",
+		"REDCap rejects it: `There are syntax errors in some calc field equations.`\n\nExample: `[a] + * [b]`.\n\nFix: correct the equation; the message shows where parsing stopped."},
+	{codeCalcUnknown, sevE, "Calc equation uses a field that does not exist",
+		"REDCap rejects it: `There are variables used in calculated field equation(s) that are not listed as real variables in column A.` A reference may name any field of the stacked dictionary, a `<form>_complete` field, a Smart Variable, or a field given with --assume-fields.\n\nExample: `[weigth]` (typo).\n\nFix: correct the name, stack the instrument that defines the field, or pass --assume-fields with the project's dictionary."},
+	{codeCalcFunction, sevE, "Calc equation uses a function REDCap does not allow",
+		"REDCap rejects it: `There are custom functions used in some calc field equations that are not official REDCap functions and are thus not allowed.`\n\nExample: `floor([a])`.\n\nFix: use an allowed function (e.g. `rounddown([a])`)."},
+	{codeLogicUnbalanced, sevE, "Branching logic has unbalanced brackets or quotes",
+		"REDCap rejects it: `There is a syntactical error in the branching logic for the following cells`.\n\nExample: `[sex] = '1`.\n\nFix: close every `(`, `[` and quote."},
+	{codeLogicSyntax, sevE, "Branching logic does not parse",
+		"REDCap rejects it: `There are syntax errors in some branching logic.`\n\nExample: `[age] >> 18`.\n\nFix: correct the logic; the message shows where parsing stopped."},
+	{codeLogicUnknown, sevE, "Branching logic uses a field that does not exist",
+		"REDCap rejects it: `There are variables used in the branching logic that are not listed as real variables in column A.` A reference may name any field of the stacked dictionary, a `<form>_complete` field, a Smart Variable, or a field given with --assume-fields.\n\nExample: `[sex] = '1'` in an instrument uploaded without the form that defines `sex`.\n\nFix: stack the instrument that defines the field before this one, or pass --assume-fields with the project's dictionary."},
+	{codeLogicFunction, sevE, "Branching logic uses a function REDCap does not allow",
+		"REDCap rejects it: `There are custom functions used in some branching logic that are not official REDCap functions`.\n\nExample: `isempty([a])`.\n\nFix: use an allowed function (e.g. `isblankormissingcode([a])`)."},
+	{codeLogicCode, sevE, "Logic names a checkbox option the field does not have",
+		"`[field(code)]` is true when option `code` of checkbox `field` is ticked. REDCap does not check the code at upload, so logic with a wrong code is silently never true.\n\nExample: `[meds(3)] = '1'` where `meds` has codes 1 and 2.\n\nFix: use one of the field's codes."},
+	{codeCurlyQuotes, sevE, "Logic contains curly quotes",
+		"Spreadsheet programs turn `'` and `\"` into curly quotes (‘ ’ “ ”). REDCap's logic parser does not read them as quotes, so the logic fails.\n\nExample: `[sex] = ‘1’`.\n\nFix: replace them with straight quotes `'` or `\"`."},
+	{codeLogicTooLong, sevE, "Branching logic is longer than 65,535 bytes",
+		"REDCap stores branching logic in a MySQL TEXT column (at most 65,535 bytes); longer logic does not fit.\n\nFix: simplify the logic, e.g. with a calculated helper field."},
+	{codeBracketCleaned, sevW, "Logic has characters inside `[...]` that REDCap deletes",
+		"REDCap silently removes spaces and other characters than letters, digits and `:().,_-` from inside square brackets of logic and equations.\n\nExample: `[ age ]` becomes `[age]`.\n\nFix: write the reference without them."},
+
+	{codeValUnknown, sevE, "Validation type is not one the server knows",
+		"REDCap rejects it: `The only valid validation types are ... and must all be lower-case. The following are invalid validation types in your data dictionary:` rcolpipe knows the 39 types of a default REDCap installation, the legacy names and the extra types given with --validation-types.\n\nExample: `date` is legacy (accepted), `datum` is not a type; `signature` is only valid on a `file` field.\n\nFix: use a known type, or list your institution's extra types with --validation-types FILE."},
+	{codeValUpper, sevW, "Validation type is not lower-case",
+		"REDCap silently lowercases the validation type.\n\nExample: `Integer` becomes `integer`.\n\nFix: write it in lower case."},
+	{codeValLegacy, sevW, "Legacy validation type that REDCap renames",
+		"REDCap accepts the old names and stores the new ones: `int` → `integer`, `float` → `number`, `date` → `date_ymd`, `datetime` → `datetime_ymd`, `datetime_seconds` → `datetime_seconds_ymd`.\n\nFix: write the new name."},
+	{codeValWrongType, sevE, "Validation on a field type that cannot have it",
+		"REDCap rejects it: `Only 'text' field types may have validation. The following validation types should be removed from your data dictionary or else their field type should be changed to 'text'`. Allowed elsewhere: `number` on sliders (shows the value), `autocomplete` on dropdown/sql, `signature` on file.\n\nExample: a `notes` field with `integer`.\n\nFix: clear column H or make the field `text`."},
+	{codeValMinNoType, sevE, "Minimum or maximum without a validation type",
+		"REDCap rejects it: `A field validation type is required in order to have a minimum or maximum validation value.`\n\nExample: a `text` field with min `0` and no type.\n\nFix: set a validation type (e.g. `integer`) or clear min/max."},
+	{codeValFormat, sevE, "Minimum or maximum does not match the validation type",
+		"REDCap rejects it: `Format for the minimum validation value is incorrect because it does not follow the expected format:` (or maximum). Allowed besides the type's own format: `today`, `now` and a piped `[field]`. Dates are written Y-M-D whatever the display format (`date_dmy` min is `2020-01-31`), datetimes `Y-M-D H:M`, with seconds `Y-M-D H:M:S`; number types accept any number (comma types also a decimal comma).\n\nExample: `integer` with max `10.5`; `date_dmy` with min `31-01-2020`.\n\nFix: write the value in the type's format."},
+	{codeValDateMDY, sevW, "Date minimum or maximum with `/` is re-read as M/D/Y",
+		"REDCap re-reads a date or datetime bound that contains `/` as month/day/year (two-digit years get `20` in front, missing seconds are added) and stores Y-M-D. The message shows the value REDCap will store; if you meant day/month/year it is a different date.\n\nExample: `1/2/20` is stored as `2020-01-02`.\n\nFix: write the bound as Y-M-D."},
+	{codeValDateBad, sevE, "Date minimum or maximum with `/` is not a date REDCap can read",
+		"REDCap reads bounds with `/` as M/D/Y and rejects what does not parse: `Invalid date format. (NOTE: Dates must be imported here only in Y-M-D or M/D/Y format` (or `Invalid datetime format.`).\n\nExample: `31/12/2020` (no month 31).\n\nFix: write the bound as Y-M-D."},
+	{codeValMinMax, sevW, "Minimum is greater than maximum",
+		"REDCap does not check it, but no value can then be in range and every entry triggers the range warning.\n\nExample: min `100`, max `10`.\n\nFix: swap the values."},
+	{codeSliderInteger, sevE, "Slider minimum or maximum is not an integer",
+		"REDCap rejects it: `The custom min/max value of a slider must be an integer (positive or negative) or a blank value.`\n\nExample: a slider with max `10.5`.\n\nFix: use whole numbers (blank means 0 and 100)."},
+	{codeSliderShowNumb, sevW, "Slider column H is not blank or `number`",
+		"On a slider, column H only says whether to show the value (`number`); REDCap silently blanks anything else.\n\nExample: `integer` on a slider.\n\nFix: write `number` or leave it blank."},
+
+	{codeFlagBlanked, sevE, "Identifier, Required or Matrix ranking is not `y`",
+		"Only `y`/`Y` (or blank) is valid; REDCap silently blanks anything else (`The only valid value for the Identifier column is 'y' or 'Y'.`, same for Required and Matrix Ranking), so a value meant as yes becomes no. R writes missing values as the text `NA`.\n\nExample: `yes`, `1`, `TRUE`, `NA`.\n\nFix: write `y` or leave the cell empty."},
+	{codeFlagNo, sevW, "Identifier, Required or Matrix ranking says no in words",
+		"Only `y`/`Y` (or blank) is valid; REDCap silently blanks other values. `n`, `no`, `0` and `false` mean the same as blank, so nothing changes but the cell.\n\nFix: leave the cell empty."},
+	{codeAlignment, sevW, "Custom alignment is not LV, LH, RV or RH",
+		"REDCap accepts only `LV`, `LH`, `RV`, `RH` (case-sensitive) and silently blanks anything else, which means the default `RV`: `The only valid values for the Custom Alignment column are 'LV', 'LH', 'RV', 'RH'.`\n\nExample: `lh`, `left`.\n\nFix: write one of the four codes in upper case, or leave it empty."},
+	{codeDescRequired, sevW, "Descriptive field is marked required",
+		"A descriptive field takes no input; REDCap silently clears Required.\n\nFix: clear column M."},
+	{codeQuestionNumber, sevW, "Question number is longer than 10 characters",
+		"REDCap silently cuts the survey question number to 10 characters.\n\nExample: `Question 12a` becomes `Question 1`.\n\nFix: shorten it."},
+	{codeMatrixTooLong, sevE, "Matrix group name is longer than 60 characters",
+		"REDCap rejects it: `Matrix group names cannot be more than 60 characters in length.`\n\nFix: shorten the group name."},
+	{codeMatrixName, sevW, "Matrix group name has characters REDCap rewrites",
+		"Matrix group names are cleaned like form names: lowercased, spaces → `_`, other characters deleted. Fields stay grouped, under the new name.\n\nExample: `Pain Scale` becomes `pain_scale`.\n\nFix: write the cleaned name."},
+	{codeMatrixContig, sevE, "Matrix group appears again after another group",
+		"The fields of a matrix group must be adjacent: `Matrix group names must be sequential and cannot repeat again after being used for another group.`\n\nFix: move the group's rows together or give the second run its own name."},
+	{codeMatrixType, sevE, "Matrix group field is not radio or checkbox",
+		"REDCap rejects it: `Fields that are part of a matrix group can ONLY be a radio or checkbox field.`\n\nFix: clear the matrix group name of the field, or change its type."},
+	{codeMatrixMixed, sevE, "Matrix group mixes radio and checkbox fields",
+		"REDCap silently changes every field of a group to the type of the group's first field, so a checkbox (many answers) can become a radio (one answer).\n\nFix: give all fields of the group the same type."},
+	{codeMatrixChoices, sevE, "Matrix group fields have different choices",
+		"REDCap rejects it: `The cells listed below appear to be in a matrix group, but all the fields in this matrix group do not have the same multiple choice options.`\n\nFix: copy the first field's choices to every field of the group."},
+	{codeMatrixRanking, sevE, "Matrix group fields differ in ranking",
+		"REDCap rejects it: `If ranking is used for a matrix of fields, each field in the matrix must have the same value (either 'Y' or blank/null) for the Matrix Ranking column.`\n\nFix: set Matrix Ranking the same on every field of the group."},
+
+	{codeTagUnknown, sevI, "Unknown action tag",
+		"The field annotation uses a tag REDCap 15.7.6 does not define. REDCap does not check annotations; the tag may come from an External Module (e.g. `@INSTANCETABLE`).\n\nFix: none if an External Module provides it; otherwise correct it."},
+	{codeTagNearMiss, sevW, "Action tag looks like a misspelt REDCap tag",
+		"The annotation uses an unknown tag that is close to a REDCap tag; REDCap ignores it silently, so the field behaves as if the tag were not there.\n\nExample: `@HIDEN` (did you mean `@HIDDEN`?), `@readonly`.\n\nFix: write the tag REDCap defines, in upper case."},
+	{codeReplacement, sevE, "Text contains U+FFFD or invalid UTF-8 (broken encoding)",
+		"The replacement character `\uFFFD` or invalid UTF-8 bytes show that the file was saved in another encoding (e.g. Windows-1252) and read as UTF-8; the original characters are lost. REDCap stores the text as it is and later exports break.\n\nFix: re-save the source as UTF-8 and retype the damaged characters."},
+	{codeControlChar, sevW, "Text contains control characters",
+		"Control characters (other than tab and line breaks) are invisible, survive the upload, and break XML and CSV exports later.\n\nFix: delete them."},
+	{codeLabelEmpty, sevW, "Field label is empty",
+		"REDCap accepts an empty label but shows the field without a question.\n\nFix: write a label."},
+	{codeDescLabel, sevI, "Descriptive field has an empty label",
+		"A descriptive field without text shows nothing unless it carries an attachment or video, which the dictionary cannot set (REDCap keeps them on re-upload).\n\nFix: none if the field has an attachment; otherwise write the text."},
+	{codeLiteralNA, sevE, "Cell is the text `NA` (R's missing value)",
+		"R writes missing values as `NA` unless told otherwise (`write.csv(na = \"\")`). REDCap reads the two letters as text: a section header or note `NA`, validation type `NA`, logic `NA`, matrix group `NA`.\n\nFix: write the file again with empty cells for missing values."},
+
+	{codeEmptyDictionary, sevE, "Dictionary has no fields",
+		"REDCap replaces the whole dictionary on import; an empty one passes its checks and deletes every field of the project.\n\nFix: check the input paths; rcolpipe never uploads an empty dictionary."},
+}

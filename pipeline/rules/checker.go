@@ -1,0 +1,159 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+)
+
+// checker holds one Check run: the dictionary, maps computed once, and the
+// findings. Each rule family is one pass over the fields.
+type checker struct {
+	d   *redcap.Dictionary
+	cfg Config
+	// file is used for dictionary-level findings.
+	file string
+
+	// byName maps a field name (as written) to the index of its first row.
+	byName map[string]int
+	// forms is the set of form names in column B (as written).
+	forms map[string]bool
+	// assumed holds names of --assume-fields fields; assumedForms their forms.
+	assumed      map[string]int
+	assumedForms map[string]bool
+	// choices caches the parsed choices of radio/dropdown/checkbox rows.
+	choices map[int][]choice
+	// valTypes is every accepted validation type name.
+	valTypes map[string]bool
+
+	out []finding
+}
+
+// finding is a diagnostic with the row it belongs to (-1 for the dictionary),
+// so Check can sort the families' findings into row order.
+type finding struct {
+	row int
+	d   redcap.Diagnostic
+}
+
+func newChecker(d *redcap.Dictionary, cfg Config) *checker {
+	c := &checker{
+		d:        d,
+		cfg:      cfg,
+		byName:   make(map[string]int, len(d.Fields)),
+		forms:    map[string]bool{},
+		choices:  map[int][]choice{},
+		valTypes: make(map[string]bool, len(defaultValidationTypes)+len(cfg.ValidationTypes)),
+	}
+	if len(d.Files) > 0 {
+		c.file = d.Files[0]
+	}
+	for i := range d.Fields {
+		f := &d.Fields[i]
+		if _, ok := c.byName[f.FieldName]; !ok {
+			c.byName[f.FieldName] = i
+		}
+		c.forms[f.FormName] = true
+		if isChoiceType(f.FieldType) {
+			c.choices[i] = parseChoices(f.Choices)
+		}
+	}
+	if a := cfg.AssumeFields; a != nil {
+		c.assumed = make(map[string]int, len(a.Fields))
+		c.assumedForms = map[string]bool{}
+		for i := range a.Fields {
+			if _, ok := c.assumed[a.Fields[i].FieldName]; !ok {
+				c.assumed[a.Fields[i].FieldName] = i
+			}
+			c.assumedForms[a.Fields[i].FormName] = true
+		}
+	}
+	for _, t := range defaultValidationTypes {
+		c.valTypes[t] = true
+	}
+	for _, t := range cfg.ValidationTypes {
+		if t = strings.TrimSpace(t); t != "" {
+			c.valTypes[t] = true
+		}
+	}
+	return c
+}
+
+// emit records a finding about column col of row i with the rule's default severity.
+func (c *checker) emit(i int, col redcap.Column, code, msg, hint string) {
+	r, ok := Lookup(code)
+	if !ok {
+		// A code missing from the catalogue is a programming error that the
+		// catalogue test catches; report it rather than lose the finding.
+		r = Rule{Code: code, Severity: sevE}
+	}
+	c.out = append(c.out, finding{row: i, d: redcap.At(&c.d.Fields[i], col, r.Severity, code, msg, hint)})
+}
+
+// emitf is emit with a formatted message.
+func (c *checker) emitf(i int, col redcap.Column, code, hint, format string, args ...any) {
+	c.emit(i, col, code, fmt.Sprintf(format, args...), hint)
+}
+
+// emitDict records a finding about the whole dictionary.
+func (c *checker) emitDict(code, msg, hint string) {
+	r, _ := Lookup(code)
+	c.out = append(c.out, finding{row: -1, d: redcap.Diagnostic{
+		Severity: r.Severity, Code: code, Message: msg, Hint: hint, File: c.file,
+	}})
+}
+
+func (c *checker) emptyDictionary() {
+	c.emitDict(codeEmptyDictionary,
+		"The dictionary has no fields; REDCap would accept it and delete every field of the project.",
+		"Check the input paths: no file contributed a field.")
+}
+
+// where describes row i for messages that point at another row ("file:line").
+func (c *checker) where(i int) string {
+	o := c.d.Fields[i].Origin
+	switch {
+	case o.File != "" && o.Line > 0:
+		return fmt.Sprintf("%s:%d", o.File, o.Line)
+	case o.File != "":
+		return o.File
+	}
+	return fmt.Sprintf("row %d", i+1)
+}
+
+// fieldExists reports whether a logic reference to name resolves: a field of
+// the dictionary, a <form>_complete field, or an assumed field.
+func (c *checker) fieldExists(name string) bool {
+	if _, ok := c.byName[name]; ok {
+		return true
+	}
+	if _, ok := c.assumed[name]; ok {
+		return true
+	}
+	if form, ok := strings.CutSuffix(name, "_complete"); ok && (c.forms[form] || c.assumedForms[form]) {
+		return true
+	}
+	return false
+}
+
+// lookupField returns the field a reference names, from the dictionary or
+// the assumed fields.
+func (c *checker) lookupField(name string) *redcap.Field {
+	if i, ok := c.byName[name]; ok {
+		return &c.d.Fields[i]
+	}
+	if i, ok := c.assumed[name]; ok {
+		return &c.cfg.AssumeFields.Fields[i]
+	}
+	return nil
+}
+
+// quote renders a value for a message, cutting very long values.
+func quote(s string) string {
+	const max = 60
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max]) + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}

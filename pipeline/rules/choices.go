@@ -1,0 +1,205 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+)
+
+// fieldTypes are the types REDCap 15.7.6 accepts in column D.
+var fieldTypes = map[string]bool{
+	"text": true, "notes": true, "radio": true, "dropdown": true, "calc": true, "file": true,
+	"checkbox": true, "yesno": true, "truefalse": true, "descriptive": true, "slider": true,
+	"sql": true, "advcheckbox": true,
+}
+
+// legacyTypes maps old type names REDCap still accepts to what it stores.
+var legacyTypes = map[string]string{"select": "dropdown", "textarea": "notes"}
+
+// dropsChoices are the types whose column F REDCap clears.
+var dropsChoices = map[string]bool{
+	"notes": true, "file": true, "yesno": true, "truefalse": true, "descriptive": true,
+}
+
+var (
+	// phpNumeric matches what PHP's is_numeric accepts (after trimming).
+	phpNumeric = regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
+	// choiceCode matches the other codes REDCap accepts.
+	choiceCode = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
+)
+
+// effectiveType is the type REDCap stores for t (legacy names mapped).
+func effectiveType(t string) string {
+	if n, ok := legacyTypes[t]; ok {
+		return n
+	}
+	return t
+}
+
+// isChoiceType reports whether column F of type t holds `code, label` choices.
+func isChoiceType(t string) bool {
+	switch effectiveType(t) {
+	case "radio", "dropdown", "checkbox":
+		return true
+	}
+	return false
+}
+
+// choice is one parsed option of column F.
+type choice struct {
+	code, label string
+	// noComma marks a legacy choice whose text is both code and label.
+	noComma bool
+	// empty marks an empty piece (leading, trailing or doubled '|').
+	empty bool
+}
+
+// parseChoices splits column F as REDCap does: at '|' (or a line break),
+// each piece at its first comma, code and label trimmed.
+func parseChoices(s string) []choice {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	pieces := strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '\n' })
+	// FieldsFunc drops empty pieces; count them separately.
+	var out []choice
+	if n := strings.Count(s, "|") + strings.Count(s, "\n") + 1; n != len(pieces) || hasBlankPiece(pieces) {
+		out = append(out, choice{empty: true})
+	}
+	for _, p := range pieces {
+		p = strings.TrimSpace(strings.TrimSuffix(p, "\r"))
+		if p == "" {
+			continue
+		}
+		code, label, ok := strings.Cut(p, ",")
+		if !ok {
+			out = append(out, choice{code: p, label: p, noComma: true})
+			continue
+		}
+		out = append(out, choice{code: strings.TrimSpace(code), label: strings.TrimSpace(label)})
+	}
+	return out
+}
+
+func hasBlankPiece(pieces []string) bool {
+	for _, p := range pieces {
+		if strings.TrimSpace(p) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// validCode reports whether REDCap accepts code as a choice code.
+func validCode(code string) bool {
+	return phpNumeric.MatchString(code) || choiceCode.MatchString(code)
+}
+
+// suggestCode is REDCap's suggestion for a bad code: spaces as '_', other
+// characters dropped.
+func suggestCode(code string) string {
+	var b strings.Builder
+	for _, r := range code {
+		switch {
+		case r == ' ':
+			b.WriteByte('_')
+		case r < 128 && choiceCode.MatchString(string(r)):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// typesAndChoices checks columns D and F: the RC3xx rules.
+func (c *checker) typesAndChoices() {
+	for i := range c.d.Fields {
+		f := &c.d.Fields[i]
+		t := f.FieldType
+		switch {
+		case strings.TrimSpace(t) == "":
+			c.emit(i, redcap.ColFieldType, codeTypeMissing,
+				"Each row MUST have a field type, but this row has none.",
+				"Fill in the field type (column D), e.g. text.")
+		case legacyTypes[t] != "":
+			c.emitf(i, redcap.ColFieldType, codeTypeLegacy, fmt.Sprintf("Write %q.", legacyTypes[t]),
+				"REDCap silently stores the legacy field type %q as %q.", t, legacyTypes[t])
+		case !fieldTypes[t]:
+			hint := "Use one of text, notes, radio, dropdown, calc, file, checkbox, yesno, truefalse, descriptive, slider; dates and numbers are text fields with a validation type."
+			if l := strings.ToLower(strings.TrimSpace(t)); fieldTypes[l] || legacyTypes[l] != "" {
+				hint = fmt.Sprintf("Field types are case-sensitive: write %q.", effectiveType(l))
+			}
+			c.emitf(i, redcap.ColFieldType, codeTypeInvalid, hint,
+				"The only valid field types are text, notes, radio, dropdown, calc, file, checkbox, yesno, truefalse, descriptive, slider and must all be lower-case: %s is invalid.", quote(t))
+		case t == "sql":
+			c.emit(i, redcap.ColFieldType, codeTypeSQL,
+				"For security purposes, 'sql' field types can ONLY be added or modified by REDCap administrators: the upload fails for other users.",
+				"Have a REDCap administrator upload this dictionary, or use a dropdown field instead.")
+		case t == "advcheckbox":
+			c.emit(i, redcap.ColFieldType, codeTypeAdvCheckbox,
+				"advcheckbox is a hidden REDCap type: its choices become '0, Unchecked | 1, Checked'.",
+				"Use checkbox or yesno unless you need exactly this.")
+		}
+		et := effectiveType(t)
+		switch {
+		case isChoiceType(t):
+			c.checkChoices(i, et)
+		case et == "sql" && strings.TrimSpace(f.Choices) == "":
+			c.emit(i, redcap.ColChoices, codeChoicesMissing,
+				"Each multiple choice field (radio, drop-down, checkbox, etc.) must have choices listed in column F: this sql field has no query.",
+				"Write the SQL query in column F.")
+		case dropsChoices[et] && strings.TrimSpace(f.Choices) != "":
+			c.emitf(i, redcap.ColChoices, codeChoicesDropped,
+				"Clear column F, or use a radio/dropdown field if you need your own choices.",
+				"REDCap silently clears column F of a %s field: %s is dropped.", et, quote(f.Choices))
+		}
+	}
+}
+
+// checkChoices checks column F of a radio, dropdown or checkbox row.
+func (c *checker) checkChoices(i int, et string) {
+	chs := c.choices[i]
+	real := 0
+	var noComma []string
+	seen := map[string]bool{}
+	for _, ch := range chs {
+		if ch.empty {
+			c.emit(i, redcap.ColChoices, codeChoiceEmpty,
+				"Choices should not contain a leading or trailing '|' symbol: REDCap drops the empty choice.",
+				"Remove the extra '|'.")
+			continue
+		}
+		real++
+		if ch.noComma {
+			noComma = append(noComma, quote(ch.code))
+		}
+		if !validCode(ch.code) {
+			sugg := suggestCode(ch.code)
+			hint := "Use a code of letters, digits, '_', '.' or '-', or a number; write each choice as 'code, label'."
+			if sugg != "" {
+				hint = fmt.Sprintf("Replace the code with %q; write each choice as 'code, label'.", sugg)
+			}
+			c.emitf(i, redcap.ColChoices, codeChoiceCode, hint,
+				"Multiple choice fields can only have coded values (in the choices in column F) that are numeric or alpha-numeric (lower case or upper case, with or without underscores), thus they cannot have codings that contain spaces or other characters: %s.", quote(ch.code))
+		}
+		if seen[ch.code] {
+			c.emitf(i, redcap.ColChoices, codeChoiceDuplicate, "Give every choice its own code.",
+				"Multiple choice fields have been found where a coded value is duplicated in the choices column (F): code %q.", ch.code)
+		}
+		seen[ch.code] = true
+	}
+	if real == 0 {
+		c.emitf(i, redcap.ColChoices, codeChoicesMissing, "List the choices in column F as '1, Yes | 0, No'.",
+			"Each multiple choice field (radio, drop-down, checkbox, etc.) must have choices listed in column F: this %s field has none.", et)
+		return
+	}
+	if len(noComma) > 0 {
+		c.emitf(i, redcap.ColChoices, codeChoiceNoComma, "Write every choice as 'code, label', e.g. '1, Yes | 0, No'.",
+			"Choices without a comma use their whole text as code and label: %s.", strings.Join(noComma, ", "))
+	}
+	if real == 1 && (et == "radio" || et == "dropdown") {
+		c.emitf(i, redcap.ColChoices, codeChoiceSingle, "Add the other options, or use a checkbox or yesno field.",
+			"This %s field has a single choice; once chosen it cannot be unselected.", et)
+	}
+}

@@ -1,0 +1,164 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+	"github.com/rcolpipe/rcolpipe/redcap/logic"
+)
+
+// maxLogicBytes is the size of a MySQL TEXT column, where REDCap keeps
+// branching logic.
+const maxLogicBytes = 65535
+
+// logicKind holds what differs between branching logic and calc equations:
+// the column, REDCap's wording and the codes.
+type logicKind struct {
+	col                                               redcap.Column
+	what                                              string // for messages
+	unbalanced, syntax, unknown, unknownFn            string // codes
+	unbalancedMsg, syntaxMsg, unknownMsg, functionMsg string // REDCap's message prefixes
+}
+
+var (
+	branchingKind = logicKind{
+		col: redcap.ColBranchingLogic, what: "branching logic",
+		unbalanced: codeLogicUnbalanced, syntax: codeLogicSyntax, unknown: codeLogicUnknown, unknownFn: codeLogicFunction,
+		unbalancedMsg: "There is a syntactical error in the branching logic for the following cells",
+		syntaxMsg:     "There are syntax errors in some branching logic",
+		unknownMsg:    "There are variables used in the branching logic that are not listed as real variables in column A",
+		functionMsg:   "There are custom functions used in some branching logic that are not official REDCap functions",
+	}
+	calcKind = logicKind{
+		col: redcap.ColChoices, what: "calc equation",
+		unbalanced: codeCalcUnbalanced, syntax: codeCalcSyntax, unknown: codeCalcUnknown, unknownFn: codeCalcFunction,
+		unbalancedMsg: "There is a syntactical error in the 'calc' field equation for the following cells",
+		syntaxMsg:     "There are syntax errors in some calc field equations",
+		unknownMsg:    "There are variables used in calculated field equation(s) that are not listed as real variables in column A",
+		functionMsg:   "There are custom functions used in some calc field equations that are not official REDCap functions and are thus not allowed",
+	}
+)
+
+// logic checks branching logic (L) and calc equations (F of calc fields):
+// the RC4xx rules.
+func (c *checker) logic() {
+	for i := range c.d.Fields {
+		f := &c.d.Fields[i]
+		if f.FieldType == "calc" {
+			if strings.TrimSpace(f.Choices) == "" {
+				c.emit(i, redcap.ColChoices, codeCalcMissing,
+					"Each 'calc' field must have an equation in column F: this one has none.",
+					"Write the equation in column F, e.g. [weight]/([height]/100)^2.")
+			} else {
+				c.checkLogic(i, f.Choices, calcKind)
+			}
+		}
+		if strings.TrimSpace(f.BranchingLogic) != "" {
+			if len(f.BranchingLogic) > maxLogicBytes {
+				c.emitf(i, redcap.ColBranchingLogic, codeLogicTooLong, "Simplify the logic, e.g. with a calculated helper field.",
+					"The branching logic has %d bytes; REDCap's column holds at most %d.", len(f.BranchingLogic), maxLogicBytes)
+			}
+			c.checkLogic(i, f.BranchingLogic, branchingKind)
+		}
+	}
+}
+
+// position renders a byte offset of src as "line L, column C" or "column C".
+func position(src string, pos int) string {
+	line, col := logic.LineCol(src, pos)
+	if strings.Contains(src, "\n") {
+		return fmt.Sprintf("line %d, column %d", line, col)
+	}
+	return fmt.Sprintf("column %d", col)
+}
+
+// syntaxDetail describes a parse error for a message.
+func syntaxDetail(src string, err error) string {
+	var se *logic.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s at %s", se.Msg, position(src, se.Pos))
+	}
+	return err.Error()
+}
+
+// checkLogic checks one piece of logic of row i.
+func (c *checker) checkLogic(i int, src string, k logicKind) {
+	if pos, ok := logic.HasCurlyQuotes(src); ok {
+		c.emitf(i, k.col, codeCurlyQuotes, "Replace the curly quotes with straight quotes ' or \".",
+			"The %s has a curly quote at %s, which REDCap's parser does not read as a quote (spreadsheets insert them).", k.what, position(src, pos))
+		return
+	}
+	if err := logic.Balance(src); err != nil {
+		c.emitf(i, k.col, k.unbalanced, "Close every '(', '[' and quote (REDCap counts quotes inside strings too).",
+			"%s: %s.", k.unbalancedMsg, syntaxDetail(src, err))
+		return
+	}
+	if cleaned, changed := logic.CleanBrackets(src); changed {
+		c.emitf(i, k.col, codeBracketCleaned, "Write the references without those characters: "+quote(cleaned)+".",
+			"REDCap silently deletes characters inside [...] of the %s: it becomes %s.", k.what, quote(cleaned))
+		src = cleaned
+	}
+	e, err := logic.Parse(src)
+	if err != nil {
+		c.emitf(i, k.col, k.syntax, "Correct the "+k.what+" where parsing stopped.",
+			"%s: %s.", k.syntaxMsg, syntaxDetail(src, err))
+		return
+	}
+	reported := map[string]bool{}
+	for _, r := range e.Refs() {
+		if !c.fieldExists(r.Field) {
+			if !reported[r.Field] {
+				reported[r.Field] = true
+				c.emitf(i, k.col, k.unknown,
+					fmt.Sprintf("Correct the name, stack the instrument that defines [%s] before this one, or pass --assume-fields with the project's dictionary.", r.Field),
+					"%s: [%s].", k.unknownMsg, r.Field)
+			}
+			continue
+		}
+		if r.Code != "" {
+			c.checkboxCode(i, k, r)
+		}
+	}
+	for _, sv := range e.SmartVars() {
+		if !logic.IsSmartVariable(sv.Name) && !reported[sv.Name] {
+			reported[sv.Name] = true
+			c.emitf(i, k.col, k.unknown, "Correct the Smart Variable's name (see REDCap's Smart Variables list).",
+				"%s: [%s] is neither a field nor a Smart Variable.", k.unknownMsg, sv.Name)
+		}
+	}
+	for _, fn := range e.Functions() {
+		if !logic.IsFunction(fn.Name) && !reported[fn.Name+"()"] {
+			reported[fn.Name+"()"] = true
+			c.emitf(i, k.col, k.unknownFn, "Use one of REDCap's functions (if, round, rounddown, datediff, sum, isblankormissingcode, ...).",
+				"%s: %s() at %s.", k.functionMsg, fn.Name, position(src, fn.Pos))
+		}
+	}
+}
+
+// checkboxCode checks that [field(code)] names a code of checkbox field.
+func (c *checker) checkboxCode(i int, k logicKind, r logic.Ref) {
+	f := c.lookupField(r.Field)
+	if f == nil || effectiveType(f.FieldType) != "checkbox" {
+		return
+	}
+	var chs []choice
+	if j, ok := c.byName[r.Field]; ok {
+		chs = c.choices[j]
+	} else {
+		chs = parseChoices(f.Choices)
+	}
+	var codes []string
+	for _, ch := range chs {
+		if ch.empty {
+			continue
+		}
+		if ch.code == r.Code {
+			return
+		}
+		codes = append(codes, ch.code)
+	}
+	c.emitf(i, k.col, codeLogicCode, fmt.Sprintf("Use one of the codes of [%s]: %s.", r.Field, strings.Join(codes, ", ")),
+		"The %s tests [%s(%s)], but checkbox %q has no option %q, so it is never true.", k.what, r.Field, r.Code, r.Field, r.Code)
+}

@@ -1,0 +1,178 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+)
+
+// actionTagList is the source of actionTags and of near-miss suggestions.
+var actionTagList = []string{
+	"APPUSERNAME-APP", "BARCODE-APP", "CALCDATE", "CALCTEXT", "CHARLIMIT", "CONSENT-VERSION",
+	"DEFAULT", "DOWNLOAD-COUNT", "FORCE-MINMAX", "HIDDEN", "HIDDEN-APP", "HIDDEN-FORM",
+	"HIDDEN-PDF", "HIDDEN-SURVEY", "HIDEBUTTON", "HIDECHOICE", "IF", "INLINE", "INLINE-PREVIEW",
+	"LANGUAGE-CURRENT-FORM", "LANGUAGE-CURRENT-SURVEY", "LANGUAGE-FORCE", "LANGUAGE-FORCE-FORM",
+	"LANGUAGE-FORCE-SURVEY", "LANGUAGE-MENU-STATIC", "LANGUAGE-SET", "LANGUAGE-SET-FORM",
+	"LANGUAGE-SET-SURVEY", "LATITUDE", "LONGITUDE", "MAXCHECKED", "MAXCHOICE",
+	"MAXCHOICE-SURVEY-COMPLETE", "NOMISSING", "NONEOFTHEABOVE", "NOW", "NOW-SERVER", "NOW-UTC",
+	"PASSWORDMASK", "PLACEHOLDER", "PREFILL", "RANDOMORDER", "READONLY", "READONLY-APP",
+	"READONLY-FORM", "READONLY-SURVEY", "RICHTEXT", "SAVE-PROMPT-EXEMPT",
+	"SAVE-PROMPT-EXEMPT-WHEN-AUTOSET", "SETVALUE", "SHOWCHOICE", "SYNC-APP", "TODAY",
+	"TODAY-SERVER", "TODAY-UTC", "USERNAME", "WORDLIMIT",
+}
+
+// actionTags are the action tags REDCap 15.7.6 defines (Form::getActionTags),
+// without the '@'. MyCap tags (@MC-...) are accepted by prefix. Read only.
+var actionTags = func() map[string]bool {
+	m := make(map[string]bool, len(actionTagList))
+	for _, t := range actionTagList {
+		m[t] = true
+	}
+	return m
+}()
+
+// reActionTag finds "@NAME" at the start of the text or after a character
+// that cannot be part of an e-mail address (so "a@b.org" is no tag).
+var reActionTag = regexp.MustCompile(`(?:^|[^A-Za-z0-9_.@-])@([A-Za-z][A-Za-z0-9_-]*)`)
+
+// naColumns are the columns where the text "NA" is R's missing value rather
+// than a plausible value (a field, form or label may really be "NA").
+var naColumns = []redcap.Column{
+	redcap.ColSectionHeader, redcap.ColFieldType, redcap.ColChoices, redcap.ColFieldNote,
+	redcap.ColValidation, redcap.ColValidationMin, redcap.ColValidationMax, redcap.ColIdentifier,
+	redcap.ColBranchingLogic, redcap.ColRequiredField, redcap.ColCustomAlignment,
+	redcap.ColQuestionNumber, redcap.ColMatrixGroupName, redcap.ColMatrixRanking,
+	redcap.ColFieldAnnotation,
+}
+
+// text checks labels, encoding, literal NA and action tags: the RC7xx rules.
+func (c *checker) text() {
+	for i := range c.d.Fields {
+		f := &c.d.Fields[i]
+		vals := f.Values()
+		for col, v := range vals {
+			c.encoding(i, redcap.Column(col), v)
+		}
+		for _, col := range naColumns {
+			if vals[col] == "NA" {
+				c.emitf(i, col, codeLiteralNA, "Write the file again with empty cells for missing values (in R: write.csv(na = \"\")).",
+					"The cell holds the text \"NA\" (R's missing value); REDCap stores it as the %s \"NA\".", col.Key())
+			}
+		}
+		if strings.TrimSpace(f.FieldLabel) == "" {
+			if f.FieldType == "descriptive" {
+				c.emit(i, redcap.ColFieldLabel, codeDescLabel,
+					"This descriptive field has no text; it shows nothing unless it has an attachment or video (which REDCap keeps on re-upload).",
+					"Nothing to do if the field carries an attachment; otherwise write its text.")
+			} else {
+				c.emit(i, redcap.ColFieldLabel, codeLabelEmpty,
+					"The field label is empty; REDCap accepts it but shows the field without a question.",
+					"Write a label.")
+			}
+		}
+		if strings.Contains(f.FieldAnnotation, "@") {
+			c.actionTags(i)
+		}
+	}
+}
+
+// encoding reports U+FFFD, invalid UTF-8 and control characters in one cell.
+func (c *checker) encoding(i int, col redcap.Column, v string) {
+	plain := true
+	for k := 0; k < len(v); k++ {
+		if b := v[k]; b < 0x20 || b >= 0x7f {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return
+	}
+	if !utf8.ValidString(v) || strings.ContainsRune(v, utf8.RuneError) {
+		c.emitf(i, col, codeReplacement, "Re-save the source file as UTF-8 and retype the damaged characters.",
+			"The %s contains U+FFFD or invalid UTF-8 (broken encoding): %s.", col.Key(), quote(v))
+		return
+	}
+	for _, r := range v {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r >= 0x80 && r <= 0x9f {
+			c.emitf(i, col, codeControlChar, "Delete the invisible control characters.",
+				"The %s contains the control character U+%04X.", col.Key(), r)
+			return
+		}
+	}
+}
+
+// actionTags checks the tags of row i's field annotation.
+func (c *checker) actionTags(i int) {
+	ann := c.d.Fields[i].FieldAnnotation
+	reported := map[string]bool{}
+	for _, m := range reActionTag.FindAllStringSubmatch(ann, -1) {
+		tag := strings.TrimRight(m[1], "-_")
+		if tag == "" || actionTags[tag] || strings.HasPrefix(tag, "MC-") || reported[tag] {
+			continue
+		}
+		reported[tag] = true
+		upper := strings.ToUpper(tag)
+		if actionTags[upper] {
+			c.emitf(i, redcap.ColFieldAnnotation, codeTagNearMiss, fmt.Sprintf("Write @%s.", upper),
+				"REDCap's action tags are upper case: @%s is not @%s, so REDCap ignores it.", tag, upper)
+			continue
+		}
+		if near, ok := nearestTag(upper); ok {
+			c.emitf(i, redcap.ColFieldAnnotation, codeTagNearMiss, fmt.Sprintf("Did you mean @%s?", near),
+				"@%s is not a REDCap action tag; it resembles @%s, and REDCap ignores it silently.", tag, near)
+			continue
+		}
+		c.emitf(i, redcap.ColFieldAnnotation, codeTagUnknown, "Nothing to do if an External Module provides this tag; otherwise correct it.",
+			"@%s is not an action tag of REDCap 15.7.6 (an External Module may define it).", tag)
+	}
+}
+
+// nearestTag returns the known tag closest to t if it is a likely misspelling:
+// edit distance 1 for short tags, 2 for tags of 6 or more characters.
+func nearestTag(t string) (string, bool) {
+	limit := 1
+	if len(t) >= 6 {
+		limit = 2
+	}
+	best, bestD := "", limit+1
+	for _, k := range actionTagList {
+		if d := editDistance(t, k, bestD); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best, best != ""
+}
+
+// editDistance is the Levenshtein distance of a and b (ASCII), giving up
+// with max when it is certain to be at least max.
+func editDistance(a, b string, max int) int {
+	if d := len(a) - len(b); d >= max || -d >= max {
+		return max
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin >= max {
+			return max
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
