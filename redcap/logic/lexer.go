@@ -153,6 +153,10 @@ func (lx *lexer) next() (token, error) {
 		return op(2, "and")
 	case has("||"):
 		return op(2, "or")
+	case has("//"):
+		return token{}, errAt(start, "'//' starts a comment only at the beginning of a line (REDCap removes whole comment lines only)")
+	case c == '#':
+		return token{}, errAt(start, "'#' starts a comment only at the beginning of a line (REDCap removes whole comment lines only)")
 	case c == '+' || c == '-' || c == '*' || c == '/' || c == '^' || c == '!':
 		return op(1, string(c))
 	case c == '&' || c == '|':

@@ -102,10 +102,33 @@ func RenameInText(text string, renames map[string]string) string {
 		return text
 	}
 	var edits []edit
+	scanText(text, func(n Node) { edits = renameEdits(n, renames, edits) })
+	return applyEdits(text, edits)
+}
+
+// RefsInText lists the field references piped into free text, as
+// RenameInText finds them, with their spans in text.
+func RefsInText(text string) []Ref {
+	var refs []Ref
+	scanText(text, func(n Node) {
+		switch n := n.(type) {
+		case *FieldRef:
+			refs = append(refs, n.Ref)
+		case *SmartVar:
+			for _, f := range n.Fields {
+				refs = append(refs, Ref{Field: f.Name, Pos: n.TextPos, End: n.EndPos})
+			}
+		}
+	})
+	return refs
+}
+
+// scanText calls fn for every well-formed reference in free text.
+func scanText(text string, fn func(Node)) {
 	for i := 0; i < len(text); {
 		k := strings.IndexByte(text[i:], '[')
 		if k < 0 {
-			break
+			return
 		}
 		i += k
 		n, end, err := scanRef(text, i, true)
@@ -113,8 +136,7 @@ func RenameInText(text string, renames map[string]string) string {
 			i++
 			continue
 		}
-		edits = renameEdits(n, renames, edits)
+		fn(n)
 		i = end
 	}
-	return applyEdits(text, edits)
 }
