@@ -1,0 +1,400 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+)
+
+// Version returns the REDCap version (content=version), e.g. "15.7.6".
+// It needs API Export, so it is the first probe of a token.
+func (c *Client) Version(ctx context.Context) (string, error) {
+	resp, err := c.call(ctx, "version", nil, true)
+	if err != nil {
+		return "", err
+	}
+	v := strings.TrimSpace(string(resp.body))
+	if !versionRe.MatchString(v) {
+		return "", &APIError{Status: 200, Message: "unexpected answer to the version request: " + strconv.Quote(shorten(c.token.Redact(v), 80))}
+	}
+	return v, nil
+}
+
+var versionRe = regexp.MustCompile(`^\d+(\.\d+)*$`)
+
+// ProjectInfo is what content=project says about the project (the keys
+// rcolpipe uses).
+type ProjectInfo struct {
+	ProjectID      int    `json:"project_id"`
+	Title          string `json:"project_title"`
+	CreationTime   string `json:"creation_time"`
+	ProductionTime string `json:"production_time"`
+	// InProduction is REDCap's project status: 0 Development,
+	// 1 Production, 2 Analysis/Cleanup.
+	InProduction                    int    `json:"in_production"`
+	Language                        string `json:"project_language"`
+	Purpose                         int    `json:"purpose"`
+	IsLongitudinal                  bool   `json:"is_longitudinal"`
+	HasRepeatingInstrumentsOrEvents bool   `json:"has_repeating_instruments_or_events"`
+	SurveysEnabled                  bool   `json:"surveys_enabled"`
+	RecordAutonumberingEnabled      bool   `json:"record_autonumbering_enabled"`
+	MissingDataCodes                string `json:"missing_data_codes"`
+}
+
+// StatusName names the project's status.
+func (p *ProjectInfo) StatusName() string { return StatusName(p.InProduction) }
+
+// ProjectInfo exports the project's information (content=project).
+func (c *Client) ProjectInfo(ctx context.Context) (*ProjectInfo, error) {
+	resp, err := c.call(ctx, "project", nil, true)
+	if err != nil {
+		return nil, err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(resp.body, &raw); err != nil {
+		return nil, c.badJSON("project", resp.body, err)
+	}
+	if _, ok := raw["in_production"]; !ok {
+		return nil, &APIError{Status: 200, Message: "the project information has no in_production"}
+	}
+	var p ProjectInfo
+	var errs []error
+	str := func(k string) string { s, err := rawString(raw[k]); errs = append(errs, keyErr(k, err)); return s }
+	num := func(k string) int { n, err := rawInt(raw[k]); errs = append(errs, keyErr(k, err)); return n }
+	p.ProjectID = num("project_id")
+	p.Title = str("project_title")
+	p.CreationTime = str("creation_time")
+	p.ProductionTime = str("production_time")
+	p.InProduction = num("in_production")
+	p.Language = str("project_language")
+	p.Purpose = num("purpose")
+	p.IsLongitudinal = num("is_longitudinal") != 0
+	p.HasRepeatingInstrumentsOrEvents = num("has_repeating_instruments_or_events") != 0
+	p.SurveysEnabled = num("surveys_enabled") != 0
+	p.RecordAutonumberingEnabled = num("record_autonumbering_enabled") != 0
+	p.MissingDataCodes = str("missing_data_codes")
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("REDCap project information: %w", err)
+	}
+	if p.ProjectID > 0 {
+		c.setProjectID(p.ProjectID)
+	}
+	return &p, nil
+}
+
+func keyErr(k string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", k, err)
+}
+
+// rawString reads a JSON string, number, boolean or null as a string.
+func rawString(m json.RawMessage) (string, error) {
+	m = bytes.TrimSpace(m)
+	if len(m) == 0 || string(m) == "null" {
+		return "", nil
+	}
+	switch m[0] {
+	case '"':
+		var s string
+		err := json.Unmarshal(m, &s)
+		return s, err
+	case 't':
+		return "1", nil
+	case 'f':
+		return "0", nil
+	case '{', '[':
+		return "", fmt.Errorf("want a string, got %s", shorten(string(m), 40))
+	}
+	var n json.Number
+	if err := json.Unmarshal(m, &n); err != nil {
+		return "", err
+	}
+	return n.String(), nil
+}
+
+// rawInt reads a JSON number, numeric string, boolean or null ("" and
+// null are 0) as an int.
+func rawInt(m json.RawMessage) (int, error) {
+	s, err := rawString(m)
+	if err != nil || strings.TrimSpace(s) == "" {
+		return 0, err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("want an integer, got %q", shorten(s, 40))
+	}
+	return n, nil
+}
+
+func (c *Client) badJSON(content string, body []byte, err error) error {
+	return &APIError{Status: 200, Message: fmt.Sprintf("the %s export is not the JSON expected (%v): %q", content, err, shorten(c.token.Redact(string(body)), 120))}
+}
+
+// ExportMetadata exports the project's data dictionary (content=metadata),
+// all of it or only the given forms (sent as forms[0], forms[1], …).
+// REDCap leaves out the <form>_complete fields. Each field's Origin names
+// the project ("REDCap project <id>" once ProjectInfo was called, else the
+// URL) with Line = row + 1, REDCap's spreadsheet row.
+func (c *Client) ExportMetadata(ctx context.Context, forms ...string) (*redcap.Dictionary, error) {
+	resp, err := c.call(ctx, "metadata", arrayParams("forms", forms), true)
+	if err != nil {
+		return nil, err
+	}
+	return c.decodeDictionary(resp.body)
+}
+
+func (c *Client) decodeDictionary(body []byte) (*redcap.Dictionary, error) {
+	var rows []map[string]json.RawMessage
+	if err := json.Unmarshal(body, &rows); err != nil {
+		return nil, c.badJSON("metadata", body, err)
+	}
+	origin := c.origin()
+	d := &redcap.Dictionary{Fields: make([]redcap.Field, 0, len(rows)), Files: []string{origin}}
+	for i, row := range rows {
+		var f redcap.Field
+		if _, ok := row["field_name"]; !ok {
+			return nil, &APIError{Status: 200, Message: fmt.Sprintf("metadata export row %d has no field_name", i+1)}
+		}
+		for k, v := range row {
+			col, ok := redcap.ColumnByKey(k)
+			if !ok {
+				continue // keys of newer servers are not columns
+			}
+			s, err := rawString(v)
+			if err != nil {
+				return nil, &APIError{Status: 200, Message: fmt.Sprintf("metadata export row %d, %s: %v", i+1, k, err)}
+			}
+			f.Set(col, s)
+		}
+		f.Origin = redcap.Origin{File: origin, Row: i + 1, Line: i + 2}
+		d.Fields = append(d.Fields, f)
+	}
+	return d, nil
+}
+
+// MarshalDictionary renders d as REDCap's metadata JSON: an array of
+// objects with the 18 keys in column order, every value a string.
+func MarshalDictionary(d *redcap.Dictionary) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	fields := d.Fields
+	if fields == nil {
+		fields = []redcap.Field{}
+	}
+	if err := enc.Encode(fields); err != nil {
+		return nil, fmt.Errorf("encode data dictionary: %w", err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// ImportMetadata replaces the project's data dictionary with d
+// (content=metadata with data) and returns the number of fields REDCap
+// says it imported. It refuses an empty dictionary without sending it.
+//
+// An import is never retried. When it fails in a way that leaves open
+// whether it applied (timeout, dropped connection, 408/5xx, an unexpected
+// answer), the dictionary is exported again and compared with d; the
+// *ImportError says which. REDCap's refusals (rights, status, dictionary
+// errors) come before it changes anything and are returned as they are.
+func (c *Client) ImportMetadata(ctx context.Context, d *redcap.Dictionary) (int, error) {
+	return c.ImportMetadataFrom(ctx, d, nil)
+}
+
+// ImportMetadataFrom is ImportMetadata for a caller that exported the
+// project's dictionary beforehand (before). With it, a failed import whose
+// outcome is checked can also tell "nothing changed" (the project still
+// holds before) from a project that now holds neither.
+func (c *Client) ImportMetadataFrom(ctx context.Context, d, before *redcap.Dictionary) (int, error) {
+	if d == nil || len(d.Fields) == 0 {
+		return 0, ErrEmptyDictionary
+	}
+	data, err := MarshalDictionary(d)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := c.call(ctx, "metadata", []param{{"data", string(data)}}, false)
+	if err == nil {
+		body := strings.TrimSpace(string(resp.body))
+		n, perr := strconv.Atoi(body)
+		if perr == nil {
+			return n, nil
+		}
+		err = &APIError{Status: 200, Message: "unexpected answer to the import: " + strconv.Quote(shorten(c.token.Redact(body), 120))}
+	} else if refusal := importRefusal(err); refusal != nil {
+		return 0, refusal
+	}
+	return 0, c.verifyImport(ctx, d, before, err)
+}
+
+// importRefusal returns the error to report when err is a refusal REDCap
+// makes before it changes anything (shared/redcap-api.md §2.4: rights,
+// status and validation come before the save), or nil when the outcome
+// is open.
+func importRefusal(err error) error {
+	var (
+		a1 *ErrUnknownToken
+		a2 *ErrNoImport
+		a3 *ErrNoDesign
+		a4 *ErrProduction
+		a5 *ErrExpired
+		a6 *ErrRedirect
+		a7 *ErrWrongURL
+		a8 *ErrNoExport
+	)
+	if errors.As(err, &a1) || errors.As(err, &a2) || errors.As(err, &a3) || errors.As(err, &a4) ||
+		errors.As(err, &a5) || errors.As(err, &a6) || errors.As(err, &a7) || errors.As(err, &a8) {
+		return err
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status == 408 || ae.Status >= 500 || ae.Status == 200 {
+		return nil
+	}
+	if ae.Status == 400 {
+		switch {
+		case strings.Contains(ae.Message, "An error occurred during the upload"):
+			return nil // the save itself failed: it may have half happened
+		case strings.Contains(ae.Message, "not formatted correctly"),
+			strings.Contains(ae.Message, "The value of the parameter"),
+			strings.Contains(ae.Message, "no longer"),
+			strings.Contains(ae.Message, "OFFLINE"),
+			strings.Contains(ae.Message, "API is not enabled"):
+			return err
+		}
+		if probs := splitDictionaryErrors(ae.Message); len(probs) > 0 {
+			return &DictionaryErrors{Status: ae.Status, Problems: probs}
+		}
+	}
+	return err // other 4xx: refused before the method ran
+}
+
+// verifyImport exports the dictionary after a failed import to learn
+// whether it applied.
+func (c *Client) verifyImport(ctx context.Context, sent, before *redcap.Dictionary, importErr error) error {
+	// The check runs even if ctx was cancelled or timed out (that may be
+	// why the import failed); it gets its own bounded time.
+	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Duration(c.tries)*c.timeout+c.backoff*4)
+	defer cancel()
+	c.log.Warn().Msgf("the import failed (%v); exporting the dictionary to learn whether it applied", importErr)
+	got, err := c.ExportMetadata(vctx)
+	if err != nil {
+		return &ImportError{Outcome: ImportUnknown, Err: importErr, VerifyErr: err}
+	}
+	same, diff := MatchesExport(sent, got)
+	if same {
+		return &ImportError{Outcome: ImportApplied, Err: importErr}
+	}
+	if before != nil {
+		if unchanged, _ := MatchesExport(before, got); !unchanged {
+			return &ImportError{Outcome: ImportUnknown, Err: importErr,
+				VerifyErr: errors.New("the project's dictionary is now neither what was sent nor what was there before: " + diff)}
+		}
+		return &ImportError{Outcome: ImportNotApplied, Err: importErr, Detail: "the project still holds the dictionary it had before"}
+	}
+	return &ImportError{Outcome: ImportNotApplied, Err: importErr, Detail: "the project's dictionary differs from what was sent: " + diff}
+}
+
+// Instrument is one row of content=instrument.
+type Instrument struct {
+	Name  string `json:"instrument_name"`
+	Label string `json:"instrument_label"`
+}
+
+// Instruments exports the project's instruments in project order.
+func (c *Client) Instruments(ctx context.Context) ([]Instrument, error) {
+	resp, err := c.call(ctx, "instrument", nil, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []Instrument
+	if err := decodeRows(resp.body, &out); err != nil {
+		return nil, c.badJSON("instrument", resp.body, err)
+	}
+	return out, nil
+}
+
+// RepeatingFormEvent is one row of content=repeatingFormsEvents.
+type RepeatingFormEvent struct {
+	EventName       string `json:"event_name"`
+	FormName        string `json:"form_name"`
+	CustomFormLabel string `json:"custom_form_label"`
+}
+
+// RepeatingFormsEvents exports the repeating instruments and events. REDCap
+// checks Project Design rights first (*ErrNoDesign), which makes this the
+// read-only probe of those rights. A project without repeating
+// instruments gives an empty list.
+func (c *Client) RepeatingFormsEvents(ctx context.Context) ([]RepeatingFormEvent, error) {
+	resp, err := c.call(ctx, "repeatingFormsEvents", nil, true)
+	if err != nil {
+		var ae *APIError
+		if errors.As(err, &ae) && ae.Status == 400 && strings.Contains(ae.Message, "does not contain any repeating") {
+			return []RepeatingFormEvent{}, nil
+		}
+		return nil, err
+	}
+	out := []RepeatingFormEvent{}
+	if err := decodeRows(resp.body, &out); err != nil {
+		return nil, c.badJSON("repeatingFormsEvents", resp.body, err)
+	}
+	return out, nil
+}
+
+// ValidationType is one row of content=fieldValidation: a validation type
+// the server accepts and its (JavaScript) regular expression.
+type ValidationType struct {
+	Name  string `json:"validation_type"`
+	Regex string `json:"regex"`
+}
+
+// FieldValidation exports the server's validation types
+// (content=fieldValidation, undocumented; REDCap 15.7.6 has it). Servers
+// without it answer with an *APIError (400, parameter "content" not valid).
+func (c *Client) FieldValidation(ctx context.Context) ([]ValidationType, error) {
+	resp, err := c.call(ctx, "fieldValidation", nil, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []ValidationType
+	if err := decodeRows(resp.body, &out); err != nil {
+		return nil, c.badJSON("fieldValidation", resp.body, err)
+	}
+	return out, nil
+}
+
+// decodeRows decodes a JSON array of objects whose values may be strings
+// or numbers into dst (a pointer to a slice of structs with string
+// fields).
+func decodeRows(body []byte, dst any) error {
+	var rows []map[string]json.RawMessage
+	if err := json.Unmarshal(body, &rows); err != nil {
+		return err
+	}
+	// Normalise every value to a string, then decode into the structs.
+	norm := make([]map[string]string, len(rows))
+	for i, r := range rows {
+		norm[i] = make(map[string]string, len(r))
+		for k, v := range r {
+			s, err := rawString(v)
+			if err != nil {
+				return fmt.Errorf("row %d, %s: %w", i+1, k, err)
+			}
+			norm[i][k] = s
+		}
+	}
+	b, err := json.Marshal(norm)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, dst)
+}
