@@ -97,7 +97,7 @@ func (c *checker) matrixGroups() {
 		}
 		et := effectiveType(f.FieldType)
 		if et != "radio" && et != "checkbox" {
-			c.emitf(i, redcap.ColFieldType, codeMatrixType, "Clear the field's matrix group name, or make it a radio or checkbox field.",
+			c.emitf(i, redcap.ColMatrixGroupName, codeMatrixType, "Clear the field's matrix group name, or make it a radio or checkbox field.",
 				"Fields that are part of a matrix group can ONLY be a radio or checkbox field: %q is %s (group %q).", f.FieldName, quote(f.FieldType), name)
 			continue
 		}
