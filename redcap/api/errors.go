@@ -211,7 +211,7 @@ func (e *ErrWrongURL) Error() string {
 
 // Advice says what to check.
 func (e *ErrWrongURL) Advice() string {
-	return "Check the URL: it is your REDCap address followed by /api/, e.g. https://redcap.example.org/redcap/api/ " +
+	return "Check that the URL ends in /api/: it is your REDCap address followed by /api/, e.g. https://redcap.example.org/redcap/api/ " +
 		"(shown on the project's API page). If that is right, a login (single sign-on) page or proxy sits in front of " +
 		"the API: ask your REDCap administrator which URL scripts should use."
 }
@@ -276,7 +276,9 @@ type APIError struct {
 	Message string
 }
 
-func (e *APIError) Error() string { return "REDCap API error (" + serverText(e.Status, e.Message) + ")" }
+func (e *APIError) Error() string {
+	return "REDCap API error (" + serverText(e.Status, e.Message) + ")"
+}
 
 // Advice gives general advice for the status.
 func (e *APIError) Advice() string {

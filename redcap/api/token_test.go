@@ -1,0 +1,250 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func getenvMap(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func writeFile(t *testing.T, path, content string, perm os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), perm); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, perm); err != nil { // umask may have cut perm
+		t.Fatal(err)
+	}
+}
+
+func TestTokenNeverPrinted(t *testing.T) {
+	tok := mustToken(t, tokFull)
+	type holder struct {
+		Name  string
+		Token Token
+		Ptr   *Token
+	}
+	h := holder{Name: "x", Token: tok, Ptr: &tok}
+	var outs []string
+	for _, f := range []string{"%v", "%s", "%q", "%x", "%X", "%#v", "%+v", "%d", "%T %v"} {
+		outs = append(outs, fmt.Sprintf(f, tok), fmt.Sprintf(f, h), fmt.Sprintf(f, &h))
+	}
+	outs = append(outs, fmt.Sprint(tok), fmt.Sprintln(tok), tok.String(), tok.GoString())
+	for _, v := range []any{tok, h, &h, []Token{tok}, map[string]Token{"k": tok}} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, string(b))
+	}
+	b, _ := tok.MarshalText()
+	outs = append(outs, string(b))
+	for _, o := range outs {
+		if strings.Contains(strings.ToUpper(o), tokFull) || strings.Contains(o, "0123456789") {
+			t.Errorf("token printed: %s", o)
+		}
+	}
+	if fmt.Sprint(tok) != "[REDACTED]" {
+		t.Errorf("Sprint = %q", fmt.Sprint(tok))
+	}
+}
+
+func TestTokenRedact(t *testing.T) {
+	tok := mustToken(t, tokFull)
+	in := "a " + tokFull + " b " + strings.ToLower(tokFull) + " c"
+	if got := tok.Redact(in); got != "a [REDACTED] b [REDACTED] c" {
+		t.Errorf("Redact = %q", got)
+	}
+	if got := tok.Redact("nothing here"); got != "nothing here" {
+		t.Errorf("Redact = %q", got)
+	}
+}
+
+func TestNewToken(t *testing.T) {
+	cases := []struct {
+		in, pattern string
+		ok          bool
+	}{
+		{tokFull, "", true},
+		{strings.ToLower(tokFull), "", true},
+		{" " + tokFull + "\r\n", "", true},
+		{tokFull[:31], "", false},
+		{tokFull + "0", "", false},
+		{strings.Repeat("G", 32), "", false},
+		{"", "", false},
+		{"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN", `^[A-Za-z0-9+/=]{40}$`, true},
+		{tokFull, `^[A-Za-z0-9+/=]{40}$`, false},
+	}
+	for _, tc := range cases {
+		_, err := NewToken(tc.in, "the test", tc.pattern)
+		if (err == nil) != tc.ok {
+			t.Errorf("NewToken(%q, %q) err = %v", tc.in, tc.pattern, err)
+		}
+		if err != nil && tc.in != "" && strings.Contains(err.Error(), strings.TrimSpace(tc.in)) {
+			t.Errorf("error quotes the token: %v", err)
+		}
+	}
+	if _, err := NewToken(tokFull, "x", "("); err == nil {
+		t.Error("bad pattern accepted")
+	}
+}
+
+func TestLoadTokenOrder(t *testing.T) {
+	dir := t.TempDir()
+	const envTok, dotTok, fileTok = tokFull, tokExportOnly, tokNoDesign
+	tokenFile := filepath.Join(dir, "token.txt")
+	writeFile(t, tokenFile, fileTok+"\r\n", 0o600)
+
+	check := func(name string, getenv func(string) string, tf, want, wantSource string) []string {
+		t.Helper()
+		tok, warnings, err := LoadToken(getenv, dir, tf, "")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if tok.secret != want || !strings.Contains(tok.Source(), wantSource) {
+			t.Errorf("%s: got the token from %q", name, tok.Source())
+		}
+		return warnings
+	}
+	// Only the token file.
+	check("file", getenvMap(nil), tokenFile, fileTok, "token file")
+	// .env beats the token file, with a warning that the file is unused.
+	writeFile(t, filepath.Join(dir, ".env"), "# secrets\nOTHER=1\nRC_API_KEY="+dotTok+"  \n", 0o600)
+	w := check(".env", getenvMap(nil), tokenFile, dotTok, ".env")
+	if len(w) != 1 || !strings.Contains(w[0], "--token-file") {
+		t.Errorf("warnings = %q", w)
+	}
+	// The environment beats .env.
+	check("env", getenvMap(map[string]string{"RC_API_KEY": " " + envTok + "\n"}), "", envTok, "environment")
+	// An empty variable in the environment does not hide .env.
+	check("empty env", getenvMap(map[string]string{"RC_API_KEY": "  "}), "", dotTok, ".env")
+}
+
+func TestLoadTokenErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := LoadToken(getenvMap(nil), dir, "", ""); !errors.Is(err, ErrNoToken) {
+		t.Errorf("no token: %v", err)
+	}
+	if _, _, err := LoadToken(getenvMap(nil), dir, filepath.Join(dir, "missing"), ""); err == nil || !strings.Contains(err.Error(), "token file") {
+		t.Errorf("missing token file: %v", err)
+	}
+	bad := tokFull[:30]
+	_, _, err := LoadToken(getenvMap(map[string]string{"RC_API_KEY": bad}), dir, "", "")
+	if err == nil || !strings.Contains(err.Error(), "RC_API_KEY in the environment") || strings.Contains(err.Error(), bad) {
+		t.Errorf("bad env token: %v", err)
+	}
+	writeFile(t, filepath.Join(dir, ".env"), "RC_API_KEY="+bad+"\n", 0o600)
+	_, _, err = LoadToken(getenvMap(nil), dir, "", "")
+	if err == nil || !strings.Contains(err.Error(), ".env") || strings.Contains(err.Error(), bad) {
+		t.Errorf("bad .env token: %v", err)
+	}
+	// A malformed .env: godotenv's message would quote the file.
+	writeFile(t, filepath.Join(dir, ".env"), "RC_API_KEY=\""+bad+"\n", 0o600)
+	_, _, err = LoadToken(getenvMap(nil), dir, "", "")
+	if err == nil || !strings.Contains(err.Error(), "not a valid .env") || strings.Contains(err.Error(), bad) {
+		t.Errorf("malformed .env: %v", err)
+	}
+	// A custom pattern.
+	writeFile(t, filepath.Join(dir, ".env"), "RC_API_KEY=site-token-1234\n", 0o600)
+	if _, _, err := LoadToken(getenvMap(nil), dir, "", `^site-token-\d+$`); err != nil {
+		t.Errorf("custom pattern: %v", err)
+	}
+}
+
+func TestLoadTokenWarnsAboutPermissions(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix permissions on Windows")
+	}
+	dir := t.TempDir()
+	env := filepath.Join(dir, ".env")
+	writeFile(t, env, "RC_API_KEY="+tokFull+"\n", 0o644)
+	_, w, err := LoadToken(getenvMap(nil), dir, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w) != 1 || !strings.Contains(w[0], "chmod 600") || !strings.Contains(w[0], "0644") {
+		t.Errorf("warnings = %q", w)
+	}
+	writeFile(t, env, "RC_API_KEY="+tokFull+"\n", 0o600)
+	if _, w, _ := LoadToken(getenvMap(nil), dir, "", ""); len(w) != 0 {
+		t.Errorf("warnings for a private .env: %q", w)
+	}
+	for _, s := range w {
+		if strings.Contains(s, tokFull) {
+			t.Error("warning contains the token")
+		}
+	}
+}
+
+func TestLoadTokenWarnsWhenGitTracksDotEnv(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, ".env"), "RC_API_KEY="+tokFull+"\n", 0o600)
+	run := func(args ...string) {
+		cmd := exec.Command(git, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	run("init", "-q")
+	if _, w, _ := LoadToken(getenvMap(nil), dir, "", ""); len(w) != 0 {
+		t.Errorf("warnings for an untracked .env: %q", w)
+	}
+	run("add", ".env")
+	_, w, err := LoadToken(getenvMap(nil), dir, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w) != 1 || !strings.Contains(w[0], "tracked by git") {
+		t.Errorf("warnings = %q", w)
+	}
+}
+
+func TestCheckURL(t *testing.T) {
+	cases := []struct {
+		in      string
+		ok      bool
+		mention string
+	}{
+		{"https://redcap.example.org/redcap/api/", true, ""},
+		{"https://redcap.example.org/api/", true, ""},
+		{"https://redcap.example.org/redcap/redcap_v15.7.6/API/", true, ""},
+		{"http://127.0.0.1:8080/api/", true, ""},
+		{"http://127.1.2.3/api/", true, ""},
+		{"http://localhost:9000/redcap/api/", true, ""},
+		{"http://[::1]:9000/api/", true, ""},
+		{"https://redcap.example.org/redcap/api", false, "https://redcap.example.org/redcap/api/"},
+		{"https://redcap.example.org/redcap/", false, "https://redcap.example.org/redcap/api/"},
+		{"https://redcap.example.org/redcap/redcap_v15.7.6/index.php", false, "https://redcap.example.org/redcap/api/"},
+		{"http://redcap.example.org/redcap/api/", false, "https://redcap.example.org/redcap/api/"},
+		{"ftp://redcap.example.org/api/", false, "https://"},
+		{"redcap.example.org/api/", false, "https://"},
+		{"https://user:pw@redcap.example.org/api/", false, "password"},
+		{"https://redcap.example.org/api/?token=x", false, "query"},
+		{"", false, "--url"},
+	}
+	for _, tc := range cases {
+		_, err := CheckURL(tc.in)
+		if (err == nil) != tc.ok {
+			t.Errorf("CheckURL(%q) = %v", tc.in, err)
+			continue
+		}
+		if err != nil && !strings.Contains(err.Error(), tc.mention) {
+			t.Errorf("CheckURL(%q) = %v, want it to mention %q", tc.in, err, tc.mention)
+		}
+	}
+}
