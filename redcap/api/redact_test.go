@@ -20,7 +20,9 @@ import (
 // headers, success bodies) and greps every error string, advice and debug
 // dump for it, in upper and lower case.
 func TestNoTokenInErrorsOrDumps(t *testing.T) {
-	echo := func(form url.Values) string { return "bad token " + form.Get("token") + " / " + strings.ToLower(form.Get("token")) }
+	echo := func(form url.Values) string {
+		return "bad token " + form.Get("token") + " / " + strings.ToLower(form.Get("token"))
+	}
 	faults := map[string]func(w http.ResponseWriter, r *http.Request, form url.Values){
 		"json 403": func(w http.ResponseWriter, r *http.Request, form url.Values) {
 			form.Set("returnFormat", "json")
