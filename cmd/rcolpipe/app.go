@@ -122,7 +122,9 @@ Examples:
 
 // commands lists every command, one file per command.
 func commands(e *env) []*cli.Command {
-	return []*cli.Command{}
+	return []*cli.Command{
+		rulesCommand(e),
+	}
 }
 
 // setUsageErrors makes flag errors of every (sub)command exit 2.
