@@ -142,7 +142,6 @@ func TestPrefixRecordIDUntouched(t *testing.T) {
 	}
 }
 
-
 func TestPrefixFormsFilter(t *testing.T) {
 	in := dict(
 		fld("id", "a", "text", nil), fld("x", "a", "text", nil),
