@@ -213,6 +213,9 @@ func TestSARIF(t *testing.T) {
 	if loc.ArtifactLocation.URI != "instruments/demo.csv" || loc.Region == nil || loc.Region.StartLine != 5 {
 		t.Errorf("location %+v", loc)
 	}
+	if want := "Größe (field_name): field name \"Größe\" has characters REDCap deletes\nHint: rename it to groesse"; first.Message.Text != want {
+		t.Errorf("result message %q, want %q", first.Message.Text, want)
+	}
 	zip := run.Results[3].Locations[0].PhysicalLocation
 	if zip.ArtifactLocation.URI != "lib.zip" || zip.Region != nil {
 		t.Errorf("zip member location %+v: want the archive, no region", zip)

@@ -132,12 +132,22 @@ func (s sarifOutput) Output(w io.Writer, r Result) error {
 
 	results := make([]sarifResult, 0, len(r.Diagnostics))
 	for _, d := range r.Diagnostics {
+		// Code-scanning UIs show only the message: say which field and
+		// column, and how to fix it.
 		msg := d.Message
-		if d.Field != "" || d.Column != "" {
-			msg += " (" + strings.Trim(d.Field+", "+d.Column, ", ") + ")"
+		where := d.Field
+		if d.Column != "" {
+			if where != "" {
+				where += " (" + d.Column + ")"
+			} else {
+				where = d.Column
+			}
+		}
+		if where != "" {
+			msg = where + ": " + msg
 		}
 		if d.Hint != "" {
-			msg += ". Fix: " + d.Hint
+			msg += "\nHint: " + d.Hint
 		}
 		res := sarifResult{RuleID: d.Code, RuleIndex: index[d.Code], Level: sarifLevel(d.Severity), Message: sarifText{msg}}
 		if d.File != "" {
