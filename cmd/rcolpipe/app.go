@@ -123,6 +123,7 @@ Examples:
 // commands lists every command, one file per command.
 func commands(e *env) []*cli.Command {
 	return []*cli.Command{
+		validateCommand(e),
 		rulesCommand(e),
 	}
 }
