@@ -102,7 +102,6 @@ func CleanBrackets(src string) (string, bool) {
 			if c == '\\' && i+1 < len(s) {
 				b.WriteByte(c)
 				i++
-				c = src[i]
 			} else if c == inQuote {
 				inQuote = 0
 			}
@@ -116,7 +115,9 @@ func CleanBrackets(src string) (string, bool) {
 		case c == '\'' || c == '"':
 			inQuote = c
 		case c == '[':
-			inBracket = true
+			// Only a bracket that closes is cleaned; an unclosed one is
+			// Balance's business.
+			inBracket = strings.IndexByte(s[i+1:], ']') >= 0
 		}
 		b.WriteByte(src[i])
 	}

@@ -43,6 +43,20 @@ func isLetter(c byte) bool {
 }
 func isIdentByte(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' }
 
+// isFieldName: the syntax of a field name in a reference, [A-Za-z_][A-Za-z0-9_]*.
+// (REDCap's own naming rules are stricter; the validator checks those.)
+func isFieldName(s string) bool {
+	if s == "" || isDigit(s[0]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isIdentByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // isNameByte: the characters of a name inside brackets. '-' is there for
 // Smart Variables ([record-name]); field names never contain it.
 func isNameByte(c byte) bool { return isIdentByte(c) || c == '-' }
@@ -402,6 +416,9 @@ func resolveRef(src string, gs []group) (Node, *SyntaxError) {
 			return nil, errAt(ev.pos, "%s cannot qualify %s: the first part of [event][field] must be a unique event name or an event Smart Variable such as [previous-event-name]", src[ev.pos:ev.end], src[target.pos:target.end])
 		}
 	}
+	if c := target.name[0]; !isLetter(c) && (c != '_' || target.smart()) {
+		return nil, errAt(target.pos, "[%s] is not a field reference: field names and Smart Variables start with a letter", target.name)
+	}
 	if target.smart() {
 		sv := &SmartVar{Name: target.name, Params: target.params, TextPos: i, EndPos: j}
 		if ev != nil {
@@ -426,16 +443,13 @@ func resolveRef(src string, gs []group) (Node, *SyntaxError) {
 				for t > s && (p[t-1] == ' ' || p[t-1] == '\t') {
 					t--
 				}
-				if s < t {
+				if s < t && isFieldName(p[s:t]) {
 					sv.Fields = append(sv.Fields, NameSpan{Name: p[s:t], Pos: at + s, End: at + t})
 				}
 				k = e + 1
 			}
 		}
 		return sv, nil
-	}
-	if isDigit(target.name[0]) {
-		return nil, errAt(target.pos, "[%s] is not a field reference: field names start with a letter", target.name)
 	}
 	fr := &FieldRef{
 		Ref:       Ref{Field: target.name, Code: target.code, Pos: i, End: j},

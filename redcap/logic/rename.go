@@ -31,13 +31,8 @@ func applyEdits(src string, edits []edit) string {
 // checkRenames rejects new names that would change the syntax of the logic.
 func checkRenames(renames map[string]string) error {
 	for old, nu := range renames {
-		if nu == "" || isDigit(nu[0]) {
+		if nu != old && !isFieldName(nu) {
 			return fmt.Errorf("rename %q to %q: not a field name", old, nu)
-		}
-		for i := 0; i < len(nu); i++ {
-			if !isIdentByte(nu[i]) {
-				return fmt.Errorf("rename %q to %q: not a field name", old, nu)
-			}
 		}
 	}
 	return nil

@@ -26,6 +26,8 @@ func TestRename(t *testing.T) {
 		{"# uses [age]\n[age]  >\t18 // not a comment? no: inside logic\n", ""},
 		{"# uses [age]\n[age]  >\n\t18\n// [age] again", "# uses [age]\n[age_years]  >\n\t18\n// [age] again"},
 		{"round(datediff([dob],'today','y'),0)", "round(datediff([birth_date],'today','y'),0)"},
+		// parameters that are not field names are left alone
+		{"[aggregate-mean:0] + [aggregate-mean: age ,x y]", "[aggregate-mean:0] + [aggregate-mean: age_years ,x y]"},
 		{"", ""},
 		{"  // only comment [age]", "  // only comment [age]"},
 	}
@@ -181,5 +183,14 @@ func TestRefsInText(t *testing.T) {
 	}
 	if strings.Join(names, " ") != "[first_name] [ev][age][2] [bmi]" {
 		t.Errorf("RefsInText = %v", names)
+	}
+}
+
+func TestCleanBracketsUnclosed(t *testing.T) {
+	if got, changed := CleanBrackets("[a b = 1"); changed || got != "[a b = 1" {
+		t.Errorf("CleanBrackets(unclosed) = %q, %v", got, changed)
+	}
+	if got, _ := CleanBrackets(`[a] = 'x\' [ y ]'`); got != `[a] = 'x\' [ y ]'` {
+		t.Errorf("CleanBrackets cleaned inside a string with an escaped quote: %q", got)
 	}
 }
