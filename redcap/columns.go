@@ -5,35 +5,78 @@ import (
 	"strings"
 )
 
-// normalizeHeader keeps only lower-case letters and digits, so that
+// normalizeHeader keeps only letters and digits, lower-cased, so that
 // "Variable / Field Name", "field_name", "Variable...Field.Name" (R's
 // make.names) and "Identifier" vs "Identifier?" compare equal.
 func normalizeHeader(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			b = append(b, c)
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c+('a'-'A'))
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // columnForHeader maps a header cell or JSON key to a REDCap column: API
-// keys, the Data Dictionary download headers, and rcol's "choices".
+// keys, the Data Dictionary download headers (TestColumnForHeader checks
+// both against Columns), and rcol's "choices".
 func columnForHeader(h string) (Column, bool) {
-	n := normalizeHeader(h)
-	if n == "" {
-		return ColNone, false
+	var n string
+	if len(h) > 0 && h[0] >= 'a' && h[0] <= 'z' && strings.IndexFunc(h, notKeyChar) < 0 {
+		// Fast path for API keys, the JSON case: "field_name" -> "fieldname".
+		n = strings.ReplaceAll(h, "_", "")
+	} else {
+		n = normalizeHeader(h)
 	}
-	if n == "choices" {
+	switch n {
+	case "fieldname", "variablefieldname":
+		return ColFieldName, true
+	case "formname":
+		return ColFormName, true
+	case "sectionheader":
+		return ColSectionHeader, true
+	case "fieldtype":
+		return ColFieldType, true
+	case "fieldlabel":
+		return ColFieldLabel, true
+	case "selectchoicesorcalculations", "choicescalculationsorsliderlabels", "choices":
 		return ColChoices, true
-	}
-	for i, c := range Columns {
-		if n == normalizeHeader(c.Key) || n == normalizeHeader(c.Header) {
-			return Column(i), true
-		}
+	case "fieldnote":
+		return ColFieldNote, true
+	case "textvalidationtypeorshowslidernumber":
+		return ColValidation, true
+	case "textvalidationmin":
+		return ColValidationMin, true
+	case "textvalidationmax":
+		return ColValidationMax, true
+	case "identifier":
+		return ColIdentifier, true
+	case "branchinglogic", "branchinglogicshowfieldonlyif":
+		return ColBranchingLogic, true
+	case "requiredfield":
+		return ColRequiredField, true
+	case "customalignment":
+		return ColCustomAlignment, true
+	case "questionnumber", "questionnumbersurveysonly":
+		return ColQuestionNumber, true
+	case "matrixgroupname":
+		return ColMatrixGroupName, true
+	case "matrixranking":
+		return ColMatrixRanking, true
+	case "fieldannotation":
+		return ColFieldAnnotation, true
 	}
 	return ColNone, false
+}
+
+// notKeyChar reports runes that do not occur in API keys.
+func notKeyChar(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_')
 }
 
 // requiredHeaderColumns must be named in a CSV header: without them the
@@ -47,6 +90,8 @@ func requiredHeaderColumns() [4]Column {
 // annotations). One per file.
 type rowChecker struct {
 	name string
+	// order is the order of the columns in the file (nil: A..R).
+	order []Column
 	// naCells are cell references like "F12" (column letter + line).
 	naCells []string
 	naTotal int
@@ -63,11 +108,17 @@ func (rc *rowChecker) finish(f *Field, ref func(Column) string) bool {
 	}
 	blank := true
 	for c := Column(0); c < NumColumns; c++ {
-		v := f.Get(c)
-		if strings.TrimSpace(v) != "" {
+		if strings.TrimSpace(f.Get(c)) != "" {
 			blank = false
+			break
 		}
-		if v == "NA" {
+	}
+	order := rc.order
+	if order == nil {
+		order = allColumns()
+	}
+	for _, c := range order {
+		if f.Get(c) == "NA" {
 			rc.naTotal++
 			if len(rc.naCells) < 10 {
 				rc.naCells = append(rc.naCells, ref(c))
@@ -89,4 +140,13 @@ func (rc *rowChecker) diagnostics(firstLine int) Diagnostics {
 	return Diagnostics{{Severity: SeverityWarning, Code: CodeLiteralNA, File: rc.name, Line: firstLine, Stage: stageLoad,
 		Message: fmt.Sprintf("%d cell(s) hold the literal text NA (R's missing value), kept as read: %s", rc.naTotal, list),
 		Hint:    "REDCap stores \"NA\" as text; write the file with na = \"\" (R: write.csv(..., na = \"\")) or blank those cells"}}
+}
+
+// allColumns returns A..R.
+func allColumns() []Column {
+	cols := make([]Column, NumColumns)
+	for i := range cols {
+		cols[i] = Column(i)
+	}
+	return cols
 }

@@ -2,6 +2,7 @@ package redcap
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -148,7 +149,8 @@ func sniffDelimiter(text string) byte {
 		s := scanCSV(text, d, 1)
 		var cells []string
 		for _, r := range s.recs {
-			if !blankRecord(r.cells) {
+			// A line of only delimiters is blank whichever delimiter is tried.
+			if strings.Trim(strings.Join(r.cells, ""), " \t\r\n,;") != "" {
 				cells = r.cells
 				break
 			}
@@ -278,7 +280,7 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 			Hint:    "keep one of the two columns"})
 	}
 
-	rc := rowChecker{name: name}
+	rc := rowChecker{name: name, order: fileOrder(pos)}
 	tooMany := 0
 	firstData := 0
 	unnamedData := map[int]bool{}
@@ -343,10 +345,34 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 			Message: "columns that are not REDCap's were ignored: " + strings.Join(extras, ", "),
 			Hint:    "remove them before uploading with another tool: REDCap maps columns by position"})
 	}
-	if pos[ColMatrixRanking] == 0 && pos[ColFieldAnnotation] == 0 {
+	if isOldLayout(pos) {
 		diags = append(diags, Diagnostic{Severity: SeverityInfo, Code: CodeOldLayout, File: name, Line: header.line, Stage: stageLoad,
 			Message: "header has no \"Matrix Ranking?\" and no \"Field Annotation\" column (older 16-column layout); both read as empty"})
 	}
 	diags = append(diags, rc.diagnostics(firstData)...)
 	return d, diags
+}
+
+// isOldLayout reports whether the header is REDCap's older 16-column layout:
+// columns A..P named, no "Matrix Ranking?" and no "Field Annotation".
+func isOldLayout(pos [NumColumns]int) bool {
+	for c := ColFieldName; c <= ColMatrixGroupName; c++ {
+		if pos[c] == 0 {
+			return false
+		}
+	}
+	return pos[ColMatrixRanking] == 0 && pos[ColFieldAnnotation] == 0
+}
+
+// fileOrder returns the columns present in the header, in file order, so
+// that cell lists in messages read left to right.
+func fileOrder(pos [NumColumns]int) []Column {
+	var cols []Column
+	for c := Column(0); c < NumColumns; c++ {
+		if pos[c] != 0 {
+			cols = append(cols, c)
+		}
+	}
+	sort.Slice(cols, func(i, j int) bool { return pos[cols[i]] < pos[cols[j]] })
+	return cols
 }

@@ -43,7 +43,7 @@ func readJSON(name, text string) (*Dictionary, Diagnostics) {
 	if tok != json.Delim('[') {
 		return structural(0, dec.InputOffset(), fmt.Sprintf("expected a JSON array of row objects, found %s", describeToken(tok)))
 	}
-	rc := rowChecker{name: name}
+	rc := rowChecker{name: name, order: allColumns()}
 	var extras []string
 	extraSeen := map[string]bool{}
 	anyKnown := false

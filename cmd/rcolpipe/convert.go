@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+	"github.com/urfave/cli/v2"
+)
+
+// convertWriter returns the writer for a --to value.
+func convertWriter(format string) (func(io.Writer, *redcap.Dictionary) error, bool) {
+	switch format {
+	case "json":
+		return redcap.WriteJSON, true
+	case "csv":
+		return func(w io.Writer, d *redcap.Dictionary) error { return redcap.WriteCSV(w, d, redcap.HeaderAPI) }, true
+	case "redcap-csv":
+		return func(w io.Writer, d *redcap.Dictionary) error { return redcap.WriteCSV(w, d, redcap.HeaderDownload) }, true
+	}
+	return nil, false
+}
+
+func convertCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "convert",
+		Usage:     "stack dictionaries and write them as JSON, CSV with API keys, or REDCap's download CSV",
+		ArgsUsage: "INPUT...",
+		Description: `Reads every INPUT, stacks them in order and writes one dictionary:
+
+   --to json        a JSON array of rows with REDCap's API keys in column order
+                    (A..R), every value a string, UTF-8 without BOM
+   --to csv         CSV with the API keys as header (what the API imports)
+   --to redcap-csv  CSV with the headers of REDCap's Data Dictionary page and a
+                    UTF-8 BOM (what "Upload Data Dictionary" takes, opens in Excel)
+
+Without --to the format follows the extension of -o (.json: json, .csv: csv).
+-o - (the default) writes to stdout. The output file is written to a temporary
+file next to it and renamed, so a failed run leaves the old file as it was; an
+output that is one of the inputs is refused.
+
+` + loadInputsHelp + `
+
+Examples:
+   rcolpipe convert --to json -o all.json demographics.csv phq9.csv
+   rcolpipe convert --to redcap-csv -o upload.csv instruments/
+   rcolpipe convert --to csv tlfb.zip > tlfb.csv
+   rcolpipe convert -o fal.csv rcol/fal.json
+
+` + exitCodesHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "output format: json, csv or redcap-csv (default: from the extension of -o)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "output file, or - for stdout"},
+		},
+		Action: func(c *cli.Context) error {
+			paths := c.Args().Slice()
+			if len(paths) == 0 {
+				return usageError("convert: missing INPUT (a file, folder or instrument ZIP)")
+			}
+			out := c.String("output")
+			format := c.String("to")
+			if format == "" {
+				switch strings.ToLower(filepath.Ext(out)) {
+				case ".json":
+					format = "json"
+				case ".csv":
+					format = "csv"
+				default:
+					return usageError("convert: --to is required (json, csv or redcap-csv) when -o is %q", out)
+				}
+			}
+			write, ok := convertWriter(format)
+			if !ok {
+				return usageError("convert: --to %q: want json, csv or redcap-csv", format)
+			}
+			if out == "" {
+				return usageError("convert: -o is empty; give a file or - for stdout")
+			}
+			if out != "-" {
+				if in := inputNamed(out, paths); in != "" {
+					return usageError("convert: refusing to overwrite %s, which is one of the inputs", in)
+				}
+			}
+			d, _, err := loadInputs(e, paths)
+			if err != nil {
+				return err
+			}
+			if out == "-" {
+				if err := write(e.stdout, d); err != nil {
+					return inputError("convert: %v", err)
+				}
+				return nil
+			}
+			// A folder input may hold the output file.
+			if in := inputNamed(out, d.Files); in != "" {
+				return usageError("convert: refusing to overwrite %s, which is one of the inputs", in)
+			}
+			var buf bytes.Buffer
+			if err := write(&buf, d); err != nil {
+				return inputError("convert: %v", err)
+			}
+			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				return inputError("convert: %v", err)
+			}
+			e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s)", d.Len(), len(d.Forms()), out, format)
+			return nil
+		},
+	}
+}
+
+// inputNamed returns the input that is the same file as out ("" when none
+// is, or out does not exist yet). ZIP members ("x.zip!instrument.csv")
+// count as their archive.
+func inputNamed(out string, inputs []string) string {
+	ost, err := os.Stat(out)
+	if err != nil {
+		return ""
+	}
+	for _, in := range inputs {
+		if i := strings.LastIndex(in, "!"); i > 0 && strings.HasSuffix(strings.ToLower(in[:i]), ".zip") {
+			in = in[:i]
+		}
+		if ist, err := os.Stat(in); err == nil && os.SameFile(ost, ist) {
+			return in
+		}
+	}
+	return ""
+}
+
+// writeFileAtomic writes data to a temporary file in path's folder and
+// renames it over path, so readers never see half a file. An existing
+// file's permissions are kept; a new file gets 0644.
+func writeFileAtomic(path string, data []byte) (err error) {
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return fmt.Errorf("write %s: is a folder", path)
+		}
+		mode = st.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"github.com/rcolpipe/rcolpipe/redcap"
+	"github.com/rs/zerolog"
+)
+
+// loadInputsHelp documents, for every command's --help, where reader
+// diagnostics go.
+const loadInputsHelp = `INPUT is a CSV file (REDCap download headers or API keys; delimiter , ; or tab),
+a JSON array of rows (API keys), a REDCap instrument ZIP, or a folder (every .csv,
+.tsv, .txt, .json and .zip file in it, in name order; names starting with "." or "_"
+are skipped). Several inputs are stacked in order; a later input's copy of the
+first input's record-ID field is dropped.
+
+Problems found while reading go to stderr as log lines "file:line: severity code:
+message" (errors, warnings and infos at the matching log level; --log-level error
+hides the rest). Any error stops the command with exit code 1.`
+
+// loadInputs reads and stacks the inputs (files, folders, instrument ZIPs)
+// and logs the reader's diagnostics (logDiagnostics). It returns an exit-1
+// error when a path cannot be read or any diagnostic is an error; the
+// diagnostics are returned as well, for a command that reports them again.
+// paths must not be empty (commands check their arguments first).
+func loadInputs(e *env, paths []string) (*redcap.Dictionary, redcap.Diagnostics, error) {
+	d, diags, err := redcap.Load(paths...)
+	if err != nil {
+		return nil, diags, inputError("%v", err)
+	}
+	logDiagnostics(e, diags)
+	if n := diags.Count(redcap.SeverityError); n > 0 {
+		return nil, diags, inputError("the input has %d error(s); nothing was done", n)
+	}
+	return d, diags, nil
+}
+
+// logDiagnostics writes each diagnostic to the log (stderr) at the level of
+// its severity, as "file:line: severity code: message", with its hint as a
+// field. stdout stays free for the command's result (convert -o - writes the
+// dictionary there).
+func logDiagnostics(e *env, diags redcap.Diagnostics) {
+	for _, d := range diags {
+		lvl := zerolog.InfoLevel
+		switch d.Severity {
+		case redcap.SeverityError:
+			lvl = zerolog.ErrorLevel
+		case redcap.SeverityWarning:
+			lvl = zerolog.WarnLevel
+		}
+		ev := e.log.WithLevel(lvl)
+		if d.Hint != "" {
+			ev = ev.Str("hint", d.Hint)
+		}
+		ev.Msg(d.String())
+	}
+}
