@@ -124,6 +124,8 @@ Examples:
 func commands(e *env) []*cli.Command {
 	return []*cli.Command{
 		validateCommand(e),
+		convertCommand(e),
+		inspectCommand(e),
 		rulesCommand(e),
 	}
 }
