@@ -1,0 +1,253 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+	"github.com/rcolpipe/rcolpipe/redcap/api"
+)
+
+// UploadOptions configures Upload.
+type UploadOptions struct {
+	// BackupDir receives the project's dictionary before anything changes
+	// (default ./rcolpipe-backups).
+	BackupDir string
+	// ReplaceAll sends exactly the input instead of merging it into the
+	// project's dictionary.
+	ReplaceAll bool
+	// AllowDelete lets the upload remove fields the project has.
+	AllowDelete bool
+	// DryRun stops before the import.
+	DryRun bool
+	// Confirm asks the user to go on after the diff; nil means the caller
+	// has answered already (--yes).
+	Confirm func(d redcap.Diff) (bool, error)
+	// Username is passed to the preflight's user-rights check.
+	Username string
+	// Now stamps the backup file (default time.Now).
+	Now func() time.Time
+	Log zerolog.Logger
+}
+
+// StepTiming is how long one step of the upload took.
+type StepTiming struct {
+	Step string        `json:"step"`
+	Took time.Duration `json:"took_ns"`
+}
+
+// UploadReport is what Upload did.
+type UploadReport struct {
+	Preflight api.PreflightReport `json:"preflight"`
+	// BackupPath is the file holding the project's dictionary as it was.
+	BackupPath string      `json:"backup"`
+	Replaced   []string    `json:"forms_replaced"`
+	Added      []string    `json:"forms_added"`
+	Kept       []string    `json:"forms_kept"`
+	Diff       redcap.Diff `json:"diff"`
+	// Sent is the dictionary sent (or that would be sent, on a dry run).
+	Sent     *redcap.Dictionary `json:"-"`
+	Notes    redcap.Diagnostics `json:"notes"`
+	Imported int                `json:"fields_imported"`
+	Verified bool               `json:"verified"`
+	DryRun   bool               `json:"dry_run"`
+	Steps    []StepTiming       `json:"steps"`
+	// Warnings are things the user must know about REDCap's side effects.
+	Warnings []string `json:"warnings"`
+}
+
+// ErrDeclined is returned when the user answers no at the confirmation.
+var ErrDeclined = errors.New("upload cancelled: nothing was changed")
+
+// DeleteError refuses an upload that would remove fields.
+type DeleteError struct {
+	Fields []redcap.FieldRef
+}
+
+func (e *DeleteError) Error() string {
+	names := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		names[i] = f.Field + " (" + f.Form + ")"
+	}
+	return fmt.Sprintf("the upload would delete %d field(s) from the project: %s; nothing was changed. "+
+		"Add the fields to the input, or pass --allow-delete if deleting them (and their data) is intended",
+		len(e.Fields), strings.Join(names, ", "))
+}
+
+// Upload puts d into the project behind c without losing what was there:
+// preflight, export and back up the current dictionary, merge, diff, refuse
+// deletions unless allowed, confirm, import, export again and verify.
+func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts UploadOptions) (*UploadReport, error) {
+	if d == nil || d.Len() == 0 {
+		return nil, errors.New("the dictionary to upload is empty: REDCap would delete every field of the project; nothing was sent")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.BackupDir == "" {
+		opts.BackupDir = "rcolpipe-backups"
+	}
+	rep := &UploadReport{DryRun: opts.DryRun}
+	step := func(name string, start time.Time) {
+		rep.Steps = append(rep.Steps, StepTiming{Step: name, Took: time.Since(start)})
+	}
+
+	start := time.Now()
+	rep.Preflight = api.Preflight(ctx, c, api.PreflightOptions{Username: opts.Username})
+	step("preflight", start)
+	if err := rep.Preflight.Err(); err != nil {
+		return rep, err
+	}
+
+	start = time.Now()
+	current, err := c.ExportMetadata(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("export the project's dictionary before the upload: %w", err)
+	}
+	step("export", start)
+
+	start = time.Now()
+	pid := 0
+	if rep.Preflight.Project != nil {
+		pid = rep.Preflight.Project.ProjectID
+	}
+	rep.BackupPath, err = WriteBackup(opts.BackupDir, pid, current, opts.Now())
+	if err != nil {
+		return rep, err
+	}
+	step("backup", start)
+	opts.Log.Info().Str("backup", rep.BackupPath).Int("fields", current.Len()).Msg("saved the project's dictionary")
+
+	send := d.Clone()
+	if !opts.ReplaceAll {
+		m := redcap.Merge(current, d)
+		send = m.Dictionary
+		rep.Replaced, rep.Added, rep.Kept, rep.Notes = m.Replaced, m.Added, m.Kept, m.Notes
+	} else {
+		rep.Added = newForms(current, d)
+	}
+	rep.Sent = send
+	rep.Diff = redcap.Compare(current, send)
+	rep.Warnings = sideEffects(rep, rep.Preflight.Project)
+
+	if len(rep.Diff.FieldsRemoved) > 0 && !opts.AllowDelete {
+		return rep, &DeleteError{Fields: rep.Diff.FieldsRemoved}
+	}
+	if opts.DryRun {
+		return rep, nil
+	}
+	if rep.Diff.Empty() {
+		opts.Log.Info().Msg("the project already holds this dictionary; nothing to import")
+		rep.Verified = true
+		return rep, nil
+	}
+	if opts.Confirm != nil {
+		ok, err := opts.Confirm(rep.Diff)
+		if err != nil {
+			return rep, err
+		}
+		if !ok {
+			return rep, ErrDeclined
+		}
+	}
+
+	start = time.Now()
+	n, err := c.ImportMetadataFrom(ctx, send, current)
+	step("import", start)
+	if err != nil {
+		return rep, fmt.Errorf("import (the project's dictionary before the upload is saved in %s): %w", rep.BackupPath, err)
+	}
+	rep.Imported = n
+
+	start = time.Now()
+	after, err := c.ExportMetadata(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("export after the import to verify it (backup in %s): %w", rep.BackupPath, err)
+	}
+	same, why := api.MatchesExport(send, after)
+	step("verify", start)
+	if !same {
+		return rep, fmt.Errorf("the project's dictionary after the import differs from what was sent: %s (backup in %s)", why, rep.BackupPath)
+	}
+	rep.Verified = true
+	return rep, nil
+}
+
+func newForms(current, d *redcap.Dictionary) []string {
+	have := map[string]bool{}
+	for _, f := range current.Forms() {
+		have[f] = true
+	}
+	var out []string
+	for _, f := range d.Forms() {
+		if !have[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// sideEffects lists what REDCap does on its own when forms are added.
+func sideEffects(rep *UploadReport, p *api.ProjectInfo) []string {
+	if len(rep.Diff.FormsAdded) == 0 {
+		return nil
+	}
+	var labels []string
+	for _, f := range rep.Diff.FormsAdded {
+		labels = append(labels, fmt.Sprintf("%s → %q", f, InstrumentLabel(f)))
+	}
+	w := []string{"REDCap names new instruments itself: " + strings.Join(labels, ", ") + "; rename them in the Online Designer if needed"}
+	if p != nil && p.IsLongitudinal {
+		w = append(w, "this project is longitudinal: the new forms are in no event yet; designate them to events (Project Setup → Designate Instruments) or import a form-event mapping")
+	}
+	return w
+}
+
+// InstrumentLabel is the label REDCap gives a new form:
+// ucwords(str_replace('_', ' ', form_name)).
+func InstrumentLabel(form string) string {
+	words := strings.Split(strings.ReplaceAll(form, "_", " "), " ")
+	for i, w := range words {
+		if w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// WriteBackup saves a project's dictionary as JSON in dir, named by the
+// project and the time, and never overwrites a file. Restoring is an upload
+// of this file with --replace-all.
+func WriteBackup(dir string, projectID int, d *redcap.Dictionary, now time.Time) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create backup folder %s: %w", dir, err)
+	}
+	base := fmt.Sprintf("project-%d-%s", projectID, now.UTC().Format("20060102T150405Z"))
+	for i := 0; ; i++ {
+		name := base + ".json"
+		if i > 0 {
+			name = fmt.Sprintf("%s-%d.json", base, i)
+		}
+		path := filepath.Join(dir, name)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("create backup %s: %w", path, err)
+		}
+		werr := redcap.WriteJSON(f, d)
+		cerr := f.Close()
+		if werr != nil || cerr != nil {
+			return "", fmt.Errorf("write backup %s: %w", path, errors.Join(werr, cerr))
+		}
+		return path, nil
+	}
+}
