@@ -1,0 +1,296 @@
+// Package sandbox is a REDCap-compatible API server for tests and for
+// trying uploads without a REDCap account: an http.Handler that answers
+// the methods rcolpipe uses with REDCap 15.7.6's status codes, messages and
+// order of checks (shared/redcap-api.md §1, §2, §4, §5.2), keeps its state
+// in a JSON file (docs/sandbox.md), and can inject faults (latency, 5xx,
+// HTML pages, redirects, dropped connections).
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is the REDCap emulator. It is safe for concurrent use.
+type Server struct {
+	mu    sync.Mutex // guards state and every file write
+	state *State
+	dir   string // where state.json lives; "" keeps the state in memory
+	now   func() time.Time
+	vt    *validationTable
+	log   func(RequestInfo)
+	sleep func(time.Duration)
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithClock sets the clock used for expired rights (default time.Now).
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithRequestLog calls fn after every request. RequestInfo never holds the
+// token.
+func WithRequestLog(fn func(RequestInfo)) Option { return func(s *Server) { s.log = fn } }
+
+// WithFaults adds faults to inject (see Fault).
+func WithFaults(faults ...Fault) Option {
+	return func(s *Server) { s.state.Faults = append(s.state.Faults, faults...) }
+}
+
+// RequestInfo describes one request for a log line.
+type RequestInfo struct {
+	Method   string
+	Path     string
+	Content  string
+	Action   string // "export" or "import"
+	Format   string
+	Username string // "" when the token was not accepted
+	Status   int
+	Fault    string // the kind of fault injected, if any
+	Duration time.Duration
+}
+
+// New returns a server over state, kept in memory only. The server owns
+// state from now on; read it back with State.
+func New(state *State, opts ...Option) *Server {
+	if state == nil {
+		state = &State{}
+	}
+	s := &Server{state: state, now: time.Now, sleep: time.Sleep}
+	for _, o := range opts {
+		o(s)
+	}
+	s.vt = newValidationTable(state.ExtraValidationTypes)
+	return s
+}
+
+// Open loads dir/state.json and returns a server that writes every change
+// back to it.
+func Open(dir string, opts ...Option) (*Server, error) {
+	st, err := LoadState(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := New(st, opts...)
+	s.dir = dir
+	return s, nil
+}
+
+// State returns a copy of the current state.
+func (s *Server) State() *State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state.Clone()
+}
+
+// Update changes the state under the server's lock (and saves it when the
+// server has a folder), e.g. to put a project into production in a test.
+func (s *Server) Update(fn func(*State)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn(s.state)
+	if err := s.state.Check(); err != nil {
+		return fmt.Errorf("sandbox state after update: %w", err)
+	}
+	s.vt = newValidationTable(s.state.ExtraValidationTypes)
+	return s.saveLocked()
+}
+
+// InjectFault adds a fault for the next matching requests.
+func (s *Server) InjectFault(f Fault) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return s.Update(func(st *State) { st.Faults = append(st.Faults, f) })
+}
+
+// saveLocked writes the state file; the caller holds s.mu.
+func (s *Server) saveLocked() error {
+	if s.dir == "" {
+		return nil
+	}
+	return SaveState(s.dir, s.state)
+}
+
+// reVersioned matches REDCap's versioned API path, which also works.
+var reVersioned = regexp.MustCompile(`/redcap_v[0-9]+\.[0-9]+\.[0-9]+/API/$`)
+
+// isAPIPath accepts ".../api/" and ".../redcap_vX.Y.Z/API/".
+func isAPIPath(p string) bool {
+	return strings.HasSuffix(p, "/api/") || reVersioned.MatchString(p)
+}
+
+// maxBody bounds a request body; a dictionary of 10,000 rows is ~5 MB.
+const maxBody = 64 << 20
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// ServeHTTP answers one API request.
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	w := &statusWriter{ResponseWriter: rw}
+	info := RequestInfo{Method: r.Method, Path: r.URL.Path}
+	defer func() {
+		if s.log != nil {
+			info.Status = w.status
+			info.Duration = time.Since(start)
+			s.log(info)
+		}
+	}()
+
+	if !isAPIPath(r.URL.Path) {
+		if strings.HasSuffix(r.URL.Path, "/api") {
+			// Apache adds the slash with a redirect, which turns a POST
+			// into a GET in most clients.
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		notFound(w, r.URL.Path)
+		return
+	}
+	if r.Method != http.MethodPost {
+		writeError(w, http.StatusNotImplemented, "", "xml")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(maxBody); err != nil {
+			writeError(w, http.StatusBadRequest, "", "xml")
+			return
+		}
+	} else if err := r.ParseForm(); err != nil {
+		writeError(w, http.StatusBadRequest, "", "xml")
+		return
+	}
+	req := newRequest(r)
+	info.Content, info.Action, info.Format = req.content, req.action(), req.format
+
+	faults := s.takeFaults(req)
+	for _, f := range faults {
+		if f.Kind == FaultLatency {
+			s.sleep(f.Latency.Duration)
+		}
+	}
+	for _, f := range faults {
+		if f.Kind == FaultLatency {
+			continue
+		}
+		info.Fault = f.Kind
+		if s.inject(w, r, req, f, &info) {
+			return
+		}
+	}
+	s.handle(w, req, &info)
+}
+
+// handle runs REDCap's checks in its order (shared/redcap-api.md §1.4) and
+// then the method.
+func (s *Server) handle(w http.ResponseWriter, req *request, info *RequestInfo) {
+	rf := req.returnFormat
+	// Create Project and 64-character tokens go to the super-token path;
+	// the sandbox has no super tokens.
+	if (req.content == "version" && len(req.token) == 64) || (req.content == "project" && req.data != "") {
+		writeError(w, http.StatusForbidden, msgSuperToken, rf)
+		return
+	}
+	if !reToken.MatchString(req.token) {
+		writeError(w, http.StatusForbidden, "", rf)
+		return
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.lookup(req.token)
+	if u == nil {
+		writeError(w, http.StatusForbidden, "", rf)
+		return
+	}
+	info.Username = u.Username
+	if u.Expiration != "" && u.Expiration <= s.now().Format("2006-01-02") {
+		writeError(w, http.StatusForbidden, fmt.Sprintf(msgExpired, u.Expiration), rf)
+		return
+	}
+	var rows []row
+	if req.hasData {
+		var msg string
+		var ok bool
+		rows, ok, msg = decodeData(req.format, req.data)
+		if msg != "" {
+			writeError(w, http.StatusBadRequest, msg, rf)
+			return
+		}
+		req.xmlNoItems = !ok
+	}
+	if !validContents[req.content] {
+		writeError(w, http.StatusBadRequest, msgBadContent, rf)
+		return
+	}
+	if actionContents[req.content] && req.rawAction != "" && !validActions[req.rawAction] {
+		writeError(w, http.StatusBadRequest, msgBadAction, rf)
+		return
+	}
+	switch req.action() {
+	case "export":
+		if u.Rights.APIExport == 0 {
+			writeError(w, http.StatusForbidden, msgNoExport, rf)
+			return
+		}
+	case "import":
+		if u.Rights.APIImport == 0 {
+			writeError(w, http.StatusForbidden, msgNoImport, rf)
+			return
+		}
+	}
+	p := s.state.Project(u.ProjectID)
+	if p == nil {
+		writeError(w, http.StatusBadRequest, msgProjectDeleted, rf)
+		return
+	}
+	s.method(w, req, u, p, rows)
+}
+
+// lookup finds a non-suspended user by token. MySQL compares the token
+// column case-insensitively, so the sandbox does too.
+func (s *Server) lookup(token string) *User {
+	for _, u := range s.state.Users {
+		if strings.EqualFold(u.Token, token) && !u.Suspended {
+			return u
+		}
+	}
+	return nil
+}
+
+var reToken = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+
+// notFound answers like Apache for a path that is not the API.
+func notFound(w http.ResponseWriter, path string) {
+	w.Header().Set("Content-Type", "text/html; charset=iso-8859-1")
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprintf(w, "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL %s was not found on this server.</p>\n</body></html>\n", htmlEscape(path))
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
