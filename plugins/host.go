@@ -291,12 +291,13 @@ func (in *instance) startError(err error) error {
 	// Kill waits for go-plugin's stderr reader, so the ring is complete.
 	in.kill()
 	msg := err.Error()
+	lower := strings.ToLower(msg)
 	switch {
-	case strings.Contains(msg, "Incompatible API version"):
+	case strings.Contains(lower, "incompatible api version"):
 		v := between(msg, "Plugin version: ", ",")
 		return in.fail(KindProtocol, fmt.Sprintf("speaks plugin protocol %s, rcolpipe speaks %d", v, wire.ProtocolVersion),
 			"use a version of the plugin built for protocol 1 (rebuild it with this rcolpipe's SDK)", err)
-	case strings.Contains(msg, "incompatible core API version"):
+	case strings.Contains(lower, "incompatible core api version"):
 		return in.fail(KindProtocol, "uses an incompatible go-plugin core protocol", "rebuild the plugin with a current SDK", err)
 	case strings.Contains(msg, "unsupported plugin protocol"):
 		return in.fail(KindProtocol, "serves net/rpc, not gRPC", "the plugin must serve gRPC (go-plugin's GRPCServer; the SDK does this)", err)

@@ -36,10 +36,10 @@ func serve(t Transformer) int {
 	// Logs go to the real standard error as hclog JSON lines, which the
 	// host parses into its own log; go-plugin later swaps os.Stderr for a
 	// pipe, so keep the file we have now.
+	stderr := os.Stderr
 	log := hclog.New(&hclog.LoggerOptions{
-		Name:       "",
 		Level:      levelFromEnv(os.Getenv(wire.EnvLogLevel)),
-		Output:     os.Stderr,
+		Output:     stderr,
 		JSONFormat: true,
 	})
 	cleanup := &socketCleanup{dir: os.Getenv(plugin.EnvUnixSocketDir)}
@@ -56,7 +56,7 @@ func serve(t Transformer) int {
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: wire.Handshake,
 		VersionedPlugins: map[int]plugin.PluginSet{
-			wire.ProtocolVersion: {wire.PluginName: &wire.GRPCPlugin{Impl: NewServer(t, log)}},
+			wire.ProtocolVersion: {wire.PluginName: &wire.GRPCPlugin{Impl: &server{t: t, log: log, stdio: stderr}}},
 		},
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
 			return grpc.NewServer(append(opts, wire.ServerOptions()...)...)

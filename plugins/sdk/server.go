@@ -3,9 +3,11 @@ package sdk
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc/codes"
@@ -20,6 +22,12 @@ type server struct {
 	rcolpipev1.UnimplementedTransformerServer
 	t   Transformer
 	log hclog.Logger
+	// stdio, when set, becomes os.Stdout and os.Stderr at the first call.
+	// go-plugin points them at pipes streamed to the host, which lose the
+	// last lines when the process dies; the real stderr loses nothing and
+	// the host keeps its last lines to quote.
+	stdio     *os.File
+	stdioOnce sync.Once
 }
 
 // NewServer returns the gRPC service for t. Serve uses it; sdktest and
@@ -31,7 +39,18 @@ func NewServer(t Transformer, log hclog.Logger) rcolpipev1.TransformerServer {
 	return &server{t: t, log: log}
 }
 
+// takeStdio points os.Stdout and os.Stderr at the real stderr. It runs at
+// the first call, after go-plugin has swapped them.
+func (s *server) takeStdio() {
+	s.stdioOnce.Do(func() {
+		if s.stdio != nil {
+			os.Stdout, os.Stderr = s.stdio, s.stdio
+		}
+	})
+}
+
 func (s *server) Info(ctx context.Context, _ *rcolpipev1.InfoRequest) (resp *rcolpipev1.InfoResponse, err error) {
+	s.takeStdio()
 	defer recoverInto(&err, s.log, "Info")
 	info := s.t.Info()
 	return &rcolpipev1.InfoResponse{
@@ -46,6 +65,7 @@ func (s *server) Info(ctx context.Context, _ *rcolpipev1.InfoRequest) (resp *rco
 }
 
 func (s *server) Transform(ctx context.Context, in *rcolpipev1.TransformRequest) (resp *rcolpipev1.TransformResponse, err error) {
+	s.takeStdio()
 	defer recoverInto(&err, s.log, "Transform")
 	req := &Request{
 		Dictionary:      wire.DictionaryFromProto(in.GetFields(), in.GetFiles()),

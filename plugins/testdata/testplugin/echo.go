@@ -1,0 +1,65 @@
+// echo is a test plugin: it returns the dictionary it gets,
+// optionally appending a tag to every annotation, reporting one diagnostic
+// per row, or reporting the names of its environment variables.
+package main
+
+import (
+	"context"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/rcolpipe/rcolpipe/plugins/sdk"
+	"github.com/rcolpipe/rcolpipe/redcap"
+)
+
+type echo struct{}
+
+type config struct {
+	Tag  string `json:"tag"`
+	Diag bool   `json:"diag"`
+	Env  bool   `json:"env"`
+	Log  string `json:"log"`
+}
+
+func (echo) Info() sdk.Info {
+	return sdk.Info{
+		Name:         "echo",
+		Version:      "0.0.1",
+		Description:  "returns the dictionary it gets (test plugin)",
+		ConfigSchema: []byte(`{"type":"object","properties":{"tag":{"type":"string"},"diag":{"type":"boolean"},"env":{"type":"boolean"},"log":{"type":"string"}},"additionalProperties":false}`),
+	}
+}
+
+func (echo) Transform(ctx context.Context, req *sdk.Request) (*sdk.Response, error) {
+	var cfg config
+	if err := req.DecodeConfig(&cfg); err != nil {
+		return nil, err
+	}
+	d := req.Dictionary
+	var diags redcap.Diagnostics
+	for i := range d.Fields {
+		f := &d.Fields[i]
+		if cfg.Tag != "" {
+			f.FieldAnnotation = strings.TrimSpace(f.FieldAnnotation + " " + cfg.Tag)
+		}
+		if cfg.Diag {
+			diags = append(diags, redcap.At(f, redcap.ColFieldAnnotation, redcap.SeverityWarning, "ECHO001", "seen "+f.FieldName, "nothing to do"))
+		}
+	}
+	if cfg.Env {
+		var names []string
+		for _, kv := range os.Environ() {
+			names = append(names, kv)
+		}
+		sort.Strings(names)
+		for _, kv := range names {
+			diags = append(diags, redcap.Diagnostic{Severity: redcap.SeverityInfo, Code: "ENV", Message: kv})
+		}
+	}
+	if cfg.Log != "" {
+		req.Log.Info(cfg.Log)
+		os.Stdout.WriteString("stdout after handshake: " + cfg.Log + "\n")
+	}
+	return &sdk.Response{Dictionary: d, Diagnostics: diags}, nil
+}
