@@ -176,13 +176,13 @@ func writeInspectText(w io.Writer, r inspectReport) error {
 	}
 	fmt.Fprintln(tw)
 	fmt.Fprintf(tw, "field types:\t%s\n", countList(r.FieldTypes))
-	fmt.Fprintf(tw, "branching logic:\t%d fields\n", r.BranchingLogic)
+	fmt.Fprintf(tw, "fields with branching logic:\t%d\n", r.BranchingLogic)
 	fmt.Fprintf(tw, "calc fields:\t%d\n", r.CalcFields)
 	fmt.Fprintf(tw, "matrix groups:\t%d\n", r.MatrixGroups)
 	fmt.Fprintf(tw, "section headers:\t%d\n", r.SectionHeaders)
-	fmt.Fprintf(tw, "required:\t%d fields\n", r.Required)
-	fmt.Fprintf(tw, "identifiers:\t%d fields\n", r.Identifiers)
-	fmt.Fprintf(tw, "action tags:\t%d fields", r.FieldsWithActionTags)
+	fmt.Fprintf(tw, "required fields:\t%d\n", r.Required)
+	fmt.Fprintf(tw, "identifier fields:\t%d\n", r.Identifiers)
+	fmt.Fprintf(tw, "fields with action tags:\t%d", r.FieldsWithActionTags)
 	if len(r.ActionTags) > 0 {
 		fmt.Fprintf(tw, " (%s)", countList(r.ActionTags))
 	}
