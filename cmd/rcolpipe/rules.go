@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/pipeline/rules"
 )
 
@@ -17,19 +18,23 @@ func rulesCommand(e *env) *cli.Command {
 		Name:      "rules",
 		Usage:     "list the validation rules: code, default severity, title",
 		ArgsUsage: "[CODE...]",
-		Description: `rules prints every rule validate applies (RC codes) and every check of the
-readers (RD codes), with its default severity and title. With CODEs it prints
-only those rules, each with its full documentation (what REDCap does, an
-example, the fix). docs/rules.md is generated from the same table.
+		Description: `rules prints every rule validate applies: the Go rules (RC codes), the checks
+of the readers (RD codes) and the rules of the embedded row schema (RS codes),
+plus the x-code rules of any --schema files, each with its default severity and
+title. With CODEs it prints only those rules, each with its full documentation
+(what REDCap does, an example, the fix). docs/rules.md is generated from the
+same table.
 
 Change a rule's severity with validate --rule CODE=error|warning|info|off.
 
 Examples:
    rcolpipe rules
    rcolpipe rules RC102 RC507
-   rcolpipe rules --format json > rules.json`,
+   rcolpipe rules --format json > rules.json
+   rcolpipe rules --schema conventions/field-notes.json`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text or json"},
+			&cli.StringSliceFlag{Name: "schema", Usage: "also list the x-code rules of JSON Schema `FILE` (repeatable)"},
 		},
 		Action: func(c *cli.Context) error { return runRules(c, e) },
 	}
@@ -40,7 +45,11 @@ func runRules(c *cli.Context, e *env) error {
 	if format != "text" && format != "json" {
 		return usageError("rules --format %q: want text or json", format)
 	}
-	all := rules.All()
+	v, err := pipeline.NewValidator(pipeline.ValidateOptions{SchemaFiles: c.StringSlice("schema")})
+	if err != nil {
+		return inputError("rules --schema: %v", err)
+	}
+	all := v.Rules()
 	list := all
 	if c.Args().Len() > 0 {
 		byCode := make(map[string]rules.Rule, len(all))

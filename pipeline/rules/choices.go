@@ -94,7 +94,16 @@ func hasBlankPiece(pieces []string) bool {
 
 // validCode reports whether REDCap accepts code as a choice code.
 func validCode(code string) bool {
-	return phpNumeric.MatchString(code) || choiceCode.MatchString(code)
+	if code == "" {
+		return false
+	}
+	// Fast path for the usual codes; the regexes only see the rest.
+	plain := true
+	for i := 0; i < len(code) && plain; i++ {
+		ch := code[i]
+		plain = ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '.' || ch == '-'
+	}
+	return plain || phpNumeric.MatchString(code)
 }
 
 // suggestCode is REDCap's suggestion for a bad code: spaces as '_', other
@@ -162,8 +171,7 @@ func (c *checker) checkChoices(i int, et string) {
 	chs := c.choices[i]
 	real := 0
 	var noComma []string
-	seen := map[string]bool{}
-	for _, ch := range chs {
+	for k, ch := range chs {
 		if ch.empty {
 			c.emit(i, redcap.ColChoices, codeChoiceEmpty,
 				"Choices should not contain a leading or trailing '|' symbol: REDCap drops the empty choice.",
@@ -183,11 +191,14 @@ func (c *checker) checkChoices(i int, et string) {
 			c.emitf(i, redcap.ColChoices, codeChoiceCode, hint,
 				"Multiple choice fields can only have coded values (in the choices in column F) that are numeric or alpha-numeric (lower case or upper case, with or without underscores), thus they cannot have codings that contain spaces or other characters: %s.", quote(ch.code))
 		}
-		if seen[ch.code] {
-			c.emitf(i, redcap.ColChoices, codeChoiceDuplicate, "Give every choice its own code.",
-				"Multiple choice fields have been found where a coded value is duplicated in the choices column (F): code %q.", ch.code)
+		// Choice lists are short: a scan is cheaper than a map per row.
+		for _, prev := range chs[:k] {
+			if !prev.empty && prev.code == ch.code {
+				c.emitf(i, redcap.ColChoices, codeChoiceDuplicate, "Give every choice its own code.",
+					"Multiple choice fields have been found where a coded value is duplicated in the choices column (F): code %q.", ch.code)
+				break
+			}
 		}
-		seen[ch.code] = true
 	}
 	if real == 0 {
 		c.emitf(i, redcap.ColChoices, codeChoicesMissing, "List the choices in column F as '1, Yes | 0, No'.",

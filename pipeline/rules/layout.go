@@ -53,10 +53,9 @@ func (c *checker) flagsAndLayout() {
 			c.emitf(i, redcap.ColCustomAlignment, codeAlignment, hint,
 				"The only valid values for the Custom Alignment column are 'LV', 'LH', 'RV', 'RH': REDCap silently blanks %s (the default, RV).", quote(a))
 		}
-		if f.FieldType == "descriptive" && isYes(f.RequiredField) {
-			c.emit(i, redcap.ColRequiredField, codeDescRequired,
-				"A descriptive field cannot be required: REDCap silently clears Required.",
-				"Clear the Required Field column.")
+		if (f.FieldType == "descriptive" || f.FieldType == "advcheckbox") && isYes(f.RequiredField) {
+			c.emitf(i, redcap.ColRequiredField, codeDescRequired, "Clear the Required Field column.",
+				"A %s field cannot be required: REDCap silently clears Required.", f.FieldType)
 		}
 		if r := []rune(f.QuestionNumber); len(r) > 10 {
 			c.emitf(i, redcap.ColQuestionNumber, codeQuestionNumber, "Shorten the question number to 10 characters.",
