@@ -286,6 +286,9 @@ func scanGroup(src string, i int) (group, *SyntaxError) {
 		if k >= len(src) {
 			return unclosed()
 		}
+		if strings.IndexByte(src[k:], ']') < 0 {
+			return unclosed()
+		}
 		switch c := src[k]; {
 		case c == ' ' || c == '\t':
 			return errAt(k, "space inside [...] (REDCap removes it on upload; write the reference without spaces)")
