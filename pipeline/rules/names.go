@@ -104,8 +104,10 @@ func (c *checker) fieldNames() {
 	const renameHint = "Rename the field to %q (or a better name) and update every [field] reference to it."
 	for i := range c.d.Fields {
 		f := &c.d.Fields[i]
-		name := f.FieldName
-		if strings.TrimSpace(name) == "" {
+		// REDCap trims cells before it checks them; surrounding spaces are
+		// no rename.
+		name := strings.TrimSpace(f.FieldName)
+		if name == "" {
 			c.emit(i, redcap.ColFieldName, codeNameMissing,
 				"Each row MUST have a variable/field name, but this row has none.",
 				"Give the row a field name, or delete it if it is a stray spreadsheet line.")
@@ -177,7 +179,7 @@ func (c *checker) fieldNames() {
 			if j == 0 {
 				hint = "Keep the record ID field only in the first instrument of the stack; remove it from the others."
 			}
-			if c.d.Fields[j].FieldName == name {
+			if strings.TrimSpace(c.d.Fields[j].FieldName) == name {
 				c.emitf(i, redcap.ColFieldName, codeNameDuplicate, hint,
 					"The following variable/field names were duplicated: %q is also defined at %s.", n, c.where(j))
 			} else {

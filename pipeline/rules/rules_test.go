@@ -32,6 +32,12 @@ func fld(nameType string, cells ...string) redcap.Field {
 	return f
 }
 
+// named sets the field name of f (for names fld cannot write).
+func named(name string, f redcap.Field) redcap.Field {
+	f.FieldName = name
+	return f
+}
+
 // raw builds a dictionary from the rows as given, with origins t.csv:2...
 func raw(rows ...redcap.Field) *redcap.Dictionary {
 	d := &redcap.Dictionary{Files: []string{"t.csv"}}
@@ -66,6 +72,7 @@ func ruleCases() []ruleCase {
 	return []ruleCase{
 		{code: "RC101", bad: dict(fld(" text")), good: dict(fld("a text")), want: "MUST have a variable/field name"},
 		{code: "RC102", bad: dict(fld("Größe text")), good: dict(fld("groesse text")), want: `"gre"`},
+		{code: "RC102", name: "spaces", bad: dict(named("body weight", fld("x text"))), good: dict(named("  body_weight ", fld("x text"))), want: `"body_weight"`},
 		{code: "RC102", name: "uppercase", bad: dict(fld("reshist_D1A text")), good: dict(fld("reshist_d1a text")), want: `"reshist_d1a"`},
 		{code: "RC103", bad: dict(fld("bp__sys text")), good: dict(fld("bp_sys text")), want: `"bp_sys"`},
 		{code: "RC104", bad: dict(fld("1st text")), good: dict(fld("first text")), want: "cannot begin with a number"},
@@ -288,6 +295,13 @@ func TestCleanDictionaryHasNoFindings(t *testing.T) {
 	)
 	if ds := Check(d, Config{}); len(ds) > 0 {
 		t.Errorf("clean dictionary has findings:\n%s", dump(ds))
+	}
+}
+
+func TestNilDictionary(t *testing.T) {
+	ds := Check(nil, Config{})
+	if len(ds) != 1 || ds[0].Code != codeEmptyDictionary || ds[0].Severity != redcap.SeverityError {
+		t.Fatalf("Check(nil) = %v, want one RC801 error", ds)
 	}
 }
 
