@@ -127,6 +127,8 @@ func commands(e *env) []*cli.Command {
 		convertCommand(e),
 		inspectCommand(e),
 		rulesCommand(e),
+		checkCommand(e),
+		exportCommand(e),
 	}
 }
 

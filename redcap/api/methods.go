@@ -279,29 +279,77 @@ func importRefusal(err error) error {
 }
 
 // verifyImport exports the dictionary after a failed import to learn
-// whether it applied.
+// whether it applied. After a timeout, a dropped connection or a gateway
+// error (502, 504) the server may still be saving, so it checks up to
+// c.tries times, spaced by a quarter of the timeout (at least the backoff).
 func (c *Client) verifyImport(ctx context.Context, sent, before *redcap.Dictionary, importErr error) error {
+	checks, spacing := 1, time.Duration(0)
+	if mayStillRun(importErr) {
+		checks, spacing = c.tries, max(c.backoff, c.timeout/4)
+	}
 	// The check runs even if ctx was cancelled or timed out (that may be
 	// why the import failed); it gets its own bounded time.
-	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Duration(c.tries)*c.timeout+c.backoff*4)
+	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx),
+		time.Duration(checks)*(spacing+time.Duration(c.tries)*c.timeout+c.backoff*4))
 	defer cancel()
 	c.log.Warn().Msgf("the import failed (%v); exporting the dictionary to learn whether it applied", importErr)
-	got, err := c.ExportMetadata(vctx)
-	if err != nil {
-		return &ImportError{Outcome: ImportUnknown, Err: importErr, VerifyErr: err}
+	var (
+		verifyErr error
+		diff      string
+		start     = time.Now()
+	)
+	for i := 0; i < checks; i++ {
+		if i > 0 {
+			t := time.NewTimer(spacing)
+			select {
+			case <-vctx.Done():
+				t.Stop()
+				i = checks
+				continue
+			case <-t.C:
+			}
+		}
+		got, err := c.ExportMetadata(vctx)
+		if err != nil {
+			verifyErr = err
+			continue
+		}
+		verifyErr = nil
+		var same bool
+		if same, diff = MatchesExport(sent, got); same {
+			return &ImportError{Outcome: ImportApplied, Err: importErr}
+		}
+		if before != nil {
+			if unchanged, _ := MatchesExport(before, got); !unchanged {
+				diff = "the project's dictionary is now neither what was sent nor what was there before: " + diff
+				verifyErr = errors.New(diff)
+				continue
+			}
+		}
 	}
-	same, diff := MatchesExport(sent, got)
-	if same {
-		return &ImportError{Outcome: ImportApplied, Err: importErr}
+	if verifyErr != nil {
+		return &ImportError{Outcome: ImportUnknown, Err: importErr, VerifyErr: verifyErr}
+	}
+	when := ""
+	if checks > 1 {
+		when = fmt.Sprintf(" (checked %d times over %s)", checks, time.Since(start).Round(time.Millisecond))
 	}
 	if before != nil {
-		if unchanged, _ := MatchesExport(before, got); !unchanged {
-			return &ImportError{Outcome: ImportUnknown, Err: importErr,
-				VerifyErr: errors.New("the project's dictionary is now neither what was sent nor what was there before: " + diff)}
-		}
-		return &ImportError{Outcome: ImportNotApplied, Err: importErr, Detail: "the project still holds the dictionary it had before"}
+		return &ImportError{Outcome: ImportNotApplied, Err: importErr, Detail: "the project still holds the dictionary it had before" + when}
 	}
-	return &ImportError{Outcome: ImportNotApplied, Err: importErr, Detail: "the project's dictionary differs from what was sent: " + diff}
+	return &ImportError{Outcome: ImportNotApplied, Err: importErr, Detail: "the project's dictionary differs from what was sent" + when + ": " + diff}
+}
+
+// mayStillRun reports whether the server may still be working on a
+// request that failed with err: the client gave up or the connection (or
+// a gateway in front of REDCap) failed before the answer.
+func mayStillRun(err error) bool {
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		return true
+	}
+	var ae *APIError
+	return errors.As(err, &ae) && (ae.Status == 408 || ae.Status == 502 || ae.Status == 504)
 }
 
 // Instrument is one row of content=instrument.

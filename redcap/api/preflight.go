@@ -231,7 +231,7 @@ func formRightsItem(u *User) PreflightItem {
 	}
 	if len(limited) == 0 {
 		return PreflightItem{Check: CheckFormRight, Result: ResultOK,
-			Detail: fmt.Sprintf("view & edit on all %d forms", len(u.Forms))}
+			Detail: fmt.Sprintf("view & edit on every form (%d)", len(u.Forms))}
 	}
 	return PreflightItem{Check: CheckFormRight, Result: ResultWarn,
 		Detail: "limited data-entry rights on " + strings.Join(limited, ", "),

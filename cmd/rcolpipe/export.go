@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+func exportCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "export",
+		Usage:     "export the REDCap project's data dictionary",
+		ArgsUsage: " ",
+		Description: `Exports the data dictionary of the project the token belongs to, as JSON,
+CSV with API keys, or CSV with the headers of REDCap's Data Dictionary page:
+
+   --to json        a JSON array of rows with REDCap's API keys in column order
+   --to csv         CSV with the API keys as header (what the API imports)
+   --to redcap-csv  CSV with the Data Dictionary page's headers and a UTF-8 BOM
+
+Without --to the format follows the extension of -o (.json: json, .csv: csv;
+stdout: json). REDCap leaves the <form>_complete fields out of the export.
+--form limits the export to some instruments (repeat it for more).
+The export is retried on network errors and server errors (5xx).
+
+Examples:
+   rcolpipe export --url https://redcap.example.org/redcap/api/ -o project.json
+   rcolpipe export -c rcolpipe.yaml --to redcap-csv -o dictionary.csv
+   rcolpipe export --url https://redcap.example.org/redcap/api/ --form demographics
+
+` + exitCodesHelp,
+		Flags: append(targetFlags(),
+			configFlag(),
+			&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "output format: json, csv or redcap-csv (default: from the extension of -o)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "output file, or - for stdout"},
+			&cli.StringSliceFlag{Name: "form", Usage: "export only this instrument (unique form name); repeatable"},
+		),
+		Action: func(c *cli.Context) error {
+			if c.Args().Len() > 0 {
+				return usageError("export: unexpected argument %q", c.Args().First())
+			}
+			out := c.String("output")
+			if out == "" {
+				return usageError("export: -o is empty; give a file or - for stdout")
+			}
+			format := c.String("to")
+			if format == "" {
+				switch strings.ToLower(filepath.Ext(out)) {
+				case ".json", "":
+					format = "json"
+				case ".csv":
+					format = "csv"
+				default:
+					return usageError("export: --to is required (json, csv or redcap-csv) when -o is %q", out)
+				}
+			}
+			write, ok := convertWriter(format)
+			if !ok {
+				return usageError("export: --to %q: want json, csv or redcap-csv", format)
+			}
+			cfg, err := loadTargetConfig(c)
+			if err != nil {
+				return err
+			}
+			t, err := openTarget(e, targetSettingsFrom(c, cfg))
+			if err != nil {
+				return err
+			}
+			// The project information names the export ("REDCap project 12").
+			p, err := t.Client.ProjectInfo(c.Context)
+			if err != nil {
+				return apiError("export", err)
+			}
+			d, err := t.Client.ExportMetadata(c.Context, c.StringSlice("form")...)
+			if err != nil {
+				return apiError("export", err)
+			}
+			if forms := c.StringSlice("form"); len(forms) > 0 && d.Len() == 0 {
+				return inputError("export: project %d has no fields in the form(s) %s", p.ProjectID, strings.Join(forms, ", "))
+			}
+			var buf bytes.Buffer
+			if err := write(&buf, d); err != nil {
+				return inputError("export: %v", err)
+			}
+			if out == "-" {
+				if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+					return inputError("export: %v", err)
+				}
+			} else if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				return inputError("export: %v", err)
+			}
+			dest := out
+			if out == "-" {
+				dest = "stdout"
+			}
+			e.log.Info().Msgf("exported %d field(s) in %d form(s) from REDCap project %d %q to %s (%s)",
+				d.Len(), len(d.Forms()), p.ProjectID, p.Title, dest, format)
+			return nil
+		},
+	}
+}
