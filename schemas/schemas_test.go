@@ -173,6 +173,12 @@ func TestUserSchemaAnnotations(t *testing.T) {
 		if d.Code == "INST001" && d.Hint != "say what to enter in field_note" {
 			t.Errorf("hint %q: placeholders not expanded", d.Hint)
 		}
+		if d.Code == "SCHEMA" && d.Hint != "shorten field_label to at most 5 characters" {
+			t.Errorf("SCHEMA hint %q: want our own hint for maxLength", d.Hint)
+		}
+		if d.Code == "INST002" && d.Hint != "" {
+			t.Errorf("INST002 hint %q: a rule with x-message but no x-hint gets no generic hint", d.Hint)
+		}
 	}
 	ok := field(8, "field_name", "dem_age", "field_label", "Age", "field_note", "years")
 	if ds := set.ValidateField(&ok); len(ds) != 0 {

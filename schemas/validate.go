@@ -244,6 +244,8 @@ func (w *walker) emit(e *jsonschema.ValidationError, state annotation) {
 	hint := state.hint
 	if hint != "" {
 		hint = expand(hint, w.f, column, value)
+	} else if state.message == "" {
+		hint = defaultHint(e.ErrorKind, column)
 	}
 	w.out = append(w.out, redcap.Diagnostic{
 		Severity: sev,
@@ -329,6 +331,30 @@ func describe(k jsonschema.ErrorKind, column string, value any) string {
 		return fmt.Sprintf("%s matches none of the alternatives", subject)
 	}
 	return fmt.Sprintf("%s fails the schema keyword %q", subject, strings.Join(k.KeywordPath(), "/"))
+}
+
+// defaultHint says how to fix a leaf when the schema author gave no x-hint
+// (and no x-message, whose author would have written the hint too).
+func defaultHint(k jsonschema.ErrorKind, column string) string {
+	if column == "" {
+		return ""
+	}
+	switch k := k.(type) {
+	case *kind.Type:
+		return fmt.Sprintf("write %s as a string (\"\" when empty)", column)
+	case *kind.Enum, *kind.Const:
+		return fmt.Sprintf("write one of the allowed values in %s", column)
+	case *kind.Pattern:
+		return fmt.Sprintf("change %s so that it matches %s", column, k.Want)
+	case *kind.MinLength:
+		if k.Got == 0 {
+			return fmt.Sprintf("fill in %s", column)
+		}
+		return fmt.Sprintf("lengthen %s to at least %d characters", column, k.Want)
+	case *kind.MaxLength:
+		return fmt.Sprintf("shorten %s to at most %d characters", column, k.Want)
+	}
+	return ""
 }
 
 func listValues(vs []any) string {

@@ -59,7 +59,7 @@ func runValidate(c *cli.Context, e *env) error {
 	}
 	strict := c.Bool("strict")
 	out, err := report.New(c.String("format"), report.Options{
-		Color:       e.stdoutIsTerminal,
+		Color:       e.stdoutIsTerminal && e.getenv("NO_COLOR") == "",
 		Strict:      strict,
 		ToolVersion: version,
 	})
