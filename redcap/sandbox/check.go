@@ -338,7 +338,7 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 	if f.FieldType == "descriptive" || f.FieldType == "advcheckbox" {
 		f.RequiredField = ""
 	}
-	if isMultipleChoice(f.FieldType) {
+	if isMultipleChoice(f.FieldType) && f.FieldType != "sql" {
 		// Leading and trailing "|" are a warning, stripped on save.
 		f.Choices = strings.TrimSpace(strings.Trim(strings.TrimSpace(f.Choices), "|"))
 	}
@@ -405,6 +405,9 @@ func (c *checker) checkChoices() {
 		if len(chs) == 0 {
 			missing.add(cell(redcap.ColChoices, i))
 			continue
+		}
+		if f.FieldType == "sql" {
+			continue // its F is a query, not codes
 		}
 		seen := map[string]bool{}
 		dup := false

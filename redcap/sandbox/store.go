@@ -24,7 +24,7 @@ func isComplete(f *redcap.Field) bool {
 // to 10 characters.
 func toStored(f redcap.Field) redcap.Field {
 	f.Origin = redcap.Origin{}
-	if isMultipleChoice(f.FieldType) {
+	if isMultipleChoice(f.FieldType) && f.FieldType != "sql" {
 		f.Choices = strings.ReplaceAll(strings.ReplaceAll(f.Choices, "\r\n", "\n"), "\n", "|")
 		f.Choices = strings.ReplaceAll(f.Choices, "|", storedNewline)
 	}
