@@ -12,7 +12,7 @@ import (
 // maxSeed caps a corpus seed: the fuzzer mutates and re-reads every seed
 // many times, and megabyte seeds would slow it to a crawl. A prefix of a
 // dictionary file is still a dictionary file (a header and rows).
-const maxSeed = 64 << 10
+const maxSeed = 16 << 10
 
 // addCorpusSeeds adds the corpus files with the given extension as seeds
 // (the first maxSeed bytes of each), when the corpus exists.

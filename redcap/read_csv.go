@@ -35,8 +35,9 @@ func scanCSV(text string, delim byte, max int) csvScan {
 	i := 0
 	nonBlank := 0
 	var buf []byte
+	width := 0 // cells of the previous record, to size the next one
 	for i < n {
-		rec := csvRecord{line: line}
+		rec := csvRecord{line: line, cells: make([]string, 0, width)}
 		stray := false
 		for {
 			// One cell.
@@ -119,6 +120,7 @@ func scanCSV(text string, delim byte, max int) csvScan {
 		if stray {
 			s.strays = append(s.strays, rec.line)
 		}
+		width = len(rec.cells)
 		s.recs = append(s.recs, rec)
 		if !(len(rec.cells) == 1 && rec.cells[0] == "") {
 			nonBlank++
@@ -281,6 +283,9 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 	}
 
 	rc := rowChecker{name: name, order: fileOrder(pos)}
+	if headerOK {
+		d.Fields = make([]Field, 0, len(s.recs)-h-1)
+	}
 	tooMany := 0
 	firstData := 0
 	unnamedData := map[int]bool{}
