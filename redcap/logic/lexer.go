@@ -189,25 +189,37 @@ func (lx *lexer) string() (token, error) {
 	src := lx.src
 	start := lx.pos
 	q := src[start]
-	var val strings.Builder
-	i := start + 1
-	for i < len(src) {
-		c := src[i]
-		switch {
-		case c == '\\' && i+1 < len(src):
-			val.WriteByte(src[i+1])
-			i += 2
-			continue
-		case c == q:
+	escaped := false
+	for i := start + 1; i < len(src); i++ {
+		switch src[i] {
+		case '\\':
+			escaped = true
+			i++
+		case q:
 			lx.pos = i + 1
 			text := src[start:lx.pos]
+			val := text[1 : len(text)-1]
+			if escaped {
+				val = unescape(val)
+			}
 			return token{kind: tokString, pos: start, text: text,
-				node: &StringLit{Text: text, Value: val.String(), TextPos: start}}, nil
+				node: &StringLit{Text: text, Value: val, TextPos: start}}, nil
 		}
-		val.WriteByte(c)
-		i++
 	}
 	return token{}, errAt(start, "unclosed string: %c opened at %d is never closed", q, start)
+}
+
+// unescape drops the backslash of each backslash escape.
+func unescape(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // number scans 12, 1.5, .5, 1e3, 2.5E-3.
@@ -364,7 +376,8 @@ func scanGroup(src string, i int) (group, *SyntaxError) {
 // that is not a well-formed group ends the reference instead of failing it:
 // "[age][see below]".
 func scanRef(src string, i int, lenient bool) (Node, int, *SyntaxError) {
-	var gs []group
+	var buf [3]group // no allocation for the usual one to three groups
+	gs := buf[:0]
 	j := i
 	for j < len(src) && src[j] == '[' && len(gs) < 3 {
 		g, err := scanGroup(src, j)
