@@ -37,7 +37,9 @@ type Spec struct {
 	// Plugin is a path (with a slash) or a name: bundled, or looked up on
 	// the search path.
 	Plugin string
-	// Config is the stage's config as JSON, or nil.
+	// Config is the stage's config as JSON. It is checked against the
+	// plugin's config schema at Start; nil skips that check (for
+	// `plugins info`, which runs no stage) and sends no config.
 	Config []byte
 	// Timeout bounds each call; 0 means DefaultTimeout.
 	Timeout time.Duration
@@ -278,7 +280,7 @@ func (h *Host) launch(ctx context.Context, in *instance) error {
 		return in.fail(KindProtocol, fmt.Sprintf("its Info says protocol %d, rcolpipe speaks %d", in.info.ProtocolVersion, wire.ProtocolVersion),
 			"use a plugin built for protocol 1", nil)
 	}
-	if err := checkConfig(in.info.ConfigSchema, in.spec.Config); err != nil {
+	if err := checkConfig(in.info.ConfigSchema, in.spec.Config); in.spec.Config != nil && err != nil {
 		in.kill()
 		return in.fail(KindConfig, "config: "+err.Error(), "fix the stage's config in the pipeline file (see `rcolpipe plugins info "+in.spec.Plugin+"`)", err)
 	}

@@ -27,9 +27,13 @@ const LockFileName = "rcolpipe.lock"
 type Lock struct {
 	// Version is the lock file format (1).
 	Version int `json:"version"`
-	// Plugins maps each plugin reference, as written in the pipeline, to
-	// its entry.
+	// Plugins maps each plugin to its entry: a name (bundled or on the
+	// search path) as written in the pipeline, or a path relative to the
+	// lock file's folder ("./bin/x").
 	Plugins map[string]LockEntry `json:"plugins"`
+
+	// dir is the folder of the lock file, which path keys are relative to.
+	dir string
 }
 
 // LockEntry is one pinned plugin.
@@ -51,7 +55,7 @@ func ReadLock(path string) (*Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read lock file: %w", err)
 	}
-	var l Lock
+	l := Lock{dir: filepath.Dir(path)}
 	if err := json.Unmarshal(data, &l); err != nil {
 		return nil, fmt.Errorf("read lock file %s: %w", path, err)
 	}
@@ -101,9 +105,10 @@ func (l *Lock) Refs() []string {
 	return refs
 }
 
-// LockFor resolves each reference and pins it.
+// LockFor resolves each reference and pins it. Path references are keyed
+// relative to r.BaseDir, where the lock file goes.
 func LockFor(r *Resolver, refs []string) (*Lock, error) {
-	l := &Lock{Version: 1, Plugins: map[string]LockEntry{}}
+	l := &Lock{Version: 1, Plugins: map[string]LockEntry{}, dir: r.BaseDir}
 	for _, ref := range refs {
 		res, err := r.Resolve(ref)
 		if err != nil {
@@ -117,7 +122,11 @@ func LockFor(r *Resolver, refs []string) (*Lock, error) {
 		if err != nil {
 			return nil, err
 		}
-		l.Plugins[ref] = LockEntry{Path: displayPath(r.BaseDir, res.Path), SHA256: sum}
+		key := ref
+		if IsPath(ref) {
+			key = displayPath(r.BaseDir, res.Path)
+		}
+		l.Plugins[key] = LockEntry{Path: res.Path, SHA256: sum}
 	}
 	return l, nil
 }
@@ -127,9 +136,33 @@ func displayPath(base, p string) string {
 		base, _ = os.Getwd()
 	}
 	if rel, err := filepath.Rel(base, p); err == nil && filepath.IsLocal(rel) {
-		return filepath.ToSlash(rel)
+		return "./" + filepath.ToSlash(rel)
 	}
 	return p
+}
+
+// entry finds the lock entry of a resolved plugin: by its reference, or,
+// for a path, by any path key that names the same file.
+func (l *Lock) entry(res Resolved) (LockEntry, bool) {
+	if e, ok := l.Plugins[res.Ref]; ok {
+		return e, true
+	}
+	if !IsPath(res.Ref) {
+		return LockEntry{}, false
+	}
+	for key, e := range l.Plugins {
+		if !IsPath(key) {
+			continue
+		}
+		p := filepath.FromSlash(key)
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(l.dir, p)
+		}
+		if a, err := filepath.Abs(p); err == nil && a == res.Path {
+			return e, true
+		}
+	}
+	return LockEntry{}, false
 }
 
 // HashFile returns the hex SHA-256 of a file.
@@ -148,7 +181,7 @@ func HashFile(path string) (string, error) {
 
 // verify checks a resolved plugin against the lock.
 func (l *Lock) verify(res Resolved, stage string) error {
-	e, ok := l.Plugins[res.Ref]
+	e, ok := l.entry(res)
 	if !ok {
 		return &Error{Kind: KindNotLocked, Stage: stage, Plugin: res.Ref,
 			What: "is not in " + LockFileName,

@@ -66,8 +66,8 @@ func bigDict(n int) *redcap.Dictionary {
 		d.Fields = append(d.Fields, redcap.Field{
 			FieldName: fmt.Sprintf("field_%05d", i), FormName: fmt.Sprintf("form_%02d", i/500),
 			FieldType: "radio", FieldLabel: "How often did you feel this way during the last two weeks?",
-			Choices:         "0, Not at all | 1, Several days | 2, More than half the days | 3, Nearly every day",
-			FieldNote:       "Choose one", RequiredField: "y", CustomAlignment: "RH",
+			Choices:   "0, Not at all | 1, Several days | 2, More than half the days | 3, Nearly every day",
+			FieldNote: "Choose one", RequiredField: "y", CustomAlignment: "RH",
 			BranchingLogic:  fmt.Sprintf("[field_%05d] = '1'", max(i-1, 0)),
 			FieldAnnotation: "@DEFAULT='0'",
 			Origin:          redcap.Origin{File: "big.csv", Line: i + 2, Row: i + 1},

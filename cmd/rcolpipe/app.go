@@ -129,6 +129,8 @@ func commands(e *env) []*cli.Command {
 		rulesCommand(e),
 		checkCommand(e),
 		exportCommand(e),
+		pluginsCommand(e),
+		pluginServeCommand(e),
 	}
 }
 

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"sort"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/prefix/prefixer"
+	"github.com/rcolpipe/rcolpipe/plugins/sdk"
+)
+
+// bundledTransformers is the registry of plugins the rcolpipe binary
+// serves itself.
+//
+// TODO(plugins/bundled): replace with bundled.Transformers() once the
+// bundled-plugins package lands; until then only prefix is registered.
+func bundledTransformers() map[string]sdk.Transformer {
+	return map[string]sdk.Transformer{
+		"prefix": prefixer.New(),
+	}
+}
+
+// bundledNames lists the bundled plugins, sorted.
+func bundledNames() []string {
+	var names []string
+	for n := range bundledTransformers() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// pluginServeCommand is the hidden `rcolpipe __plugin NAME`: the host
+// launches its own executable this way to run a bundled plugin out of
+// process, on the same path as any third-party plugin.
+func pluginServeCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      plugins.ServeCommand,
+		Hidden:    true,
+		Usage:     "serve a bundled plugin (started by rcolpipe itself)",
+		ArgsUsage: "NAME",
+		Description: `__plugin serves the bundled plugin NAME over the go-plugin protocol. rcolpipe
+starts itself this way for each bundled stage; it is not meant to be run by hand.
+
+Example (what the host runs):
+   rcolpipe __plugin prefix`,
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageError("%s: want one plugin NAME", plugins.ServeCommand)
+			}
+			t, ok := bundledTransformers()[c.Args().First()]
+			if !ok {
+				return usageError("%s: no bundled plugin %q (bundled: %v)", plugins.ServeCommand, c.Args().First(), bundledNames())
+			}
+			sdk.Serve(t) // exits the process
+			return nil
+		},
+	}
+}

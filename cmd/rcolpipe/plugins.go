@@ -1,0 +1,267 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rcolpipe/rcolpipe/pipeline"
+	"github.com/rcolpipe/rcolpipe/plugins"
+)
+
+// pluginHostOptions is how every command that runs plugins configures the
+// host: the search path from the environment, the bundled registry served
+// by this executable, rcolpipe's log and version. baseDir anchors relative
+// plugin paths (the pipeline file's folder); lock may be nil.
+func pluginHostOptions(e *env, baseDir string, lock *plugins.Lock) (plugins.Options, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return plugins.Options{}, fmt.Errorf("find rcolpipe's own executable (for bundled plugins): %w", err)
+	}
+	return plugins.Options{
+		SearchPath: plugins.SearchPath(e.getenv),
+		Bundled:    bundledNames(),
+		SelfExe:    self,
+		BaseDir:    baseDir,
+		Lock:       lock,
+		Log:        e.log,
+		LogLevel:   e.log.GetLevel().String(),
+		Version:    version,
+	}, nil
+}
+
+func pluginsCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "plugins",
+		Usage:     "list, describe and lock transform plugins",
+		ArgsUsage: "list | info NAME | lock",
+		Description: `Transform plugins are programs rcolpipe starts for the stages of a pipeline.
+A plugin is named in a pipeline by path (anything with a slash, relative to the
+pipeline file's folder) or by name: a bundled plugin, or an executable of that
+name in, in order, $RCOLPIPE_PLUGIN_PATH, ./.rcolpipe/plugins and the user's
+plugin folder (` + "`rcolpipe plugins list`" + ` prints it).
+
+Examples:
+   rcolpipe plugins list
+   rcolpipe plugins info prefix
+   rcolpipe plugins info ./bin/add-annotation
+   rcolpipe plugins lock -c rcolpipe.yaml`,
+		Subcommands: []*cli.Command{
+			{
+				Name:      "list",
+				Usage:     "list bundled plugins and the plugins on the search path",
+				ArgsUsage: " ",
+				Description: `list prints the bundled plugins, then every executable found on the plugin
+search path, and the search path itself.
+
+Example:
+   rcolpipe plugins list`,
+				Action: func(c *cli.Context) error { return runPluginsList(c, e) },
+			},
+			{
+				Name:      "info",
+				Usage:     "start a plugin and print what it says about itself",
+				ArgsUsage: "NAME|PATH",
+				Description: `info starts the plugin, asks for its Info and prints its name, version,
+description, protocol and SDK versions, capabilities and the JSON Schema of its
+config.
+
+Examples:
+   rcolpipe plugins info prefix
+   rcolpipe plugins info --json ./bin/add-annotation`,
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "json", Usage: "print the info as JSON"},
+				},
+				Action: func(c *cli.Context) error { return runPluginsInfo(c, e) },
+			},
+			{
+				Name:      "lock",
+				Usage:     "pin the SHA-256 of every plugin a pipeline uses in rcolpipe.lock",
+				ArgsUsage: " ",
+				Description: `lock resolves each stage's plugin in the pipeline file and writes
+rcolpipe.lock next to it, with the SHA-256 of each external plugin. Runs of a
+pipeline that has a lock file refuse a plugin whose binary has changed since.
+Bundled plugins are part of rcolpipe itself and are recorded without a sum.
+Run it again after you update a plugin you trust.
+
+Examples:
+   rcolpipe plugins lock
+   rcolpipe plugins lock -c pipelines/nightly.yaml`,
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Value: "rcolpipe.yaml", Usage: "pipeline `FILE`"},
+				},
+				Action: func(c *cli.Context) error { return runPluginsLock(c, e) },
+			},
+		},
+	}
+}
+
+func runPluginsList(c *cli.Context, e *env) error {
+	if c.NArg() > 0 {
+		return usageError("plugins list: takes no arguments")
+	}
+	w := e.stdout
+	fmt.Fprintln(w, "bundled:")
+	for _, name := range bundledNames() {
+		info := bundledTransformers()[name].Info()
+		fmt.Fprintf(w, "  %-16s %-8s %s\n", name, info.Version, info.Description)
+	}
+	fmt.Fprintln(w, "on the search path:")
+	seen := map[string]bool{}
+	found := 0
+	for _, dir := range plugins.SearchPath(e.getenv) {
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, ent := range ents {
+			p := filepath.Join(dir, ent.Name())
+			st, err := os.Stat(p)
+			if err != nil || st.IsDir() || st.Mode().Perm()&0o111 == 0 {
+				continue
+			}
+			name := strings.TrimSuffix(ent.Name(), ".exe")
+			note := ""
+			if seen[name] {
+				note = " (shadowed by an earlier one)"
+			} else if contains(bundledNames(), name) {
+				note = " (shadowed by the bundled plugin)"
+			}
+			seen[name] = true
+			fmt.Fprintf(w, "  %-16s %s%s\n", name, p, note)
+			found++
+		}
+	}
+	if found == 0 {
+		fmt.Fprintln(w, "  (none)")
+	}
+	fmt.Fprintln(w, "search path:")
+	for _, dir := range plugins.SearchPath(e.getenv) {
+		fmt.Fprintf(w, "  %s\n", dir)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func runPluginsInfo(c *cli.Context, e *env) error {
+	if c.NArg() != 1 {
+		return usageError("plugins info: want one plugin NAME or PATH")
+	}
+	ref := c.Args().First()
+	opts, err := pluginHostOptions(e, "", nil)
+	if err != nil {
+		return inputError("%v", err)
+	}
+	ctx, stop := plugins.WithSignals(context.Background())
+	defer stop()
+	h, err := plugins.Start(ctx, []plugins.Spec{{Stage: "info", Plugin: ref}}, opts)
+	if err != nil {
+		return inputError("%v", err)
+	}
+	defer h.Close()
+	info, err := h.Info("info")
+	if err != nil {
+		return inputError("%v", err)
+	}
+	if c.Bool("json") {
+		return writePluginInfoJSON(e.stdout, info)
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "name:         %s\n", info.Name)
+	fmt.Fprintf(w, "version:      %s\n", info.Version)
+	fmt.Fprintf(w, "description:  %s\n", info.Description)
+	fmt.Fprintf(w, "protocol:     %d\n", info.ProtocolVersion)
+	fmt.Fprintf(w, "sdk:          %s\n", info.SDKVersion)
+	if info.Bundled {
+		fmt.Fprintf(w, "path:         %s (bundled)\n", info.Path)
+	} else {
+		fmt.Fprintf(w, "path:         %s\n", info.Path)
+	}
+	fmt.Fprintf(w, "capabilities: %s\n", strings.Join(info.Capabilities, ", "))
+	if len(info.ConfigSchema) > 0 {
+		var v any
+		if json.Unmarshal(info.ConfigSchema, &v) == nil {
+			b, _ := json.MarshalIndent(v, "  ", "  ")
+			fmt.Fprintf(w, "config schema:\n  %s\n", b)
+		}
+	}
+	return nil
+}
+
+func writePluginInfoJSON(w io.Writer, info plugins.Info) error {
+	out := struct {
+		Name            string          `json:"name"`
+		Version         string          `json:"version"`
+		Description     string          `json:"description"`
+		ProtocolVersion int             `json:"protocol_version"`
+		SDKVersion      string          `json:"sdk_version"`
+		Capabilities    []string        `json:"capabilities"`
+		ConfigSchema    json.RawMessage `json:"config_schema,omitempty"`
+		Path            string          `json:"path"`
+		Bundled         bool            `json:"bundled"`
+	}{info.Name, info.Version, info.Description, info.ProtocolVersion, info.SDKVersion,
+		append([]string{}, info.Capabilities...), info.ConfigSchema, info.Path, info.Bundled}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("write plugin info: %w", err)
+	}
+	return nil
+}
+
+func runPluginsLock(c *cli.Context, e *env) error {
+	if c.NArg() > 0 {
+		return usageError("plugins lock: takes no arguments (the stages come from -c FILE)")
+	}
+	cfg, err := pipeline.LoadConfig(c.String("config"))
+	if err != nil {
+		return inputError("%v", err)
+	}
+	base := filepath.Dir(c.String("config"))
+	opts, err := pluginHostOptions(e, base, nil)
+	if err != nil {
+		return inputError("%v", err)
+	}
+	var refs []string
+	for _, s := range cfg.Stages {
+		if !contains(refs, s.Plugin) {
+			refs = append(refs, s.Plugin)
+		}
+	}
+	r := &plugins.Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: base}
+	lock, err := plugins.LockFor(r, refs)
+	if err != nil {
+		return inputError("plugins lock: %v", err)
+	}
+	path := filepath.Join(base, plugins.LockFileName)
+	if err := lock.Write(path); err != nil {
+		return inputError("%v", err)
+	}
+	keys := lock.Refs()
+	sort.Strings(keys)
+	for _, k := range keys {
+		ent := lock.Plugins[k]
+		if ent.Bundled {
+			fmt.Fprintf(e.stdout, "%-24s bundled\n", k)
+		} else {
+			fmt.Fprintf(e.stdout, "%-24s sha256:%s\n", k, ent.SHA256)
+		}
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (%d plugins)\n", path, len(keys))
+	return nil
+}
