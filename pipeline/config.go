@@ -24,9 +24,9 @@ import (
 	"github.com/rcolpipe/rcolpipe/schemas"
 )
 
-// Config is a pipeline file (rcolpipe.yaml) after checking. Every path in it
-// has been resolved against the folder of the file, and input globs have
-// been expanded.
+// Config is a pipeline file (rcolpipe.yaml) after checking. Every file path
+// in it has been resolved against the folder of the file (plugin paths
+// excepted, see StageConfig.Plugin), and input globs have been expanded.
 type Config struct {
 	// Path is the pipeline file as it was named.
 	Path string
@@ -40,6 +40,10 @@ type Config struct {
 	// has no target.
 	Target TargetConfig
 }
+
+// Dir is the folder of the pipeline file, where relative paths start
+// (for the plugin host's BaseDir and the lock file).
+func (c *Config) Dir() string { return filepath.Dir(c.Path) }
 
 // ValidateConfig is the `validate` section.
 type ValidateConfig struct {
@@ -60,8 +64,9 @@ type StageConfig struct {
 	// Name names the stage in messages; it defaults to Plugin.
 	Name string
 	// Plugin is a bundled plugin's name, a name on the plugin search path,
-	// or a path to an executable (resolved against the file's folder when it
-	// contains a slash).
+	// or a path to an executable (anything with a slash). It is kept as
+	// written, because the lock file records it that way: the plugin host
+	// resolves a relative path against ConfigDir (plugins.Options.BaseDir).
 	Plugin string
 	// Config is the plugin's configuration as JSON ("{}" when not given).
 	Config json.RawMessage
@@ -271,9 +276,6 @@ func (raw *rawConfig) resolve(path string, root *yaml.Node) (*Config, error) {
 		st := StageConfig{Name: s.Name, Plugin: s.Plugin, Config: json.RawMessage("{}"), Line: lineOf(root, key)}
 		if st.Name == "" {
 			st.Name = s.Plugin
-		}
-		if strings.ContainsRune(s.Plugin, '/') || strings.ContainsRune(s.Plugin, filepath.Separator) {
-			st.Plugin = rel(s.Plugin)
 		}
 		if s.Config.Kind != 0 {
 			val, err := nodeValue(&s.Config, key+".config")

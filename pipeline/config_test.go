@@ -82,7 +82,7 @@ target:
 		},
 		Stages: []StageConfig{
 			{Name: "prefix", Plugin: "prefix", Line: 15},
-			{Name: "site-rules", Plugin: filepath.Join(dir, "bin/conventions"), Config: json.RawMessage("{}"), Timeout: 90 * time.Second, Line: 24},
+			{Name: "site-rules", Plugin: "./bin/conventions", Config: json.RawMessage("{}"), Timeout: 90 * time.Second, Line: 24},
 		},
 		Target: TargetConfig{
 			URL: "https://redcap.example.org/api/", TokenFile: filepath.Join(dir, "secrets/token"), Username: "alice",
