@@ -1,0 +1,275 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
+)
+
+func sandboxCommand(e *env) *cli.Command {
+	stateFlag := &cli.StringFlag{Name: "state", Usage: "state `DIR` (holds state.json)", Required: true}
+	return &cli.Command{
+		Name:      "sandbox",
+		Usage:     "run a REDCap-compatible API server to try uploads without a REDCap account",
+		ArgsUsage: " ",
+		Description: `The sandbox answers the REDCap API methods rcolpipe uses (version, project,
+metadata export and import, instrument, user, repeatingFormsEvents,
+fieldValidation, exportFieldNames) with REDCap 15.7.6's checks, messages and
+status codes. Its projects, users and tokens live in DIR/state.json
+(format: docs/sandbox.md). Tokens are random; ` + "`sandbox init`" + ` prints them.
+
+Examples:
+   rcolpipe sandbox init --state ./sandbox
+   rcolpipe sandbox serve --state ./sandbox --addr 127.0.0.1:8380
+   curl -s -X POST http://127.0.0.1:8380/api/ -d token=TOKEN -d content=metadata -d format=json
+   rcolpipe sandbox add-user --state ./sandbox --username ivy --rights import
+   rcolpipe sandbox fault --state ./sandbox --kind status --status 503 --content metadata --count 2`,
+		Subcommands: []*cli.Command{
+			{
+				Name:      "init",
+				Usage:     "write a demo state and print its tokens, one `NAME TOKEN` line each",
+				ArgsUsage: " ",
+				Description: `init writes DIR/state.json with two projects (1 in Development, 2 in
+Production) and one user per token, and prints the tokens:
+
+   full         project 1, every right
+   export-only  project 1, API Export only
+   no-design    project 1, API Export and Import, no Project Design
+   production   project 2 (in Production), every right
+   expired      project 1, every right, expired on 2020-01-01
+
+An existing state is kept unless --force; then it is first renamed to
+state.json.bak-YYYYMMDD-HHMMSS.
+
+Examples:
+   rcolpipe sandbox init --state ./sandbox
+   rcolpipe sandbox init --state ./sandbox --force`,
+				Flags: []cli.Flag{stateFlag,
+					&cli.BoolFlag{Name: "force", Usage: "replace an existing state (after backing it up)"}},
+				Action: func(c *cli.Context) error { return runSandboxInit(c, e) },
+			},
+			{
+				Name:      "serve",
+				Usage:     "serve the state in DIR until interrupted",
+				ArgsUsage: " ",
+				Description: `serve prints the API URL, then answers requests until SIGINT or SIGTERM.
+It listens on loopback only unless --public is given: the state holds
+tokens, and the sandbox is for trying things, not for data.
+
+Examples:
+   rcolpipe sandbox serve --state ./sandbox
+   rcolpipe sandbox serve --state ./sandbox --addr 127.0.0.1:9000
+   curl -s -X POST http://127.0.0.1:9000/api/ -d token=TOKEN -d content=version`,
+				Flags: []cli.Flag{stateFlag,
+					&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8380", Usage: "listen on `HOST:PORT` (port 0: any free port)"},
+					&cli.BoolFlag{Name: "public", Usage: "allow an address that is not loopback"}},
+				Action: func(c *cli.Context) error { return runSandboxServe(c, e) },
+			},
+			{
+				Name:      "add-user",
+				Usage:     "add a user with chosen rights and print its new token",
+				ArgsUsage: " ",
+				Description: `add-user adds a token for tests of rights the demo tokens do not cover,
+e.g. a token without API Export. --rights lists what the user may do:
+export, import, design, user_rights (comma-separated; "" for nothing).
+
+Examples:
+   rcolpipe sandbox add-user --state ./sandbox --username ivy --rights import
+   rcolpipe sandbox add-user --state ./sandbox --username sam --rights export --suspended`,
+				Flags: []cli.Flag{stateFlag,
+					&cli.StringFlag{Name: "username", Usage: "user `NAME`", Required: true},
+					&cli.IntFlag{Name: "project", Value: 1, Usage: "project `ID`"},
+					&cli.StringFlag{Name: "rights", Value: "export,import,design,user_rights", Usage: "`LIST` of rights"},
+					&cli.StringFlag{Name: "expiration", Usage: "rights expire on `YYYY-MM-DD`"},
+					&cli.BoolFlag{Name: "suspended", Usage: "the user is suspended"}},
+				Action: func(c *cli.Context) error { return runSandboxAddUser(c, e) },
+			},
+			{
+				Name:      "fault",
+				Usage:     "add a fault to inject into matching requests (before serve starts)",
+				ArgsUsage: " ",
+				Description: `fault records a fault in DIR/state.json; a server started afterwards
+injects it. Kinds: latency (--latency), status (--status, default 500),
+html (200 with a login page), redirect (--status 301|302, --location),
+drop-before (connection closed, request not handled), drop-after (request
+handled, e.g. an import applied, then the connection closed).
+
+Examples:
+   rcolpipe sandbox fault --state ./sandbox --kind status --status 503 --content metadata --action export --count 2
+   rcolpipe sandbox fault --state ./sandbox --kind drop-after --content metadata --action import --count 1
+   rcolpipe sandbox fault --state ./sandbox --kind latency --latency 2s`,
+				Flags: []cli.Flag{stateFlag,
+					&cli.StringFlag{Name: "kind", Usage: "`KIND` of fault", Required: true},
+					&cli.StringFlag{Name: "content", Usage: "only for this `CONTENT` (default: any)"},
+					&cli.StringFlag{Name: "action", Usage: "only for `export` or `import` (default: both)"},
+					&cli.IntFlag{Name: "count", Usage: "for the next `N` matching requests (0: all)"},
+					&cli.IntFlag{Name: "status", Usage: "HTTP `STATUS` for status and redirect faults"},
+					&cli.DurationFlag{Name: "latency", Usage: "`DURATION` for latency faults"},
+					&cli.StringFlag{Name: "location", Usage: "redirect target `URL`"}},
+				Action: func(c *cli.Context) error { return runSandboxFault(c, e) },
+			},
+		},
+	}
+}
+
+func runSandboxInit(c *cli.Context, e *env) error {
+	dir := c.String("state")
+	path := filepath.Join(dir, sandbox.StateFile)
+	_, err := os.Stat(path)
+	switch {
+	case err == nil && !c.Bool("force"):
+		return inputError("sandbox init: %s exists; use --force to replace it (it is backed up first)", path)
+	case err == nil:
+		backup := path + ".bak-" + time.Now().UTC().Format("20060102-150405")
+		if err := os.Rename(path, backup); err != nil {
+			return inputError("sandbox init: back up %s: %v", path, err)
+		}
+		e.log.Info().Str("backup", backup).Msg("backed up the old state")
+	case !errors.Is(err, fs.ErrNotExist):
+		return inputError("sandbox init: %v", err)
+	}
+	st, tokens := sandbox.Demo()
+	if err := sandbox.SaveState(dir, st); err != nil {
+		return inputError("sandbox init: %v", err)
+	}
+	for _, t := range tokens {
+		fmt.Fprintf(e.stdout, "%s %s\n", t.Name, t.Token)
+	}
+	e.log.Info().Str("state", path).Msg("wrote the demo state")
+	return nil
+}
+
+// isLoopback reports whether a listen address stays on this machine.
+func isLoopback(addr string) (bool, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false, err
+	}
+	if host == "localhost" {
+		return true, nil
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback(), nil
+}
+
+func runSandboxServe(c *cli.Context, e *env) error {
+	addr := c.String("addr")
+	loop, err := isLoopback(addr)
+	if err != nil {
+		return usageError("sandbox serve --addr %q: %v", addr, err)
+	}
+	if !loop && !c.Bool("public") {
+		return usageError("sandbox serve --addr %q is not a loopback address; add --public to serve it to other machines", addr)
+	}
+	dir := c.String("state")
+	if _, err := os.Stat(filepath.Join(dir, sandbox.StateFile)); errors.Is(err, fs.ErrNotExist) {
+		return inputError("sandbox serve: no state in %s; create one with: rcolpipe sandbox init --state %s", dir, dir)
+	}
+	srv, err := sandbox.Open(dir, sandbox.WithRequestLog(func(ri sandbox.RequestInfo) {
+		ev := e.log.Info()
+		if ri.Status >= 400 || ri.Status == 0 {
+			ev = e.log.Warn()
+		}
+		ev.Str("content", ri.Content).Str("action", ri.Action).Str("format", ri.Format).
+			Str("user", ri.Username).Int("status", ri.Status).Str("fault", ri.Fault).
+			Dur("took", ri.Duration).Msg(ri.Method + " " + ri.Path)
+	}))
+	if err != nil {
+		return inputError("sandbox serve: %v", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return inputError("sandbox serve: %v", err)
+	}
+	fmt.Fprintln(e.stdout, sandbox.APIURL(ln.Addr()))
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := sandbox.Serve(ctx, srv, ln); err != nil {
+		return inputError("%v", err)
+	}
+	e.log.Info().Msg("sandbox stopped")
+	return nil
+}
+
+func runSandboxAddUser(c *cli.Context, e *env) error {
+	var r sandbox.Rights
+	for _, name := range strings.Split(c.String("rights"), ",") {
+		switch strings.TrimSpace(name) {
+		case "":
+		case "export":
+			r.APIExport = 1
+		case "import":
+			r.APIImport = 1
+		case "design":
+			r.Design = 1
+		case "user_rights":
+			r.UserRights = 1
+		default:
+			return usageError("sandbox add-user --rights: unknown right %q (want export, import, design, user_rights)", name)
+		}
+	}
+	if exp := c.String("expiration"); exp != "" {
+		if _, err := time.Parse("2006-01-02", exp); err != nil {
+			return usageError("sandbox add-user --expiration %q: want YYYY-MM-DD", exp)
+		}
+	}
+	dir := c.String("state")
+	st, err := sandbox.LoadState(dir)
+	if err != nil {
+		return inputError("sandbox add-user: %v", err)
+	}
+	p := st.Project(c.Int("project"))
+	if p == nil {
+		return usageError("sandbox add-user --project %d: no such project", c.Int("project"))
+	}
+	r.Forms, r.FormsExport = map[string]int{}, map[string]int{}
+	for _, in := range p.Instruments {
+		r.Forms[in.Name], r.FormsExport[in.Name] = 1, 1
+	}
+	tok := sandbox.NewToken()
+	st.Users = append(st.Users, &sandbox.User{
+		Token: tok, Username: c.String("username"), ProjectID: p.ID,
+		Expiration: c.String("expiration"), Suspended: c.Bool("suspended"), Rights: r,
+	})
+	if err := st.Check(); err != nil {
+		return inputError("sandbox add-user: %v", err)
+	}
+	if err := sandbox.SaveState(dir, st); err != nil {
+		return inputError("sandbox add-user: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "%s %s\n", c.String("username"), tok)
+	return nil
+}
+
+func runSandboxFault(c *cli.Context, e *env) error {
+	f := sandbox.Fault{
+		Kind: c.String("kind"), Content: c.String("content"), Action: c.String("action"),
+		Count: c.Int("count"), Status: c.Int("status"), Latency: sandbox.Duration{Duration: c.Duration("latency")},
+		Location: c.String("location"),
+	}
+	dir := c.String("state")
+	st, err := sandbox.LoadState(dir)
+	if err != nil {
+		return inputError("sandbox fault: %v", err)
+	}
+	st.Faults = append(st.Faults, f)
+	if err := st.Check(); err != nil {
+		return usageError("sandbox fault: %v", err)
+	}
+	if err := sandbox.SaveState(dir, st); err != nil {
+		return inputError("sandbox fault: %v", err)
+	}
+	e.log.Info().Str("fault", f.String()).Int("count", f.Count).Msg("added fault")
+	return nil
+}
