@@ -137,10 +137,8 @@ func (lx *lexer) next() (token, error) {
 		case "or", "OR":
 			return token{kind: tokOp, pos: start, text: word, val: "or"}, nil
 		}
-		switch strings.ToLower(word) {
-		case "true", "false":
-			v := strings.ToLower(word) == "true"
-			return token{kind: tokBool, pos: start, text: word, node: &BoolLit{Value: v, TextPos: start}}, nil
+		if t, f := strings.EqualFold(word, "true"), strings.EqualFold(word, "false"); t || f {
+			return token{kind: tokBool, pos: start, text: word, node: &BoolLit{Value: t, TextPos: start}}, nil
 		}
 		return token{kind: tokIdent, pos: start, text: word}, nil
 	case has("==="):
