@@ -44,15 +44,11 @@ func (githubOutput) Output(w io.Writer, r Result) error {
 				props = append(props, "line="+strconv.Itoa(d.Line))
 			}
 		}
-		title := d.Code
-		if d.Field != "" {
-			title += " " + d.Field
-		}
-		if d.Column != "" {
-			title += " (" + d.Column + ")"
-		}
-		props = append(props, "title="+githubProperty.Replace(title))
+		props = append(props, "title="+githubProperty.Replace(d.Code))
 		msg := d.Message
+		if where := fieldColumn(d); where != "" {
+			msg = where + ": " + msg
+		}
 		if strings.Contains(d.File, "!") {
 			// The annotation sits on the archive; say which member and line.
 			msg = fmt.Sprintf("%s:%d: %s", d.File, d.Line, msg)

@@ -145,3 +145,14 @@ func artifact(file string) string {
 	}
 	return file
 }
+
+// fieldColumn renders "field (column)", "field", "column" or "".
+func fieldColumn(d redcap.Diagnostic) string {
+	switch {
+	case d.Field != "" && d.Column != "":
+		return d.Field + " (" + d.Column + ")"
+	case d.Field != "":
+		return d.Field
+	}
+	return d.Column
+}

@@ -224,9 +224,9 @@ func TestSARIF(t *testing.T) {
 
 func TestGitHub(t *testing.T) {
 	got := render(t, "github", Options{}, sample())
-	want := "::error file=instruments/demo.csv,line=5,title=RC101 Größe (field_name)::field name \"Größe\" has characters REDCap deletes%0Ahint: rename it to groesse\n" +
-		"::warning file=instruments/demo.csv,line=3,title=RS005 age (identifier)::identifier \"yes\" is not y,%0AREDCap: blanks it%0Ahint: write y\n" +
-		"::notice file=phq9.json,line=2,title=INST001 q1 (field_note)::text field has no note 100%25\n" +
+	want := "::error file=instruments/demo.csv,line=5,title=RC101::Größe (field_name): field name \"Größe\" has characters REDCap deletes%0Ahint: rename it to groesse\n" +
+		"::warning file=instruments/demo.csv,line=3,title=RS005::age (identifier): identifier \"yes\" is not y,%0AREDCap: blanks it%0Ahint: write y\n" +
+		"::notice file=phq9.json,line=2,title=INST001::q1 (field_note): text field has no note 100%25\n" +
 		"::error file=lib.zip,title=RD002::lib.zip!instrument.csv:4: not a dictionary\n"
 	if got != want {
 		t.Errorf("github output:\n%s\nwant:\n%s", got, want)

@@ -135,15 +135,7 @@ func (s sarifOutput) Output(w io.Writer, r Result) error {
 		// Code-scanning UIs show only the message: say which field and
 		// column, and how to fix it.
 		msg := d.Message
-		where := d.Field
-		if d.Column != "" {
-			if where != "" {
-				where += " (" + d.Column + ")"
-			} else {
-				where = d.Column
-			}
-		}
-		if where != "" {
+		if where := fieldColumn(d); where != "" {
 			msg = where + ": " + msg
 		}
 		if d.Hint != "" {
