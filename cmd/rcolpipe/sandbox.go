@@ -181,8 +181,11 @@ func runSandboxServe(c *cli.Context, e *env) error {
 		if ri.Status >= 400 || ri.Status == 0 {
 			ev = e.log.Warn()
 		}
+		if ri.Fault != "" {
+			ev = ev.Str("fault", ri.Fault)
+		}
 		ev.Str("content", ri.Content).Str("action", ri.Action).Str("format", ri.Format).
-			Str("user", ri.Username).Int("status", ri.Status).Str("fault", ri.Fault).
+			Str("user", ri.Username).Int("status", ri.Status).
 			Dur("took", ri.Duration).Msg(ri.Method + " " + ri.Path)
 	}))
 	if err != nil {
