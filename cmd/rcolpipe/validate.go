@@ -58,10 +58,16 @@ func runValidate(c *cli.Context, e *env) error {
 		return usageError("validate: no INPUT given (files, folders or instrument ZIPs)")
 	}
 	strict := c.Bool("strict")
+	// Annotations and code scanning resolve paths against the repository.
+	base := e.getenv("GITHUB_WORKSPACE")
+	if base == "" {
+		base, _ = os.Getwd()
+	}
 	out, err := report.New(c.String("format"), report.Options{
 		Color:       e.stdoutIsTerminal && e.getenv("NO_COLOR") == "",
 		Strict:      strict,
 		ToolVersion: version,
+		BaseDir:     base,
 	})
 	if err != nil {
 		return usageError("validate --format: %v", err)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -15,7 +14,7 @@ import (
 // annotations on the pull request's files:
 //
 //	::error file=instruments/a.csv,line=5,title=RC101::message
-type githubOutput struct{}
+type githubOutput struct{ opts Options }
 
 // Escaping as GitHub's actions/toolkit does it: data may not hold raw
 // newlines or %; property values additionally not : or ,.
@@ -34,12 +33,12 @@ func githubCommand(s redcap.Severity) string {
 	return "notice"
 }
 
-func (githubOutput) Output(w io.Writer, r Result) error {
+func (g githubOutput) Output(w io.Writer, r Result) error {
 	bw := bufio.NewWriter(w)
 	for _, d := range r.Diagnostics {
 		var props []string
 		if d.File != "" {
-			props = append(props, "file="+githubProperty.Replace(filepath.ToSlash(artifact(d.File))))
+			props = append(props, "file="+githubProperty.Replace(artifact(d.File, g.opts.BaseDir)))
 			if d.Line > 0 && !strings.Contains(d.File, "!") {
 				props = append(props, "line="+strconv.Itoa(d.Line))
 			}

@@ -5,6 +5,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -44,6 +45,10 @@ type Options struct {
 	Strict bool
 	// ToolVersion is written into sarif.
 	ToolVersion string
+	// BaseDir, when set, turns absolute file paths under it into paths
+	// relative to it in sarif and github output, which code-scanning and
+	// annotations resolve against the repository root.
+	BaseDir string
 }
 
 // Formats lists the format names New accepts.
@@ -59,7 +64,7 @@ func New(format string, opts Options) (Outputter, error) {
 	case "sarif":
 		return sarifOutput{opts}, nil
 	case "github":
-		return githubOutput{}, nil
+		return githubOutput{opts}, nil
 	case "junit":
 		return junitOutput{opts}, nil
 	}
@@ -137,13 +142,19 @@ func byFile(r Result) (files []string, groups map[string]redcap.Diagnostics) {
 	return files, groups
 }
 
-// artifact returns the file a location points at: for a member of an
-// instrument ZIP ("a.zip!instrument.csv") that is the archive.
-func artifact(file string) string {
+// artifact returns the file a location points at, with forward slashes:
+// for a member of an instrument ZIP ("a.zip!instrument.csv") that is the
+// archive. An absolute path under base becomes relative to base.
+func artifact(file, base string) string {
 	if i := strings.Index(file, "!"); i >= 0 {
-		return file[:i]
+		file = file[:i]
 	}
-	return file
+	if base != "" && filepath.IsAbs(file) {
+		if rel, err := filepath.Rel(base, file); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			file = rel
+		}
+	}
+	return filepath.ToSlash(file)
 }
 
 // fieldColumn renders "field (column)", "field", "column" or "".

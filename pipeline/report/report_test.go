@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -280,5 +281,24 @@ func TestJUnit(t *testing.T) {
 		if len(suite.Cases[2].Failures) != 0 {
 			t.Errorf("clean.csv has failures")
 		}
+	}
+}
+
+func TestArtifactRelativeToBase(t *testing.T) {
+	base := filepath.Join(string(filepath.Separator), "work", "repo")
+	for _, tc := range []struct{ file, want string }{
+		{filepath.Join(base, "instruments", "a.csv"), "instruments/a.csv"},
+		{filepath.Join(base, "lib.zip") + "!instrument.csv", "lib.zip"},
+		{filepath.Join(string(filepath.Separator), "elsewhere", "b.csv"), "/elsewhere/b.csv"},
+		{"rel/c.csv", "rel/c.csv"},
+	} {
+		if got := artifact(tc.file, base); got != tc.want {
+			t.Errorf("artifact(%q) = %q, want %q", tc.file, got, tc.want)
+		}
+	}
+	d := redcap.Diagnostic{Severity: redcap.SeverityWarning, Code: "X", File: filepath.Join(base, "a.csv"), Line: 2, Message: "m"}
+	got := render(t, "github", Options{BaseDir: base}, Result{Diagnostics: redcap.Diagnostics{d}})
+	if got != "::warning file=a.csv,line=2,title=X::m\n" {
+		t.Errorf("github with BaseDir: %q", got)
 	}
 }

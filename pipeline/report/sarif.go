@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/json"
 	"io"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -143,7 +142,7 @@ func (s sarifOutput) Output(w io.Writer, r Result) error {
 		}
 		res := sarifResult{RuleID: d.Code, RuleIndex: index[d.Code], Level: sarifLevel(d.Severity), Message: sarifText{msg}}
 		if d.File != "" {
-			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(artifact(d.File))}}}
+			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifact(d.File, s.opts.BaseDir)}}}
 			if d.Line > 0 && !strings.Contains(d.File, "!") {
 				loc.PhysicalLocation.Region = &sarifRegion{StartLine: d.Line}
 			}
