@@ -1,0 +1,62 @@
+package sdk
+
+import (
+	"fmt"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+	"github.com/rcolpipe/rcolpipe/redcap/logic"
+)
+
+// RenameFields renames fields (old name → new name) and rewrites every
+// reference to them: branching logic and calculations (parsed, via
+// redcap/logic), and [field] piping in section headers, labels, notes,
+// choices and annotations, action-tag arguments included. It refuses a
+// rename onto a name that another field keeps, two fields renamed to the
+// same name, and logic that does not parse (the error names the field and
+// column). On error d is unchanged.
+func RenameFields(d *redcap.Dictionary, renames map[string]string) error {
+	if len(renames) == 0 {
+		return nil
+	}
+	// The names after the rename, to find collisions.
+	final := map[string]string{}
+	for i := range d.Fields {
+		old := d.Fields[i].FieldName
+		name := old
+		if nu, ok := renames[old]; ok {
+			name = nu
+		}
+		if prev, dup := final[name]; dup && prev != old {
+			return fmt.Errorf("rename: %s and %s would both be named %s", prev, old, name)
+		}
+		final[name] = old
+	}
+	out := make([]redcap.Field, len(d.Fields))
+	copy(out, d.Fields)
+	for i := range out {
+		f := &out[i]
+		if nu, ok := renames[f.FieldName]; ok {
+			f.FieldName = nu
+		}
+		bl, err := logic.Rename(f.BranchingLogic, renames)
+		if err != nil {
+			return fmt.Errorf("rename: field %s, branching_logic: %w", d.Fields[i].FieldName, err)
+		}
+		f.BranchingLogic = bl
+		if f.FieldType == "calc" {
+			calc, err := logic.Rename(f.Choices, renames)
+			if err != nil {
+				return fmt.Errorf("rename: field %s, calculation: %w", d.Fields[i].FieldName, err)
+			}
+			f.Choices = calc
+		} else {
+			f.Choices = logic.RenameInText(f.Choices, renames)
+		}
+		f.SectionHeader = logic.RenameInText(f.SectionHeader, renames)
+		f.FieldLabel = logic.RenameInText(f.FieldLabel, renames)
+		f.FieldNote = logic.RenameInText(f.FieldNote, renames)
+		f.FieldAnnotation = logic.RenameInText(f.FieldAnnotation, renames)
+	}
+	d.Fields = out
+	return nil
+}
