@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -195,13 +196,23 @@ func readZIP(name string, data []byte) (*Dictionary, Diagnostics) {
 	if err != nil {
 		return fail(fmt.Sprintf("cannot read the ZIP archive: %v", err), "an instrument ZIP is what REDCap's \"Download instrument ZIP\" gives")
 	}
+	// instrument.csv sits at the top level; an archive re-zipped with its
+	// folder has it one level down, which is accepted when it is the only one.
 	var member *zip.File
-	var names []string
+	var names, nested []string
+	var nestedFile *zip.File
 	for _, f := range zr.File {
 		names = append(names, f.Name)
-		if strings.EqualFold(f.Name, "instrument.csv") {
+		switch {
+		case strings.EqualFold(f.Name, "instrument.csv"):
 			member = f
+		case strings.EqualFold(path.Base(f.Name), "instrument.csv") && strings.Count(f.Name, "/") == 1:
+			nested = append(nested, f.Name)
+			nestedFile = f
 		}
+	}
+	if member == nil && len(nested) == 1 {
+		member = nestedFile
 	}
 	if member == nil {
 		hint := "an instrument ZIP has instrument.csv at its top level"

@@ -194,7 +194,15 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 	errAt := func(code string, line int, msg, hint string) {
 		diags = append(diags, Diagnostic{Severity: SeverityError, Code: code, File: name, Line: line, Stage: stageLoad, Message: msg, Hint: hint})
 	}
-	delim := sniffDelimiter(text)
+	var delim byte
+	if sep, ok := excelSepLine(text); ok {
+		// Excel's "sep=;" first line names the delimiter. Blank the line
+		// but keep its line break, so that line numbers stay true.
+		delim = sep
+		text = text[len("sep=")+1:]
+	} else {
+		delim = sniffDelimiter(text)
+	}
 	s := scanCSV(text, delim, 0)
 	if len(s.strays) > 0 {
 		lines := make([]string, 0, 10)
@@ -380,4 +388,19 @@ func fileOrder(pos [NumColumns]int) []Column {
 	}
 	sort.Slice(cols, func(i, j int) bool { return pos[cols[i]] < pos[cols[j]] })
 	return cols
+}
+
+// excelSepLine recognises Excel's delimiter hint, a first line "sep=X".
+func excelSepLine(text string) (byte, bool) {
+	if len(text) < 5 || !strings.EqualFold(text[:4], "sep=") {
+		return 0, false
+	}
+	d := text[4]
+	if d != ',' && d != ';' && d != '\t' && d != '|' {
+		return 0, false
+	}
+	if len(text) > 5 && text[5] != '\n' && text[5] != '\r' {
+		return 0, false
+	}
+	return d, true
 }

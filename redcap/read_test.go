@@ -165,6 +165,8 @@ func TestReadCSV(t *testing.T) {
 			codes: []string{CodeUTF16}, fields: []row{{"field_name": "x", "field_label": "Ärger"}}},
 		{name: "stray quote warns", in: "field_name,form_name,field_type,field_label,field_note\nx,f,text,\"a \"b\" c\",note\n",
 			codes: []string{CodeStrayQuote}, fields: []row{{"field_label": `a "b" c"`, "field_note": "note"}}},
+		{name: "Excel sep= line", in: "sep=;\r\nfield_name;form_name;field_type;field_label\r\nx;f;text;A, B\r\n",
+			fields: []row{{"field_name": "x", "field_label": "A, B"}}, lines: []int{3}},
 		{name: "unmappable header", in: "1,Form Name,Field Type,Field Label\nx,f,text,X\n",
 			codes: []string{CodeBadHeader},
 			check: func(t *testing.T, d *Dictionary, ds Diagnostics) {
@@ -288,6 +290,12 @@ func TestReadZIP(t *testing.T) {
 	}
 	if d.Fields[0].FieldAnnotation != "@READONLY" {
 		t.Errorf("annotation %q", d.Fields[0].FieldAnnotation)
+	}
+
+	// An archive zipped with its folder holds folder/instrument.csv.
+	d, ds = ReadBytes("nested.zip", zipBytes(t, [2]string{"tlfb/instrument.csv", "field_name,form_name,field_type,field_label\nx,f,text,X\n"}))
+	if len(ds) != 0 || d.Len() != 1 || d.Fields[0].Origin.File != "nested.zip!tlfb/instrument.csv" {
+		t.Errorf("nested: %d fields, %v", d.Len(), ds)
 	}
 
 	for _, tc := range []struct {
