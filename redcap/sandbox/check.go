@@ -568,6 +568,7 @@ func refName(s string) string {
 func (c *checker) unknownVars(logic string) []string {
 	items, followed := bracketed(logic)
 	var out []string
+	reported := map[string]bool{}
 	for k, it := range items {
 		name := refName(it)
 		if name == "" || isNumeric(name) || isSmartVariable(strings.ToLower(name)) {
@@ -585,7 +586,10 @@ func (c *checker) unknownVars(logic string) []string {
 		if form, ok := strings.CutSuffix(name, "_complete"); ok && c.forms[form] {
 			continue
 		}
-		out = append(out, name)
+		if !reported[name] {
+			reported[name] = true
+			out = append(out, name)
+		}
 	}
 	return out
 }

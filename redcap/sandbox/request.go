@@ -440,6 +440,11 @@ func decodeXMLRows(data string) ([]row, bool, error) {
 // skipped.
 func decodeCSVRows(data string) ([]row, error) {
 	data = strings.TrimPrefix(data, "\ufeff")
+	if !strings.Contains(data, "\n") {
+		// Classic-Mac files end lines with CR alone; read as one header
+		// line they would wipe the project.
+		data = strings.ReplaceAll(data, "\r", "\n")
+	}
 	rd := csv.NewReader(strings.NewReader(data))
 	rd.FieldsPerRecord = -1
 	rd.LazyQuotes = true

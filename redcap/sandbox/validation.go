@@ -48,7 +48,7 @@ func defaultValidationTypes() []ValidationType {
 		v("integer", `[-+]?[0-9]+`),
 		v("number", `[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?`),
 		v("phone", `\(?[2-9][0-9]{2}\)?[-. ]?[0-9]{3}[-. ]?[0-9]{4}(\s*(x|ext\.?)\s*[0-9]+)?`),
-		v("time", reHM),
+		v("time", `([0-9]|[01][0-9]|2[0-3]):[0-5][0-9]`), // REDCap's own tests use "6:00"
 		v("time_hh_mm_ss", reHMS),
 		v("zipcode", `[0-9]{5}(-[0-9]{4})?`),
 		h("alpha_only", `[a-zA-Z]+`),
