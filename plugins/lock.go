@@ -132,8 +132,8 @@ func LockFor(r *Resolver, refs []string) (*Lock, error) {
 }
 
 func displayPath(base, p string) string {
-	if base == "" {
-		base, _ = os.Getwd()
+	if abs, err := filepath.Abs(base); err == nil {
+		base = abs
 	}
 	if rel, err := filepath.Rel(base, p); err == nil && filepath.IsLocal(rel) {
 		return "./" + filepath.ToSlash(rel)
