@@ -29,6 +29,10 @@ type Runner struct {
 	Validator *Validator
 	Stages    []Stage
 	Log       zerolog.Logger
+	// Severities overrides the severity of stages' findings by code, as the
+	// pipeline file's validate.rules do for the validator's ("off" drops a
+	// finding). It applies before the runner judges a stage.
+	Severities map[string]redcap.Severity
 
 	// check replaces Validator in tests of the runner's own logic.
 	check func(*redcap.Dictionary) redcap.Diagnostics
@@ -79,6 +83,7 @@ func (r *Runner) Run(ctx context.Context, d *redcap.Dictionary) (*redcap.Diction
 		// The stage gets its own copy: a stage that fails must not leave
 		// half its edits in the dictionary the caller keeps.
 		out, diags, err := s.Run(ctx, d.Clone())
+		diags = ApplySeverities(diags, r.Severities)
 		all = append(all, withStage(diags, name)...)
 		if err != nil {
 			return d, all, &StageError{Stage: name, Err: err}
@@ -91,7 +96,10 @@ func (r *Runner) Run(ctx context.Context, d *redcap.Dictionary) (*redcap.Diction
 		}
 		after := r.validate(out)
 		fresh := newFindings(before, after)
-		all = append(all, withStage(fresh, name)...)
+		for i := range fresh {
+			fresh[i].Stage = name // the stage introduced them, whoever found them
+		}
+		all = append(all, fresh...)
 		if n := fresh.Count(redcap.SeverityError); n > 0 {
 			return d, all, &StageError{Stage: name, Errors: n, Err: fmt.Errorf("returned an invalid dictionary (%s the input did not have): %s", plural(n, "error"), firstError(fresh))}
 		}

@@ -213,3 +213,44 @@ func TestRunnerRealValidator(t *testing.T) {
 		t.Fatalf("err = %v, want the stage dup to fail", err)
 	}
 }
+
+func TestRunnerSeverities(t *testing.T) {
+	stage := funcStage{"conv", func(d *redcap.Dictionary) (*redcap.Dictionary, redcap.Diagnostics, error) {
+		return d, redcap.Diagnostics{
+			{Severity: redcap.SeverityError, Code: "CV005", Message: "forbidden"},
+			{Severity: redcap.SeverityWarning, Code: "CV003", Message: "looks personal"},
+		}, nil
+	}}
+	r := &Runner{Log: zerolog.Nop(), check: dupCheck, Stages: []Stage{stage},
+		Severities: map[string]redcap.Severity{"CV005": redcap.SeverityWarning, "CV003": redcap.SeverityOff}}
+	_, diags, err := r.Run(context.Background(), testDict())
+	if err != nil {
+		t.Fatalf("an error turned into a warning still failed the stage: %v", err)
+	}
+	if len(diags) != 1 || diags[0].Code != "CV005" || diags[0].Severity != redcap.SeverityWarning {
+		t.Errorf("diags = %+v", diags)
+	}
+}
+
+// TestRunnerNewFindingsNamedAfterStage: a validator that sets Stage itself
+// still has the findings that first appear after a stage attributed to it.
+func TestRunnerNewFindingsNamedAfterStage(t *testing.T) {
+	check := func(d *redcap.Dictionary) redcap.Diagnostics {
+		ds := dupCheck(d)
+		for i := range ds {
+			ds[i].Stage = StageValidate
+		}
+		return ds
+	}
+	r := &Runner{Log: zerolog.Nop(), check: check, Stages: []Stage{funcStage{"blank", func(d *redcap.Dictionary) (*redcap.Dictionary, redcap.Diagnostics, error) {
+		d.Fields[1].FieldLabel = ""
+		return d, nil, nil
+	}}}}
+	_, diags, err := r.Run(context.Background(), testDict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diags) != 1 || diags[0].Stage != "blank" {
+		t.Errorf("diags = %+v, want one finding of stage blank", diags)
+	}
+}

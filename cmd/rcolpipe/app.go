@@ -131,6 +131,7 @@ func commands(e *env) []*cli.Command {
 		exportCommand(e),
 		pluginsCommand(e),
 		pluginServeCommand(e),
+		transformCommand(e),
 		sandboxCommand(e),
 	}
 }
