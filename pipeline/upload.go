@@ -25,7 +25,7 @@ type UploadOptions struct {
 	ReplaceAll bool
 	// AllowDelete lets the upload remove fields the project has.
 	AllowDelete bool
-	// DryRun stops before the import.
+	// DryRun stops before the import and writes no backup: nothing changes.
 	DryRun bool
 	// Confirm asks the user to go on after the diff; nil means the caller
 	// has answered already (--yes).
@@ -83,7 +83,9 @@ func (e *DeleteError) Error() string {
 
 // Upload puts d into the project behind c without losing what was there:
 // preflight, export and back up the current dictionary, merge, diff, refuse
-// deletions unless allowed, confirm, import, export again and verify.
+// deletions unless allowed, confirm, import, export again and verify. The
+// report is returned with the error too, so that a caller can show how far
+// it got (the diff of a refused upload, the backup of a failed import).
 func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts UploadOptions) (*UploadReport, error) {
 	if d == nil || d.Len() == 0 {
 		return nil, errors.New("the dictionary to upload is empty: REDCap would delete every field of the project; nothing was sent")
@@ -113,17 +115,19 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Uploa
 	}
 	step("export", start)
 
-	start = time.Now()
-	pid := 0
-	if rep.Preflight.Project != nil {
-		pid = rep.Preflight.Project.ProjectID
+	if !opts.DryRun {
+		start = time.Now()
+		pid := 0
+		if rep.Preflight.Project != nil {
+			pid = rep.Preflight.Project.ProjectID
+		}
+		rep.BackupPath, err = WriteBackup(opts.BackupDir, pid, current, opts.Now())
+		if err != nil {
+			return rep, err
+		}
+		step("backup", start)
+		opts.Log.Info().Str("backup", rep.BackupPath).Int("fields", current.Len()).Msg("saved the project's dictionary")
 	}
-	rep.BackupPath, err = WriteBackup(opts.BackupDir, pid, current, opts.Now())
-	if err != nil {
-		return rep, err
-	}
-	step("backup", start)
-	opts.Log.Info().Str("backup", rep.BackupPath).Int("fields", current.Len()).Msg("saved the project's dictionary")
 
 	send := d.Clone()
 	if !opts.ReplaceAll {

@@ -145,6 +145,9 @@ func TestUploadDryRunChangesNothing(t *testing.T) {
 	if len(rep.Diff.FieldsAdded) != 2 || rep.Imported != 0 {
 		t.Errorf("diff %+v imported %d", rep.Diff, rep.Imported)
 	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("a dry run wrote files: %v", ents)
+	}
 	after := srv.State()
 	if fieldNames(&redcap.Dictionary{Fields: after.Project(1).Metadata}) != fieldNames(&redcap.Dictionary{Fields: before.Project(1).Metadata}) {
 		t.Error("a dry run changed the project")

@@ -133,6 +133,9 @@ func commands(e *env) []*cli.Command {
 		pluginServeCommand(e),
 		transformCommand(e),
 		sandboxCommand(e),
+		uploadCommand(e),
+		diffCommand(e),
+		runCommand(e),
 	}
 }
 

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/redcap"
+	"github.com/rcolpipe/rcolpipe/redcap/api"
+	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
+)
+
+func runCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "run the whole pipeline of a pipeline file: validate, transform, check, back up, upload, verify",
+		ArgsUsage: "PIPELINE_FILE",
+		Description: `run does everything the pipeline file (rcolpipe.yaml, see docs/pipeline.md) says:
+it loads its inputs, validates them, runs its transform stages, validates again,
+checks the token's rights and the project's status, backs up the project's
+dictionary, merges, shows the diff, imports, and exports again to verify.
+
+When target.url is "sandbox", rcolpipe starts its own REDCap-compatible server on
+a free loopback port for the run, with a demo project, and uploads there: the
+example runs on a fresh clone with nothing else running.
+
+   go run ./cmd/rcolpipe run examples/rcolpipe.yaml
+
+For a real project, set target.url to your REDCap API URL (ending in /api/) and
+put the token in .env as RC_API_KEY=...; run asks before importing unless --yes.
+
+Examples:
+   rcolpipe run examples/rcolpipe.yaml
+   rcolpipe run --dry-run rcolpipe.yaml
+   rcolpipe run --yes --backup-dir backups/ rcolpipe.yaml
+
+` + exitCodesHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "backup-dir", Usage: "folder for the backup of the project's dictionary (default: ./rcolpipe-backups, or target.backup_dir)"},
+			&cli.BoolFlag{Name: "replace-all", Usage: "send exactly the pipeline's result instead of merging it into the project's dictionary"},
+			&cli.BoolFlag{Name: "allow-delete", Usage: "let the upload delete fields that are in the project but not in the upload"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "stop before the import: show the diff, change nothing"},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation (needed when there is no terminal)"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "report format: text or json"},
+			&cli.BoolFlag{Name: "strict", Usage: "stop on validation warnings too"},
+			&cli.StringFlag{Name: flagTokenFile, Usage: "file holding the API token, when RC_API_KEY is neither in the environment nor in ./.env"},
+			&cli.StringFlag{Name: flagUsername, EnvVars: []string{"RC_USERNAME"}, Usage: "your REDCap user name, for the user-rights check"},
+			&cli.BoolFlag{Name: flagDebugHTTP, Usage: "log every API request and response at debug level (the token is redacted)"},
+			&cli.DurationFlag{Name: flagTimeout, Value: api.DefaultTimeout, Usage: "time limit of each API request"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageError("run: want exactly one pipeline file, e.g. rcolpipe run examples/rcolpipe.yaml")
+			}
+			format := c.String("format")
+			if format != "text" && format != "json" {
+				return usageError("run: --format %q: want text or json", format)
+			}
+			spec, err := loadPipelineSpec("run", c.Args().First(), nil, nil, c.Bool("strict"))
+			if err != nil {
+				return err
+			}
+			if spec.cfg.Target.URL == "" {
+				return usageError("run: %s has no target.url: set it to your REDCap API URL, or to sandbox to try the pipeline locally", c.Args().First())
+			}
+			ctx, stop := plugins.WithSignals(c.Context)
+			defer stop()
+			opts := uploadOptions(c, e, spec.cfg.Target, false)
+
+			var client *api.Client
+			if spec.cfg.Target.URL == "sandbox" {
+				cl, stopSandbox, err := startSandbox(ctx, e)
+				if err != nil {
+					return inputError("run: %v", err)
+				}
+				defer stopSandbox()
+				client = cl
+				opts.Confirm = nil // a throwaway project: nothing to lose
+			} else {
+				t, err := openTarget(e, targetSettingsFrom(c, &spec.cfg.Target))
+				if err != nil {
+					return err
+				}
+				client = t.Client
+			}
+			res, err := executePipeline(ctx, e, "run", spec)
+			if err != nil {
+				return err
+			}
+			if format == "text" {
+				fmt.Fprintf(e.stdout, "pipeline  %d fields in %d forms from %d file(s) after %d stage(s); %d warning(s)\n",
+					res.Result.Len(), len(res.Result.Forms()), len(res.Loaded.Files), len(spec.stages), res.Diagnostics.Count(redcap.SeverityWarning))
+				fmt.Fprintf(e.stdout, "target    %s\n\n", client.URL())
+			}
+			return uploadAndReport(ctx, e, "run", client, res, opts, format)
+		},
+	}
+}
+
+// startSandbox starts an in-memory demo sandbox on a free loopback port
+// and returns a client with the demo token that has every right. The
+// token stays in memory; it is never printed.
+func startSandbox(ctx context.Context, e *env) (*api.Client, func(), error) {
+	state, tokens := sandbox.Demo()
+	url, stop, err := sandbox.Start(ctx, sandbox.New(state))
+	if err != nil {
+		return nil, nil, err
+	}
+	var secret string
+	for _, t := range tokens {
+		if t.Name == sandbox.DemoFull {
+			secret = t.Token
+		}
+	}
+	tok, err := api.NewToken(secret, "the sandbox's demo user", "")
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	client, err := api.New(url, tok, api.WithLogger(e.log))
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	e.log.Info().Str("url", url).Msg("started the built-in REDCap sandbox for this run (demo project 1, in memory)")
+	return client, stop, nil
+}
