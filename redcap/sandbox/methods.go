@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -351,16 +352,76 @@ func writeJSONRow(b *bytes.Buffer, r row) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.Write(jsonMarshal(e.key))
+		writeJSONString(b, e.key)
 		b.WriteByte(':')
 		switch v := e.val.(type) {
 		case row:
 			writeJSONRow(b, v)
+		case string:
+			writeJSONString(b, v)
+		case int:
+			b.WriteString(strconv.Itoa(v))
 		default:
 			b.Write(jsonMarshal(v))
 		}
 	}
 	b.WriteByte('}')
+}
+
+// writeJSONString writes s as a JSON string, like encoding/json without
+// HTML escaping; a dictionary export is mostly this, so it avoids an
+// encoder per value.
+func writeJSONString(b *bytes.Buffer, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b.WriteString(s[start:i])
+			switch c {
+			case '"', '\\':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case '\n':
+				b.WriteString(`\n`)
+			case '\r':
+				b.WriteString(`\r`)
+			case '\t':
+				b.WriteString(`\t`)
+			default:
+				b.WriteString(`\u00`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteString(s[start:i])
+			b.WriteString(`\ufffd`)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b.WriteString(s[start:i])
+			b.WriteString(`\u202`)
+			b.WriteByte(hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
 }
 
 // cellString renders a value for CSV and XML; a nested object (form

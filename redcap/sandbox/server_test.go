@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -334,4 +335,14 @@ func TestExportFieldNames(t *testing.T) {
 			`{"original_field_name":"cb","choice_value":"x-Y","export_field_name":"cb___x_y"},`+
 			`{"original_field_name":"a_complete","choice_value":"","export_field_name":"a_complete"}]`)
 	f.call("full", "content", "exportFieldNames", "format", "json", "field", "intro").expect(t, 400, ctJSON, jsonErr(msgInvalidField))
+}
+
+func TestWriteJSONString(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"uo\te`, "line\nbreak\r\t", "\x01\x1f", "Größe ✓", "bad\xffbyte", "sep\u2028x", "<b>&</b>"} {
+		var b bytes.Buffer
+		writeJSONString(&b, s)
+		if want := string(jsonMarshal(s)); b.String() != want {
+			t.Errorf("writeJSONString(%q) = %s, want %s", s, b.String(), want)
+		}
+	}
 }
