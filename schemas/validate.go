@@ -23,12 +23,10 @@ const parallelMin = 512
 // result is in row order.
 func (s *Set) Validate(d *redcap.Dictionary) redcap.Diagnostics {
 	n := len(d.Fields)
-	workers := runtime.GOMAXPROCS(0)
-	if n < parallelMin || workers < 2 {
+	// Each worker gets at least parallelMin rows.
+	workers := min(runtime.GOMAXPROCS(0), n/parallelMin)
+	if workers < 2 {
 		return s.validateRange(d.Fields, nil)
-	}
-	if workers > n/parallelMin*2 {
-		workers = max(2, n/parallelMin*2)
 	}
 	parts := make([]redcap.Diagnostics, workers)
 	var wg sync.WaitGroup
