@@ -280,7 +280,9 @@ func (h *Host) launch(ctx context.Context, in *instance) error {
 		return in.fail(KindProtocol, fmt.Sprintf("its Info says protocol %d, rcolpipe speaks %d", in.info.ProtocolVersion, wire.ProtocolVersion),
 			"use a plugin built for protocol 1", nil)
 	}
-	if err := checkConfig(in.info.ConfigSchema, in.spec.Config); in.spec.Config != nil && err != nil {
+	if in.spec.Config == nil {
+		// `plugins info`: no stage runs, so there is no config to check.
+	} else if err := checkConfig(in.info.ConfigSchema, in.spec.Config); err != nil {
 		in.kill()
 		return in.fail(KindConfig, "config: "+err.Error(), "fix the stage's config in the pipeline file (see `rcolpipe plugins info "+in.spec.Plugin+"`)", err)
 	}

@@ -21,8 +21,8 @@ func (upper) Info() sdk.Info {
 
 func (u upper) Transform(ctx context.Context, req *sdk.Request) (*sdk.Response, error) {
 	if u.panics {
-		var m map[string]int
-		m["x"] = 1
+		var none []int
+		_ = none[len(req.Dictionary.Fields)]
 	}
 	var diags redcap.Diagnostics
 	for i := range req.Dictionary.Fields {
@@ -68,7 +68,7 @@ func TestPanicBecomesError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	msg := status.Convert(err).Message()
-	if !strings.HasPrefix(msg, "panic: assignment to entry in nil map") || !strings.Contains(msg, "sdktest_test.go:") || !strings.Contains(msg, "upper.Transform") {
+	if !strings.HasPrefix(msg, "panic: runtime error: index out of range [2] with length 0") || !strings.Contains(msg, "sdktest_test.go:") || !strings.Contains(msg, "upper.Transform") {
 		t.Errorf("panic message %q", msg)
 	}
 }
