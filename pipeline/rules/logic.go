@@ -78,7 +78,7 @@ func position(src string, pos int) string {
 func syntaxDetail(src string, err error) string {
 	var se *logic.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%s at %s", se.Msg, position(src, se.Pos))
+		return fmt.Sprintf("%s (%s)", se.Msg, position(src, se.Pos))
 	}
 	return err.Error()
 }

@@ -297,7 +297,7 @@ func (c *checker) validation() {
 				hint = "'autocomplete' is only valid on a dropdown field: change the type to dropdown or clear column H."
 			}
 			c.emitf(i, redcap.ColValidation, codeValUnknown, hint,
-				"The only valid validation types are the server's listed types and must all be lower-case: %s is not one.", quote(h))
+				"The only valid validation types are ... and must all be lower-case. The following are invalid validation types in your data dictionary: %s.", quote(h))
 			continue
 		}
 		c.bounds(i, t)
