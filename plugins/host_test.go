@@ -1,9 +1,12 @@
 package plugins
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -214,4 +217,70 @@ func TestStartFailsFirstAndCleansUp(t *testing.T) {
 	}, Options{})
 	wantError(t, err, KindProtocol, `stage "b"`)
 	assertEmptyDir(t, tmp)
+}
+
+func TestResponseTooLarge(t *testing.T) {
+	h, err := startOne(t, Spec{Stage: "pad", Plugin: testPlugin("echo"), Config: []byte(`{"pad":70000000}`)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = h.Transform(context.Background(), "pad", testDict())
+	wantError(t, err, KindTooLarge, `stage "pad"`, "the response is", "over the 64 MiB limit")
+}
+
+// TestPluginLogs checks that the plugin's log lines, and whatever it writes
+// to stdout or stderr after the handshake, land in the host's log with the
+// stage and plugin name, and never on the host's stdout.
+func TestPluginLogs(t *testing.T) {
+	var buf syncBuffer
+	log := zerolog.New(&buf).Level(zerolog.DebugLevel)
+	h, err := startOne(t, Spec{Stage: "talk", Plugin: testPlugin("echo"), Config: []byte(`{"log":"hello there"}`)}, Options{Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.Transform(context.Background(), "talk", testDict()); err != nil {
+		t.Fatal(err)
+	}
+	h.Close() // flushes the stderr reader
+	var sawLog, sawStdout, sawStderr bool
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if line == "" {
+			continue
+		}
+		var e map[string]any
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("not JSON: %q", line)
+		}
+		msg, _ := e["message"].(string)
+		hasNames := e["stage"] == "talk" && e["plugin"] == testPlugin("echo")
+		switch {
+		case msg == "hello there":
+			sawLog = hasNames && e["level"] == "info" && e["detail"] == float64(42)
+		case strings.Contains(msg, "stdout after handshake: hello there"):
+			sawStdout = hasNames
+		case strings.Contains(msg, "plain stderr: hello there"):
+			sawStderr = hasNames
+		}
+	}
+	if !sawLog || !sawStdout || !sawStderr {
+		t.Errorf("log line %v, stdout line %v, stderr line %v in:\n%s", sawLog, sawStdout, sawStderr, buf.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the log's concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

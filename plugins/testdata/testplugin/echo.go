@@ -20,6 +20,8 @@ type config struct {
 	Diag bool   `json:"diag"`
 	Env  bool   `json:"env"`
 	Log  string `json:"log"`
+	// Pad makes the answer this many bytes bigger (to exceed the limit).
+	Pad int `json:"pad"`
 }
 
 func (echo) Info() sdk.Info {
@@ -27,7 +29,7 @@ func (echo) Info() sdk.Info {
 		Name:         "echo",
 		Version:      "0.0.1",
 		Description:  "returns the dictionary it gets (test plugin)",
-		ConfigSchema: []byte(`{"type":"object","properties":{"tag":{"type":"string"},"diag":{"type":"boolean"},"env":{"type":"boolean"},"log":{"type":"string"}},"additionalProperties":false}`),
+		ConfigSchema: []byte(`{"type":"object","properties":{"tag":{"type":"string"},"diag":{"type":"boolean"},"env":{"type":"boolean"},"log":{"type":"string"},"pad":{"type":"integer"}},"additionalProperties":false}`),
 	}
 }
 
@@ -57,9 +59,13 @@ func (echo) Transform(ctx context.Context, req *sdk.Request) (*sdk.Response, err
 			diags = append(diags, redcap.Diagnostic{Severity: redcap.SeverityInfo, Code: "ENV", Message: kv})
 		}
 	}
+	if cfg.Pad > 0 {
+		d.Fields[0].FieldNote = strings.Repeat("x", cfg.Pad)
+	}
 	if cfg.Log != "" {
-		req.Log.Info(cfg.Log)
+		req.Log.Info(cfg.Log, "detail", 42)
 		os.Stdout.WriteString("stdout after handshake: " + cfg.Log + "\n")
+		os.Stderr.WriteString("plain stderr: " + cfg.Log + "\n")
 	}
 	return &sdk.Response{Dictionary: d, Diagnostics: diags}, nil
 }
