@@ -50,10 +50,7 @@ func (echo) Transform(ctx context.Context, req *sdk.Request) (*sdk.Response, err
 		}
 	}
 	if cfg.Env {
-		var names []string
-		for _, kv := range os.Environ() {
-			names = append(names, kv)
-		}
+		names := os.Environ()
 		sort.Strings(names)
 		for _, kv := range names {
 			diags = append(diags, redcap.Diagnostic{Severity: redcap.SeverityInfo, Code: "ENV", Message: kv})
