@@ -152,16 +152,22 @@ func writeCheckReport(w io.Writer, r checkReport, format string) error {
 			fmt.Fprintf(&b, "%-*s  %-7s  what to do: %s\n", width, "", "", it.Advice)
 		}
 	}
-	failed := 0
+	failed, notRun := 0, 0
 	for _, it := range r.Checks {
-		if it.Required && it.Result != api.ResultOK {
+		switch {
+		case it.Result == api.ResultFail:
 			failed++
+		case it.Required && it.Result != api.ResultOK:
+			notRun++
 		}
 	}
-	if r.OK {
+	switch {
+	case r.OK:
 		b.WriteString("\nall required checks passed\n")
-	} else {
-		fmt.Fprintf(&b, "\n%d required check(s) did not pass\n", failed)
+	case notRun > 0:
+		fmt.Fprintf(&b, "\n%d check(s) failed; %d required check(s) could not run\n", failed, notRun)
+	default:
+		fmt.Fprintf(&b, "\n%d check(s) failed\n", failed)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
