@@ -69,7 +69,7 @@ func BenchmarkMetadataExport(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
 			st, toks := Demo()
-			fields, errs := checkDictionary(benchDict(n), nil, nil)
+			fields, errs := checkDictionary(benchDict(n), checkOptions{})
 			if len(errs) > 0 {
 				b.Fatal(errs)
 			}

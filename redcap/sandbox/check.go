@@ -90,17 +90,35 @@ func (e *errorList) String() string {
 	return e.prefix + strings.Join(e.items, e.sep)
 }
 
+// checkOptions are what the checks need besides the rows.
+type checkOptions struct {
+	// project is the project being replaced (nil: a new one): its forms
+	// and its sql fields matter.
+	project *Project
+	vt      *validationTable
+	// dmy reads "/" dates in min/max as D/M/Y (POST date_format=DMY)
+	// instead of M/D/Y.
+	dmy bool
+}
+
 // checkDictionary runs REDCap's upload checks on positional rows. It
 // returns the rows with the silent fixes applied, and the error blocks
-// (empty when the dictionary may be saved). existing is the project's
-// current forms (nil for a new project).
-func checkDictionary(rows []redcap.Field, existing []string, vt *validationTable) ([]redcap.Field, []string) {
+// (empty when the dictionary may be saved).
+func checkDictionary(rows []redcap.Field, opts checkOptions) ([]redcap.Field, []string) {
+	vt := opts.vt
 	if vt == nil {
 		vt = newValidationTable(nil)
 	}
-	c := &checker{vt: vt, existing: map[string]bool{}}
-	for _, f := range existing {
-		c.existing[f] = true
+	c := &checker{vt: vt, existing: map[string]bool{}, dmy: opts.dmy, oldSQL: map[string]string{}}
+	if p := opts.project; p != nil {
+		for _, f := range p.forms() {
+			c.existing[f] = true
+		}
+		for i := range p.Metadata {
+			if m := &p.Metadata[i]; m.FieldType == "sql" {
+				c.oldSQL[m.FieldName] = m.Choices
+			}
+		}
 	}
 	fields := make([]redcap.Field, len(rows))
 	copy(fields, rows)
@@ -122,6 +140,8 @@ type checker struct {
 	lists    []*errorList
 	names    map[string]bool // field names in column A
 	forms    map[string]bool // form names in column B
+	dmy      bool
+	oldSQL   map[string]string // the project's sql fields: name -> query
 }
 
 func (c *checker) list(prefix, sep string) *errorList {
@@ -280,7 +300,11 @@ func (c *checker) run() {
 		case !fieldTypes[f.FieldType]:
 			typeInvalid.add(named(f.FieldType, redcap.ColFieldType, i))
 		case f.FieldType == "sql":
-			sqlList.add(cell(redcap.ColFieldType, i))
+			// Only administrators may add or change one; an unchanged
+			// existing one (from an export of the project) is fine.
+			if old, ok := c.oldSQL[f.FieldName]; !ok || old != f.Choices {
+				sqlList.add(cell(redcap.ColFieldType, i))
+			}
 		}
 	}
 
@@ -359,6 +383,10 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 			f.Validation = ""
 		}
 	}
+	if f.FieldType == "calc" {
+		f.Choices = cleanBrackets(f.Choices)
+	}
+	f.BranchingLogic = cleanBrackets(f.BranchingLogic)
 	if g := strings.TrimSpace(f.MatrixGroupName); g != "" {
 		if cleanName(g) != g {
 			g = reDoubleUnder.ReplaceAllString(cleanName(g), "_")
@@ -367,6 +395,41 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 	} else {
 		f.MatrixGroupName = ""
 	}
+}
+
+var reBracketIllegal = regexp.MustCompile(`[^a-zA-Z0-9:().,_-]`)
+
+// cleanBrackets deletes the characters REDCap does not allow inside the
+// [...] of logic (spaces included), outside quoted strings.
+func cleanBrackets(s string) string {
+	if !strings.Contains(s, "[") {
+		return s
+	}
+	var b strings.Builder
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if quote == 0 && ch == '[' {
+			end := strings.IndexByte(s[i+1:], ']')
+			if end < 0 {
+				b.WriteString(s[i:])
+				break
+			}
+			b.WriteByte('[')
+			b.WriteString(reBracketIllegal.ReplaceAllString(s[i+1:i+1+end], ""))
+			b.WriteByte(']')
+			i += end + 1
+			continue
+		}
+		switch {
+		case quote != 0 && ch == quote:
+			quote = 0
+		case quote == 0 && (ch == '\'' || ch == '"'):
+			quote = ch
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
 }
 
 // choice is one parsed "code, label".
@@ -686,7 +749,7 @@ func (c *checker) checkValidation() {
 				list *errorList
 			}{{redcap.ColValidationMin, minFmt}, {redcap.ColValidationMax, maxFmt}} {
 				v := f.Get(mm.col)
-				nv, ok := checkMinMax(v, f.Validation, re)
+				nv, ok := checkMinMax(v, f.Validation, re, c.dmy)
 				switch {
 				case ok:
 					f.Set(mm.col, nv)
@@ -722,7 +785,7 @@ func (c *checker) checkValidation() {
 
 // checkMinMax checks a min or max value of a text field of validation type
 // t and returns the value to store.
-func checkMinMax(v, t string, re *regexp.Regexp) (string, bool) {
+func checkMinMax(v, t string, re *regexp.Regexp, dmy bool) (string, bool) {
 	switch {
 	case v == "", v == "today", v == "now":
 		return v, true
@@ -731,7 +794,7 @@ func checkMinMax(v, t string, re *regexp.Regexp) (string, bool) {
 	case isNumberType(t) && isNumeric(v):
 		return v, true
 	case isDateType(t) && strings.Contains(v, "/"):
-		return reparseSlashDate(v, t)
+		return reparseSlashDate(v, t, dmy)
 	case isDateType(t):
 		// Min/max of dates are stored as Y-M-D whatever the display format.
 		if ymdForm(t).MatchString(v) || re.MatchString(v) {
@@ -760,14 +823,18 @@ func ymdForm(t string) *regexp.Regexp {
 }
 
 // reparseSlashDate reads a M/D/Y date (REDCap's reading of any "/" date
-// min/max) and returns it as Y-M-D in the form of type t.
-func reparseSlashDate(v, t string) (string, bool) {
+// min/max; D/M/Y with date_format=DMY) and returns it as Y-M-D in the form
+// of type t.
+func reparseSlashDate(v, t string, dmy bool) (string, bool) {
 	m := reSlashDate.FindStringSubmatch(v)
 	if m == nil {
 		return v, false
 	}
 	month, _ := strconv.Atoi(m[1])
 	day, _ := strconv.Atoi(m[2])
+	if dmy {
+		month, day = day, month
+	}
 	year := m[3]
 	if len(year) == 2 {
 		year = "20" + year

@@ -84,7 +84,7 @@ func Demo() (*State, []DemoToken) {
 		if p.status == 1 {
 			proj.ProductionTime = "2026-02-01 10:00:00"
 		}
-		fields, errs := checkDictionary(demoDictionary(), nil, nil)
+		fields, errs := checkDictionary(demoDictionary(), checkOptions{})
 		if len(errs) > 0 {
 			panic(fmt.Sprintf("sandbox: demo dictionary: %s", strings.Join(errs, "\n")))
 		}

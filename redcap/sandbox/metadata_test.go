@@ -402,3 +402,41 @@ func TestCleanFormName(t *testing.T) {
 		}
 	}
 }
+
+func TestMetadataImportMoreFixes(t *testing.T) {
+	f := newFixture(t)
+	in := []redcap.Field{
+		rid,
+		fld("a", "f", "text", nil),
+		fld("c", "f", "calc", func(x *redcap.Field) { x.Choices = "[ a ] + 1" }),
+		fld("b", "f", "text", func(x *redcap.Field) { x.BranchingLogic = "[a ] = 'x y' and [a] <> \"[not a ref]\"" }),
+		fld("d", "f", "text", func(x *redcap.Field) { x.Validation = "date_ymd"; x.ValidationMin = "2/1/2020" }),
+	}
+	// date_format=DMY reads "/" dates in min/max as D/M/Y.
+	f.call("full", "content", "metadata", "format", "json", "date_format", "DMY", "data", dictJSON(t, in)).expect(t, 200, ctJSON, "5")
+	got := f.exportDict("full")
+	if got[2].Choices != "[a] + 1" || got[3].BranchingLogic != "[a] = 'x y' and [a] <> \"[not a ref]\"" || got[4].ValidationMin != "2020-01-02" {
+		t.Errorf("fixes: calc %q, branching %q, min %q", got[2].Choices, got[3].BranchingLogic, got[4].ValidationMin)
+	}
+	// Without it, M/D/Y.
+	f.call("full", "content", "metadata", "format", "json", "data", dictJSON(t, in)).expect(t, 200, ctJSON, "5")
+	if got := f.exportDict("full"); got[4].ValidationMin != "2020-02-01" {
+		t.Errorf("M/D/Y min: %q", got[4].ValidationMin)
+	}
+}
+
+func TestMetadataImportExistingSQL(t *testing.T) {
+	f := newFixture(t)
+	// An administrator added an sql field.
+	if err := f.srv.Update(func(s *State) {
+		s.Projects[0].Metadata = append(s.Projects[0].Metadata[:1:1], redcap.Field{
+			FieldName: "pick", FormName: "participant", FieldType: "sql", FieldLabel: "Pick", Choices: "select value from x"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	dict := f.exportDict("full")
+	// Sent back unchanged, it is accepted; changed, it is refused.
+	f.call("full", "content", "metadata", "format", "json", "data", dictJSON(t, dict)).expect(t, 200, ctJSON, "2")
+	dict[1].Choices = "select secret from y"
+	f.call("full", "content", "metadata", "format", "json", "data", dictJSON(t, dict)).expect(t, 400, ctJSON, jsonErr(msgSQL+"D3"))
+}

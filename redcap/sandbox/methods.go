@@ -116,7 +116,7 @@ func (s *Server) importMetadata(w http.ResponseWriter, req *request, u *User, p 
 			fields[i].Set(redcap.Column(c), v)
 		}
 	}
-	fixed, errs := checkDictionary(fields, p.forms(), s.vt)
+	fixed, errs := checkDictionary(fields, checkOptions{project: p, vt: s.vt, dmy: req.dateFormat == "DMY"})
 	if len(errs) > 0 {
 		writeError(w, http.StatusBadRequest, strings.Join(errs, "\n"), rf)
 		return

@@ -71,7 +71,8 @@ type request struct {
 	hasData                                         bool
 	fields, forms                                   []string
 	field                                           string
-	xmlNoItems                                      bool // xml data without <records><item>
+	dateFormat                                      string // POST date_format (metadata import reads this one, not dateFormat)
+	xmlNoItems                                      bool   // xml data without <records><item>
 }
 
 func newRequest(r *http.Request) *request {
@@ -82,6 +83,7 @@ func newRequest(r *http.Request) *request {
 		rawAction: pf.Get("action"),
 		field:     pf.Get("field"),
 	}
+	req.dateFormat = pf.Get("date_format")
 	_, req.hasData = pf["data"]
 	req.data = pf.Get("data")
 	req.format = pf.Get("format")
