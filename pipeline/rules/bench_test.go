@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -84,4 +85,31 @@ func BenchmarkCheck10k(b *testing.B) {
 			b.Fatal(ds[0])
 		}
 	}
+}
+
+// BenchmarkCheckVsRead alternates reading the 10,000-row CSV and checking the
+// dictionary in every iteration, so both see the same machine load, and
+// reports their ratio (check-ns / read-ns) as a metric.
+func BenchmarkCheckVsRead(b *testing.B) {
+	var buf bytes.Buffer
+	if err := redcap.WriteCSV(&buf, generated(10000), redcap.HeaderDownload); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	var read, check time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		d, ds := redcap.ReadBytes("gen.csv", data)
+		t1 := time.Now()
+		ds = Check(d, Config{})
+		t2 := time.Now()
+		if ds.HasErrors() {
+			b.Fatal(ds[0])
+		}
+		read += t1.Sub(t0)
+		check += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(read.Nanoseconds())/float64(b.N), "read-ns/op")
+	b.ReportMetric(float64(check.Nanoseconds())/float64(b.N), "check-ns/op")
+	b.ReportMetric(float64(check)/float64(read), "check/read")
 }

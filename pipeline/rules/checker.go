@@ -23,7 +23,7 @@ type checker struct {
 	assumed      map[string]int
 	assumedForms map[string]bool
 	// choices caches the parsed choices of radio/dropdown/checkbox rows.
-	choices map[int][]choice
+	choices [][]choice // by row; nil for other types
 	// valTypes is every accepted validation type name.
 	valTypes map[string]bool
 
@@ -43,7 +43,7 @@ func newChecker(d *redcap.Dictionary, cfg Config) *checker {
 		cfg:      cfg,
 		byName:   make(map[string]int, len(d.Fields)),
 		forms:    map[string]bool{},
-		choices:  map[int][]choice{},
+		choices:  make([][]choice, len(d.Fields)),
 		valTypes: make(map[string]bool, len(defaultValidationTypes)+len(cfg.ValidationTypes)),
 	}
 	if len(d.Files) > 0 {

@@ -82,6 +82,9 @@ func cleanFormName(s string) (name string, ok bool) {
 // exportCode is how REDCap writes a checkbox code in the export name
 // field___code: lowercased, '-' and '.' as '_', other characters dropped.
 func exportCode(code string) string {
+	if validNameChars(code) {
+		return code
+	}
 	var b strings.Builder
 	for i := 0; i < len(code); i++ {
 		ch := code[i]
