@@ -3,10 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -139,134 +136,31 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 	if !ok {
 		return usageError("transform: --to %q: want json, csv or redcap-csv", format)
 	}
-
-	// The pipeline file, if any.
-	cfg := &pipeline.Config{Version: 1}
-	if path := c.String("config"); path != "" {
-		loaded, err := pipeline.LoadConfig(path)
-		if err != nil {
-			var ce *pipeline.ConfigError
-			if errors.As(err, &ce) {
-				fmt.Fprintln(e.stderr, ce.Error())
-				return usageError("transform: %s is not a valid pipeline file (%d problem(s); docs/pipeline.md describes it)", path, len(ce.Problems))
-			}
-			return usageError("transform: %v", err)
-		}
-		cfg = loaded
-	}
-	stages := append([]pipeline.StageConfig(nil), cfg.Stages...)
-	for _, v := range stageValues {
-		st, err := parseStageFlag(v)
-		if err != nil {
-			return usageError("transform: %v", err)
-		}
-		stages = append(stages, st)
-	}
-	uniqueStageNames(stages, len(cfg.Stages))
-
-	inputs := c.Args().Slice()
-	if len(inputs) == 0 {
-		inputs = cfg.Inputs
-	}
-	if len(inputs) == 0 {
-		return usageError("transform: no INPUT given, and no pipeline file with inputs (-c FILE)")
-	}
-	for _, p := range inputs {
-		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-			return usageError("transform: %s: no such file or folder", p)
-		}
+	spec, err := loadPipelineSpec("transform", c.String("config"), stageValues, c.Args().Slice(), c.Bool("strict"))
+	if err != nil {
+		return err
 	}
 	if out != "-" {
-		if in := inputNamed(out, inputs); in != "" {
+		if in := inputNamed(out, spec.inputs); in != "" {
 			return usageError("transform: refusing to overwrite %s, which is one of the inputs", in)
 		}
 	}
 
-	// The validator of the run, from the file's validate section.
-	vc := cfg.Validate
-	var assume *redcap.Dictionary
-	var loadDiags redcap.Diagnostics
-	if len(vc.AssumeFields) > 0 {
-		d, ds, err := redcap.Load(vc.AssumeFields...)
-		if err != nil {
-			return inputError("transform: validate.assume_fields: %v", err)
-		}
-		assume, loadDiags = d, append(loadDiags, ds...)
-	}
-	v, err := pipeline.NewValidator(pipeline.ValidateOptions{
-		SchemaFiles: vc.Schemas, ValidationTypesFile: vc.ValidationTypes, AssumeFields: assume, Severities: vc.Rules,
-	})
-	if err != nil {
-		return usageError("transform: %v", err)
-	}
-	if unknown := v.UnknownCodes(); len(unknown) > 0 {
-		e.log.Debug().Strs("codes", unknown).Msg("validate.rules names codes that are not validation rules; they apply to plugin findings")
-	}
-	strict := c.Bool("strict") || vc.Strict
-
-	// Start every plugin before any work: a missing or broken plugin fails
-	// first, and nothing is left running when we return.
 	ctx, stop := plugins.WithSignals(c.Context)
 	defer stop()
-	var lock *plugins.Lock
-	baseDir := ""
-	if c.String("config") != "" {
-		baseDir = cfg.Dir()
-		lock, err = plugins.ReadLockIfExists(filepath.Join(baseDir, plugins.LockFileName))
-		if err != nil {
-			return inputError("transform: %v", err)
-		}
-	}
-	opts, err := pluginHostOptions(e, baseDir, lock)
+	res, err := executePipeline(ctx, e, "transform", spec)
 	if err != nil {
-		return inputError("transform: %v", err)
+		return err
 	}
-	host, runStages, err := pipeline.StartPlugins(ctx, stages, opts)
-	if err != nil {
-		return inputError("transform: %v", err)
-	}
-	if host != nil {
-		defer host.Close()
-	}
-
-	d, ds, err := redcap.Load(inputs...)
-	if err != nil {
-		return inputError("transform: %v", err)
-	}
-	loadDiags = pipeline.ApplySeverities(append(loadDiags, ds...), vc.Rules)
-	for i := range loadDiags {
-		loadDiags[i].Stage = "load"
-	}
-
-	var result *redcap.Dictionary
-	var runDiags redcap.Diagnostics
-	var runErr error
-	if loadDiags.HasErrors() {
-		runErr = fmt.Errorf("the input has %d error(s) while reading; no stage ran", loadDiags.Count(redcap.SeverityError))
-	} else {
-		r := &pipeline.Runner{Validator: v, Stages: runStages, Log: e.log, Severities: vc.Rules}
-		result, runDiags, runErr = r.Run(ctx, d)
-	}
-
-	all := append(loadDiags, runDiags...)
-	pipeline.SortDiagnostics(all, d.Files)
-	if err := printTransformReport(e, d, all); err != nil {
-		return inputError("transform: %v", err)
-	}
-	if runErr != nil {
-		return inputError("transform: %v", runErr)
-	}
-	if strict && all.Count(redcap.SeverityWarning) > 0 {
-		return inputError("transform: %d warning(s) and strict is on; nothing was written", all.Count(redcap.SeverityWarning))
-	}
-
+	result := res.Result
 	if out == "-" {
 		if err := write(e.stdout, result); err != nil {
 			return inputError("transform: %v", err)
 		}
 		return nil
 	}
-	if in := inputNamed(out, d.Files); in != "" {
+	// A folder input may hold the output file.
+	if in := inputNamed(out, res.Loaded.Files); in != "" {
 		return usageError("transform: refusing to overwrite %s, which is one of the inputs", in)
 	}
 	var buf bytes.Buffer
@@ -276,7 +170,7 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 	if err := writeFileAtomic(out, buf.Bytes()); err != nil {
 		return inputError("transform: %v", err)
 	}
-	e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s) after %d stage(s)", result.Len(), len(result.Forms()), out, format, len(stages))
+	e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s) after %d stage(s)", result.Len(), len(result.Forms()), out, format, len(spec.stages))
 	return nil
 }
 
