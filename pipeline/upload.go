@@ -165,7 +165,14 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Uploa
 	start = time.Now()
 	n, err := c.ImportMetadataFrom(ctx, send, current)
 	step("import", start)
-	if err != nil {
+	var ie *api.ImportError
+	switch {
+	case errors.As(err, &ie) && ie.Outcome == api.ImportApplied:
+		// The answer was lost, but the export shows the dictionary arrived.
+		rep.Warnings = append(rep.Warnings, err.Error())
+		opts.Log.Warn().Msg(err.Error())
+		n = send.Len()
+	case err != nil:
 		return rep, fmt.Errorf("import (the project's dictionary before the upload is saved in %s): %w", rep.BackupPath, err)
 	}
 	rep.Imported = n

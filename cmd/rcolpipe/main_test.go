@@ -1,14 +1,20 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
 )
 
 func TestMain(m *testing.M) {
@@ -30,6 +36,10 @@ func TestScripts(t *testing.T) {
 		Setup: func(ts *testscript.Env) error {
 			ts.Setenv("EXAMPLES", filepath.Join(root, "examples"))
 			ts.Setenv("REPO", root)
+			// Scripts that build a test plugin need the go command's caches.
+			for k, v := range goEnv() {
+				ts.Setenv(k, v)
+			}
 			corpus := filepath.Join(root, "..", "shared", "corpus")
 			if _, err := os.Stat(corpus); err == nil {
 				ts.Setenv("CORPUS", corpus)
@@ -37,7 +47,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exitcode": cmdExitCode,
+			"exitcode":       cmdExitCode,
+			"sandbox-start":  cmdSandboxStart,
+			"sandbox-tokens": cmdSandboxTokens,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "corpus" {
@@ -73,3 +85,75 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("exit status %d, want %d", got, want)
 	}
 }
+
+// sandboxStops holds the stop function of each script's running sandbox.
+var sandboxStops sync.Map // *testscript.TestScript -> func()
+
+// cmdSandboxStart serves the sandbox state in DIR (written by `rcolpipe
+// sandbox init`, with faults added by `rcolpipe sandbox fault`) on a free
+// loopback port inside the test process, and sets $URL to its API URL.
+// Starting again restarts it with the state on disk; it stops when the
+// script ends.
+//
+//	sandbox-start sb
+func cmdSandboxStart(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sandbox-start DIR")
+	}
+	if stop, ok := sandboxStops.LoadAndDelete(ts); ok {
+		stop.(func())()
+	}
+	srv, err := sandbox.Open(ts.MkAbs(args[0]))
+	ts.Check(err)
+	url, stop, err := sandbox.Start(context.Background(), srv)
+	ts.Check(err)
+	sandboxStops.Store(ts, stop)
+	ts.Defer(func() {
+		if stop, ok := sandboxStops.LoadAndDelete(ts); ok {
+			stop.(func())()
+		}
+	})
+	ts.Setenv("URL", url)
+}
+
+// cmdSandboxTokens reads the "NAME TOKEN" lines `rcolpipe sandbox init`
+// printed (saved to FILE) and writes each token to NAME.token (mode 0600)
+// and to $TOKEN_NAME (upper case, '-' as '_'), so scripts can grep for it.
+//
+//	sandbox-tokens tokens.txt
+func cmdSandboxTokens(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sandbox-tokens FILE")
+	}
+	sc := bufio.NewScanner(strings.NewReader(ts.ReadFile(args[0])))
+	n := 0
+	for sc.Scan() {
+		name, tok, ok := strings.Cut(strings.TrimSpace(sc.Text()), " ")
+		if !ok {
+			continue
+		}
+		ts.Check(os.WriteFile(ts.MkAbs(name+".token"), []byte(tok+"\n"), 0o600))
+		ts.Setenv("TOKEN_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_")), tok)
+		n++
+	}
+	if n == 0 {
+		ts.Fatalf("sandbox-tokens: no NAME TOKEN lines in %s", args[0])
+	}
+}
+
+// goEnv returns the go command's cache settings, for scripts that run
+// `go build` (testscript gives them an empty HOME).
+var goEnv = sync.OnceValue(func() map[string]string {
+	keys := []string{"GOCACHE", "GOMODCACHE", "GOPATH"}
+	out, err := exec.Command("go", append([]string{"env"}, keys...)...).Output()
+	if err != nil {
+		return nil
+	}
+	m := map[string]string{}
+	for i, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if i < len(keys) && line != "" {
+			m[keys[i]] = line
+		}
+	}
+	return m
+})
