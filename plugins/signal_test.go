@@ -134,3 +134,5 @@ func dirEntries(dir string) []string {
 	})
 	return left
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
