@@ -1,35 +1,19 @@
 package main
 
 import (
-	"sort"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/plugins"
-	"github.com/rcolpipe/rcolpipe/plugins/prefix/prefixer"
+	"github.com/rcolpipe/rcolpipe/plugins/bundled"
 	"github.com/rcolpipe/rcolpipe/plugins/sdk"
 )
 
 // bundledTransformers is the registry of plugins the rcolpipe binary
 // serves itself.
-//
-// TODO(plugins/bundled): replace with bundled.Transformers() once the
-// bundled-plugins package lands; until then only prefix is registered.
-func bundledTransformers() map[string]sdk.Transformer {
-	return map[string]sdk.Transformer{
-		"prefix": prefixer.New(),
-	}
-}
+func bundledTransformers() map[string]sdk.Transformer { return bundled.Transformers() }
 
 // bundledNames lists the bundled plugins, sorted.
-func bundledNames() []string {
-	var names []string
-	for n := range bundledTransformers() {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func bundledNames() []string { return bundled.Names() }
 
 // pluginServeCommand is the hidden `rcolpipe __plugin NAME`: the host
 // launches its own executable this way to run a bundled plugin out of
