@@ -221,17 +221,12 @@ func (c *checker) run() {
 			c.forms[c.fields[i].FormName] = true
 		}
 	}
-	reserved := func(name string) bool {
-		if reservedNames[name] {
-			return true
-		}
-		for form := range c.existing {
-			if name == form+"_timestamp" || name == form+"_return_code" {
-				return true
-			}
-		}
-		return false
+	formReserved := make(map[string]bool, 2*len(c.existing))
+	for form := range c.existing {
+		formReserved[form+"_timestamp"] = true
+		formReserved[form+"_return_code"] = true
 	}
+	reserved := func(name string) bool { return reservedNames[name] || formReserved[name] }
 
 	seen := map[string]int{}
 	dupReported := map[int]bool{}

@@ -274,95 +274,23 @@ func decodeJSONRows(data string) ([]row, string) {
 	if !utf8.ValidString(data) {
 		return nil, "Malformed UTF-8 characters, possibly incorrectly encoded"
 	}
-	dec := json.NewDecoder(strings.NewReader(data))
-	dec.UseNumber()
-	v, err := decodeOrdered(dec)
-	if err == nil {
-		if _, err2 := dec.Token(); err2 != io.EOF {
-			err = errors.New("trailing data")
-		}
-	}
+	v, err := parseJSON(data)
 	if err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) && strings.Contains(se.Error(), "control character") {
-			return nil, "Control character error, possibly incorrectly encoded"
-		}
-		return nil, "Syntax error"
+		return nil, err.Error()
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		return nil, "Syntax error"
+		return nil, errJSONSyntax.Error()
 	}
 	rows := make([]row, 0, len(arr))
 	for _, el := range arr {
 		r, ok := el.(row)
 		if !ok {
-			return nil, "Syntax error"
+			return nil, errJSONSyntax.Error()
 		}
 		rows = append(rows, r)
 	}
 	return rows, ""
-}
-
-// decodeOrdered decodes one JSON value; objects become rows (ordered),
-// scalars become strings the way PHP would print them.
-func decodeOrdered(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '[':
-			var out []any
-			for dec.More() {
-				v, err := decodeOrdered(dec)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, v)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, err
-			}
-			if out == nil {
-				out = []any{}
-			}
-			return out, nil
-		case '{':
-			r := row{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				key, _ := kt.(string)
-				v, err := decodeOrdered(dec)
-				if err != nil {
-					return nil, err
-				}
-				r.set(key, scalarString(v))
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, err
-			}
-			return r, nil
-		}
-		return nil, fmt.Errorf("unexpected %v", t)
-	case string:
-		return t, nil
-	case json.Number:
-		return t.String(), nil
-	case bool:
-		if t {
-			return "1", nil
-		}
-		return "", nil
-	case nil:
-		return "", nil
-	}
-	return nil, fmt.Errorf("unexpected token %v", tok)
 }
 
 // scalarString is PHP's string conversion of a decoded value inside a row.
