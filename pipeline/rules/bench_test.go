@@ -113,3 +113,27 @@ func BenchmarkCheckVsRead(b *testing.B) {
 	b.ReportMetric(float64(check.Nanoseconds())/float64(b.N), "check-ns/op")
 	b.ReportMetric(float64(check)/float64(read), "check/read")
 }
+
+// TestParallelLogicSameFindings checks that the concurrent logic pass finds
+// exactly what the sequential one does, in the same order.
+func TestParallelLogicSameFindings(t *testing.T) {
+	d := generated(3 * parallelLogicRows)
+	for i := 7; i < len(d.Fields); i += 97 {
+		d.Fields[i].BranchingLogic = fmt.Sprintf("[nope_%d] = '1' or (", i)
+		if i%2 == 0 {
+			d.Fields[i].BranchingLogic = fmt.Sprintf("[missing_%d] = '1'", i)
+		}
+	}
+	par := newChecker(d, Config{})
+	par.logic()
+	seq := newChecker(d, Config{})
+	seq.logicRows(0, len(d.Fields))
+	if len(par.out) == 0 || len(par.out) != len(seq.out) {
+		t.Fatalf("parallel %d findings, sequential %d", len(par.out), len(seq.out))
+	}
+	for i := range par.out {
+		if par.out[i] != seq.out[i] {
+			t.Fatalf("finding %d differs:\n%v\n%v", i, par.out[i].d, seq.out[i].d)
+		}
+	}
+}

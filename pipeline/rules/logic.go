@@ -3,7 +3,9 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/logic"
@@ -41,10 +43,39 @@ var (
 	}
 )
 
+// parallelLogicRows is the dictionary size from which logic is parsed on
+// several goroutines; parsing is most of Check's work on big dictionaries.
+const parallelLogicRows = 2000
+
 // logic checks branching logic (L) and calc equations (F of calc fields):
-// the RC4xx rules.
+// the RC4xx rules. Rows are independent here and the checker's maps are only
+// read, so big dictionaries are split into chunks checked concurrently, each
+// with its own findings, joined in row order.
 func (c *checker) logic() {
-	for i := range c.d.Fields {
+	n := len(c.d.Fields)
+	workers := runtime.GOMAXPROCS(0)
+	if n < parallelLogicRows || workers < 2 {
+		c.logicRows(0, n)
+		return
+	}
+	parts := make([]*checker, workers)
+	var wg sync.WaitGroup
+	for w := range parts {
+		sub := *c
+		sub.out = nil
+		parts[w] = &sub
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Go(func() { sub.logicRows(lo, hi) })
+	}
+	wg.Wait()
+	for _, p := range parts {
+		c.out = append(c.out, p.out...)
+	}
+}
+
+// logicRows checks the logic of rows lo..hi-1.
+func (c *checker) logicRows(lo, hi int) {
+	for i := lo; i < hi; i++ {
 		f := &c.d.Fields[i]
 		if f.FieldType == "calc" {
 			if strings.TrimSpace(f.Choices) == "" {

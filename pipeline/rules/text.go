@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -34,9 +33,31 @@ var actionTags = func() map[string]bool {
 	return m
 }()
 
-// reActionTag finds "@NAME" at the start of the text or after a character
-// that cannot be part of an e-mail address (so "a@b.org" is no tag).
-var reActionTag = regexp.MustCompile(`(?:^|[^A-Za-z0-9_.@-])@([A-Za-z][A-Za-z0-9_-]*)`)
+// tagNames returns the "@NAME" tags of an annotation: '@' at the start or
+// after a character that cannot be part of an e-mail address (so "a@b.org"
+// is no tag), then a letter, then letters, digits, '_' and '-'.
+func tagNames(s string) []string {
+	var out []string
+	for i := 0; i < len(s); i++ {
+		if s[i] != '@' || i+1 >= len(s) || !isLetter(s[i+1]) {
+			continue
+		}
+		if i > 0 {
+			if p := s[i-1]; isLetter(p) || p >= '0' && p <= '9' || p == '_' || p == '.' || p == '@' || p == '-' {
+				continue
+			}
+		}
+		j := i + 1
+		for j < len(s) && (isLetter(s[j]) || s[j] >= '0' && s[j] <= '9' || s[j] == '_' || s[j] == '-') {
+			j++
+		}
+		out = append(out, s[i+1:j])
+		i = j - 1
+	}
+	return out
+}
+
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
 
 // naColumns are the columns where the text "NA" is R's missing value rather
 // than a plausible value (a field, form or label may really be "NA").
@@ -109,8 +130,8 @@ func (c *checker) encoding(i int, col redcap.Column, v string) {
 func (c *checker) actionTags(i int) {
 	ann := c.d.Fields[i].FieldAnnotation
 	reported := map[string]bool{}
-	for _, m := range reActionTag.FindAllStringSubmatch(ann, -1) {
-		tag := strings.TrimRight(m[1], "-_")
+	for _, name := range tagNames(ann) {
+		tag := strings.TrimRight(name, "-_")
 		if tag == "" || actionTags[tag] || strings.HasPrefix(tag, "MC-") || reported[tag] {
 			continue
 		}
