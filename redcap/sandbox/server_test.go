@@ -346,3 +346,25 @@ func TestWriteJSONString(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusAndExpiryEdges(t *testing.T) {
+	f := newFixture(t)
+	today := fixedNow.Format("2006-01-02")
+	tomorrow := fixedNow.AddDate(0, 0, 1).Format("2006-01-02")
+	if err := f.srv.Update(func(s *State) {
+		s.Projects[1].Status = 2 // Analysis/Cleanup refuses imports too
+		s.Users[1].Expiration = today
+		s.Users[2].Expiration = tomorrow
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.call("production", "content", "metadata", "format", "json", "data", "[]").expect(t, 400, ctJSON, jsonErr(msgProduction))
+	r := f.call("production", "content", "project", "format", "json")
+	if !strings.Contains(r.body, `"in_production":2,`) {
+		t.Errorf("in_production of analysis/cleanup: %s", r.body)
+	}
+	// Rights expire on their expiration day.
+	f.call("export-only", "content", "version").expect(t, 403, ctXML,
+		xmlErr("You do not have API rights because your privileges have expired for this project as of "+today+"."))
+	f.call("no-design", "content", "version").expect(t, 200, ctCSV, "15.7.6")
+}
