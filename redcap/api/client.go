@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -331,6 +332,7 @@ func (c *Client) dumpResponse(content string, resp *http.Response, data []byte, 
 	for k, vs := range resp.Header {
 		hdr = append(hdr, k+": "+strings.Join(vs, ", "))
 	}
+	sort.Strings(hdr)
 	c.log.Debug().Str("content", content).Int("status", resp.StatusCode).Dur("took", took).
 		Str("headers", c.token.Redact(strings.Join(hdr, "; "))).
 		Str("body", c.token.Redact(shorten(string(data), dumpLimit))).Msg("http response")

@@ -342,6 +342,18 @@ func TestExportMetadataNonStringValues(t *testing.T) {
 	}
 }
 
+func TestExportMetadataRowWithoutName(t *testing.T) {
+	s := newFake(t)
+	s.fault = func(w http.ResponseWriter, r *http.Request, form url.Values) bool {
+		_, _ = io.WriteString(w, `[{"field_name":"record_id","form_name":"f"},{"form_name":"f","field_type":"text"}]`)
+		return true
+	}
+	_, err := s.client(tokFull).ExportMetadata(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "row 2 has no field_name") {
+		t.Errorf("err = %v", err)
+	}
+}
+
 // TestImportRequestBody checks the raw request: parameters in order, the
 // data a JSON array whose objects have the 18 keys in column order, every
 // value a string.

@@ -154,16 +154,44 @@ func (c *Client) ExportMetadata(ctx context.Context, forms ...string) (*redcap.D
 }
 
 func (c *Client) decodeDictionary(body []byte) (*redcap.Dictionary, error) {
+	origin := c.origin()
+	fields, ok := decodeFieldsTyped(body)
+	if !ok {
+		var err error
+		if fields, err = decodeFieldsGeneric(body); err != nil {
+			return nil, c.badJSON("metadata", body, err)
+		}
+	}
+	for i := range fields {
+		fields[i].Origin = redcap.Origin{File: origin, Row: i + 1, Line: i + 2}
+	}
+	return &redcap.Dictionary{Fields: fields, Files: []string{origin}}, nil
+}
+
+// decodeFieldsTyped is the fast path: REDCap sends every value as a
+// string, which decodes straight into the struct. It fails on anything
+// else (numbers, nulls, a row without field_name).
+func decodeFieldsTyped(body []byte) ([]redcap.Field, bool) {
+	var fields []redcap.Field
+	if json.Unmarshal(body, &fields) != nil || fields == nil || !allNamed(fields) {
+		return nil, false
+	}
+	return fields, true
+}
+
+// decodeFieldsGeneric reads rows whose values may be strings, numbers,
+// booleans or null, ignoring keys that are not columns, and says which
+// row lacks field_name.
+func decodeFieldsGeneric(body []byte) ([]redcap.Field, error) {
 	var rows []map[string]json.RawMessage
 	if err := json.Unmarshal(body, &rows); err != nil {
-		return nil, c.badJSON("metadata", body, err)
+		return nil, err
 	}
-	origin := c.origin()
-	d := &redcap.Dictionary{Fields: make([]redcap.Field, 0, len(rows)), Files: []string{origin}}
+	fields := make([]redcap.Field, 0, len(rows))
 	for i, row := range rows {
 		var f redcap.Field
 		if _, ok := row["field_name"]; !ok {
-			return nil, &APIError{Status: 200, Message: fmt.Sprintf("metadata export row %d has no field_name", i+1)}
+			return nil, fmt.Errorf("row %d has no field_name", i+1)
 		}
 		for k, v := range row {
 			col, ok := redcap.ColumnByKey(k)
@@ -172,14 +200,24 @@ func (c *Client) decodeDictionary(body []byte) (*redcap.Dictionary, error) {
 			}
 			s, err := rawString(v)
 			if err != nil {
-				return nil, &APIError{Status: 200, Message: fmt.Sprintf("metadata export row %d, %s: %v", i+1, k, err)}
+				return nil, fmt.Errorf("row %d, %s: %w", i+1, k, err)
 			}
 			f.Set(col, s)
 		}
-		f.Origin = redcap.Origin{File: origin, Row: i + 1, Line: i + 2}
-		d.Fields = append(d.Fields, f)
+		fields = append(fields, f)
 	}
-	return d, nil
+	return fields, nil
+}
+
+// allNamed reports whether every field has a name; a row without one
+// takes the generic path, which says which row lacks field_name.
+func allNamed(fields []redcap.Field) bool {
+	for i := range fields {
+		if fields[i].FieldName == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // MarshalDictionary renders d as REDCap's metadata JSON: an array of
