@@ -34,7 +34,7 @@ func benchDict(n int) *redcap.Dictionary {
 			f.FieldType, f.Choices = "radio", "0, Never | 1, Sometimes | 2, Often | 3, Always"
 			f.BranchingLogic = "[" + name(i-1) + "] <> ''"
 		default:
-			f.FieldType, f.Choices = "calc", "[" + name(i-1) + "] * 2"
+			f.FieldType, f.Choices = "calc", "["+name(i-1)+"] * 2"
 		}
 		d.Fields = append(d.Fields, f)
 	}
