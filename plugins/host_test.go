@@ -284,3 +284,22 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestAutoMTLS(t *testing.T) {
+	h, err := startOne(t, Spec{Stage: "tls", Plugin: testPlugin("echo"), Config: []byte(`{"env":true}`)}, Options{AutoMTLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, diags, err := h.Transform(context.Background(), "tls", testDict())
+	if err != nil || out.Len() != 3 {
+		t.Fatalf("over mTLS: %v", err)
+	}
+	// The host handed the plugin its certificate: the plugin answered over TLS.
+	found := false
+	for _, d := range diags {
+		found = found || strings.HasPrefix(d.Message, "PLUGIN_CLIENT_CERT=-----BEGIN CERTIFICATE-----")
+	}
+	if !found {
+		t.Error("no client certificate in the plugin's environment")
+	}
+}

@@ -34,8 +34,14 @@ func pluginHostOptions(e *env, baseDir string, lock *plugins.Lock) (plugins.Opti
 		Log:        e.log,
 		LogLevel:   e.log.GetLevel().String(),
 		Version:    version,
+		AutoMTLS:   e.getenv(envPluginMTLS) == "1",
 	}, nil
 }
+
+// envPluginMTLS=1 turns on go-plugin's AutoMTLS for the plugin sockets
+// (off by default: each run's sockets are in a private 0700 folder, and
+// mTLS costs about 40 ms per plugin start).
+const envPluginMTLS = "RCOLPIPE_PLUGIN_MTLS"
 
 func pluginsCommand(e *env) *cli.Command {
 	return &cli.Command{
