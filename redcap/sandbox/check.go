@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
+	"github.com/rcolpipe/rcolpipe/redcap/logic"
 )
 
 // The messages of REDCap 15.7.6's data-dictionary checks
@@ -38,6 +39,8 @@ const (
 	msgCalcSyntax      = "There is a syntactical error in the 'calc' field equation for the following cells: "
 	msgCalcVars        = "There are variables used in calculated field equation(s) that are not listed as real variables in column A. Please check the following cells: "
 	msgCalcFuncs       = "There are custom functions used in some calc field equations that are not official REDCap functions and are thus not allowed. Please check the following cells: "
+	msgCalcParse       = "There are syntax errors in some calc field equations. Please check the following cells: "
+	msgBranchParse     = "There are syntax errors in some branching logic. Please check the following cells: "
 	msgBranchSyntax    = "There is a syntactical error in the branching logic for the following cells: "
 	msgBranchVars      = "There are variables used in the branching logic that are not listed as real variables in column A. Please check the following cells: "
 	msgBranchFuncs     = "There are custom functions used in some branching logic that are not official REDCap functions and are thus not allowed. Please check the following cells: "
@@ -514,9 +517,11 @@ func (c *checker) checkLogic() {
 	calcSyntax := c.list(msgCalcSyntax, ", ")
 	calcVars := c.list(msgCalcVars, "")
 	calcFuncs := c.list(msgCalcFuncs, "")
+	calcParse := c.list(msgCalcParse, ", ")
 	brSyntax := c.list(msgBranchSyntax, ", ")
 	brVars := c.list(msgBranchVars, "")
 	brFuncs := c.list(msgBranchFuncs, "")
+	brParse := c.list(msgBranchParse, ", ")
 	for i := range c.fields {
 		f := &c.fields[i]
 		if f.FieldType == "calc" {
@@ -533,6 +538,9 @@ func (c *checker) checkLogic() {
 				for _, fn := range unknownFunctions(eq) {
 					calcFuncs.add(named(fn, redcap.ColChoices, i))
 				}
+				if _, err := logic.Parse(eq); err != nil {
+					calcParse.add(cell(redcap.ColChoices, i))
+				}
 			}
 		}
 		if strings.TrimSpace(f.BranchingLogic) == "" {
@@ -548,6 +556,9 @@ func (c *checker) checkLogic() {
 		}
 		for _, fn := range unknownFunctions(bl) {
 			brFuncs.add(named(fn, redcap.ColBranchingLogic, i))
+		}
+		if _, err := logic.Parse(bl); err != nil {
+			brParse.add(cell(redcap.ColBranchingLogic, i))
 		}
 	}
 }

@@ -290,6 +290,8 @@ func TestMetadataImportErrors(t *testing.T) {
 		{"branching unbalanced", []redcap.Field{rid, fld("x", "f", "text", func(f *redcap.Field) { f.BranchingLogic = "[record_id] = '1" })}, msgBranchSyntax + "L3"},
 		{"branching unknown variable", []redcap.Field{rid, fld("x", "f", "text", func(f *redcap.Field) { f.BranchingLogic = "[sex] = '1' and [record_id(1)] = '1'" })}, msgBranchVars + "sex (L3)"},
 		{"branching custom function", []redcap.Field{rid, fld("x", "f", "text", func(f *redcap.Field) { f.BranchingLogic = "foo([record_id]) = 1" })}, msgBranchFuncs + "foo (L3)"},
+		{"calc syntax error", []redcap.Field{rid, fld("x", "f", "calc", func(f *redcap.Field) { f.Choices = "[record_id] 2" })}, msgCalcParse + "F3"},
+		{"branching syntax error", []redcap.Field{rid, fld("x", "f", "text", func(f *redcap.Field) { f.BranchingLogic = "[record_id] = = '1'" })}, msgBranchParse + "L3"},
 		{"validation on a radio", []redcap.Field{rid, fld("x", "f", "radio", func(f *redcap.Field) { f.Choices = "1, A"; f.Validation = "integer" })}, msgValNotText + "H3"},
 		{"invalid validation type", []redcap.Field{rid, fld("x", "f", "text", func(f *redcap.Field) { f.Validation = "signature" })},
 			"The only valid validation types are date_dmy, date_mdy, date_ymd, datetime_dmy, datetime_mdy, datetime_ymd, datetime_seconds_dmy, datetime_seconds_mdy, datetime_seconds_ymd, email, integer, number, phone, time, time_hh_mm_ss, zipcode and must all be lower-case. The following are invalid validation types in your data dictionary: signature (H3)"},
