@@ -25,6 +25,39 @@ var rowSchemaJSON []byte
 // is never fetched.
 const RowSchemaURL = "https://github.com/rcolpipe/rcolpipe/schemas/row.schema.json"
 
+// rowCheckURL names the pruned copy of the row schema that rows are
+// validated against.
+const rowCheckURL = "https://github.com/rcolpipe/rcolpipe/schemas/row.check.json"
+
+// pruneRowSchema removes from the row schema what a row made from a
+// redcap.Field always satisfies: the 18 keys are there, nothing else is,
+// and every value is a string. Those keywords stay in the published schema
+// (for files and for user schemas that $ref it), but evaluating them for
+// every row costs the validator a nested evaluation per column (about a
+// third of the schema stage) and can never fail.
+func pruneRowSchema(doc any) {
+	root := doc.(map[string]any)
+	root["$id"] = rowCheckURL
+	delete(root, "required")
+	delete(root, "additionalProperties")
+	props := root["properties"].(map[string]any)
+	for key, p := range props {
+		m, ok := p.(map[string]any)
+		if !ok {
+			continue
+		}
+		only := true
+		for k := range m {
+			if k != "type" && !strings.HasPrefix(k, "x-") && k != "description" {
+				only = false
+			}
+		}
+		if only && m["type"] == "string" {
+			delete(props, key)
+		}
+	}
+}
+
 // CodeSchema is the code of a finding from a user schema rule that carries
 // no x-code.
 const CodeSchema = "SCHEMA"
@@ -75,6 +108,8 @@ func Compile(files ...string) (*Set, error) {
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.UseLoader(loader)
 
+	// The full row schema is there for user schemas to $ref; rows are
+	// checked against a pruned copy (see pruneRowSchema).
 	rowDoc, err := jsonschema.UnmarshalJSON(bytes.NewReader(rowSchemaJSON))
 	if err != nil {
 		return nil, fmt.Errorf("embedded row schema: %w", err)
@@ -83,8 +118,17 @@ func Compile(files ...string) (*Set, error) {
 		return nil, fmt.Errorf("embedded row schema: %w", err)
 	}
 	s.index(RowSchemaURL, rowDoc, "")
+	fastDoc, err := jsonschema.UnmarshalJSON(bytes.NewReader(rowSchemaJSON))
+	if err != nil {
+		return nil, fmt.Errorf("embedded row schema: %w", err)
+	}
+	pruneRowSchema(fastDoc)
+	if err := c.AddResource(rowCheckURL, fastDoc); err != nil {
+		return nil, fmt.Errorf("embedded row schema: %w", err)
+	}
+	s.index(rowCheckURL, fastDoc, "")
 
-	urls := []string{RowSchemaURL}
+	urls := []string{rowCheckURL}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -201,7 +245,7 @@ func (s *Set) index(base string, doc any, file string) {
 				key := base + "#" + ptr
 				if _, seen := s.ann[key]; !seen {
 					s.ann[key] = a
-					if a.code != "" {
+					if a.code != "" && !s.hasCheck(a.code) {
 						s.checks = append(s.checks, a.check(file))
 					}
 				}
@@ -230,6 +274,17 @@ func (s *Set) checkSeverities(u string) error {
 		}
 	}
 	return nil
+}
+
+// hasCheck reports whether a rule with the code is listed already: one rule
+// may sit on several schema objects (the three y-flags share RS005).
+func (s *Set) hasCheck(code string) bool {
+	for _, c := range s.checks {
+		if c.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *annotation) check(file string) Check {

@@ -82,10 +82,10 @@ func TestRowSchemaBuiltinRules(t *testing.T) {
 		{"question number over 10", field(8, "question_number", "12345678901"),
 			[]short{{"RS007", "question_number", "warning", `question number "12345678901" is longer than 10 characters; REDCap would truncate it`, 8}}},
 		{"radio without choices", field(9, "field_type", "radio", "select_choices_or_calculations", "  "),
-			[]short{{"RS008", "select_choices_or_calculations", "error", "a multiple-choice field needs choices in column F", 9}}},
+			[]short{{"RS008", "select_choices_or_calculations", "error", "column F is empty: a radio field needs its choices (or, for calc, its equation) there", 9}}},
 		{"radio with choices", field(9, "field_type", "radio", "select_choices_or_calculations", "1, a | 2, b"), []short{}},
 		{"calc without equation", field(10, "field_type", "calc"),
-			[]short{{"RS009", "select_choices_or_calculations", "error", "a calc field needs an equation in column F", 10}}},
+			[]short{{"RS008", "select_choices_or_calculations", "error", "column F is empty: a calc field needs its choices (or, for calc, its equation) there", 10}}},
 		{"required descriptive", field(11, "field_type", "descriptive", "required_field", "y"),
 			[]short{{"RS010", "required_field", "warning", "a descriptive field cannot be required; REDCap would clear the flag", 11}}},
 		{"slider bounds", field(12, "field_type", "slider", "text_validation_min", "0", "text_validation_max", "1.5"),
@@ -303,13 +303,55 @@ func TestBuiltinChecksDocumented(t *testing.T) {
 	if len(checks) < 10 {
 		t.Fatalf("got %d builtin checks", len(checks))
 	}
+	seen := map[string]bool{}
 	for _, c := range checks {
 		if !strings.HasPrefix(c.Code, "RS") || c.Title == "" || c.Doc == "" {
 			t.Errorf("check %+v: want an RS code, a title and a doc", c)
 		}
+		if seen[c.Code] {
+			t.Errorf("check %s listed twice", c.Code)
+		}
+		seen[c.Code] = true
 	}
 	var v any
 	if err := json.Unmarshal(RowSchema(), &v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The published row schema checks the shape a Field always has (18 keys,
+// strings); rows are checked against a copy without those keywords. A user
+// schema that $refs the full schema still gets them, with code RS001.
+func TestFullRowSchemaShape(t *testing.T) {
+	user := writeSchema(t, "full.json", `{"$ref": "`+RowSchemaURL+`"}`)
+	set, err := Compile(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := field(4)
+	row := map[string]any{}
+	for c := redcap.Column(0); c < redcap.NumColumns; c++ {
+		row[redcap.Columns[c].Key] = f.Get(c)
+	}
+	row["section_header"] = 3.5
+	delete(row, "field_note")
+	row["choices"] = ""
+	got := shorten(sorted(set.validateRow(&f, row, nil)))
+	want := []short{
+		{"RS001", "", "error", "the row has unexpected columns choices", 4},
+		{"RS001", "field_note", "error", "the row has no field_note column", 4},
+		{"RS001", "section_header", "error", "section_header must be a string, not number", 4},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	// Without the user schema, only the pruned copy runs: nothing checks
+	// what a Field cannot get wrong.
+	plain, err := Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds := plain.validateRow(&f, row, nil); len(ds) != 0 {
+		t.Errorf("pruned row schema reported %v", ds)
 	}
 }

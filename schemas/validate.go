@@ -60,25 +60,30 @@ func (s *Set) validateRange(fields []redcap.Field, out redcap.Diagnostics) redca
 		for c := redcap.Column(0); c < redcap.NumColumns; c++ {
 			row[redcap.Columns[c].Key] = f.Get(c)
 		}
-		start := len(out)
-		for _, cs := range s.schemas {
-			err := cs.sch.Validate(row)
-			if err == nil {
-				continue
-			}
-			verr, ok := err.(*jsonschema.ValidationError)
-			if !ok {
-				out = append(out, redcap.At(f, redcap.ColNone, redcap.SeverityError, CodeSchema,
-					fmt.Sprintf("schema validation failed: %v", err), ""))
-				continue
-			}
-			w := walker{set: s, f: f, row: row}
-			w.walk(verr, loc{}, annotation{})
-			out = append(out, dedupe(w.out)...)
-		}
-		out = append(out[:start], dedupe(out[start:])...)
+		out = s.validateRow(f, row, out)
 	}
 	return out
+}
+
+// validateRow checks the value form of row f against every schema.
+func (s *Set) validateRow(f *redcap.Field, row map[string]any, out redcap.Diagnostics) redcap.Diagnostics {
+	start := len(out)
+	for _, cs := range s.schemas {
+		err := cs.sch.Validate(row)
+		if err == nil {
+			continue
+		}
+		verr, ok := err.(*jsonschema.ValidationError)
+		if !ok {
+			out = append(out, redcap.At(f, redcap.ColNone, redcap.SeverityError, CodeSchema,
+				fmt.Sprintf("schema validation failed: %v", err), ""))
+			continue
+		}
+		w := walker{set: s, f: f, row: row}
+		w.walk(verr, loc{}, annotation{})
+		out = append(out, w.out...)
+	}
+	return append(out[:start], dedupe(out[start:])...)
 }
 
 // dedupe drops findings that repeat an earlier one on the same row (the
