@@ -321,3 +321,38 @@ func TestStartStops(t *testing.T) {
 		t.Error("server still answers after cancel")
 	}
 }
+
+// TestImportSaveFailure: when the state file cannot be written the import
+// is undone and answered as REDCap answers a database failure.
+func TestImportSaveFailure(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	st, toks := Demo()
+	if err := SaveState(dir, st); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, stop, err := Start(context.Background(), srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	// The folder becomes a file: nothing can be written there any more.
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dict := []redcap.Field{{FieldName: "record_id", FormName: "x", FieldType: "text", FieldLabel: "ID"}}
+	r := postTo(t, u, url.Values{"token": {toks[0].Token}, "content": {"metadata"}, "format": {"json"}, "data": {dictJSON(t, dict)}})
+	r.expect(t, 500, ctJSON, jsonErr(msgUploadFailed))
+	if got := srv.State().Projects[0].Metadata[0].FormName; got != "participant" {
+		t.Errorf("the failed import stayed in memory: form %q", got)
+	}
+	if got := srv.State().Users[0].Rights.Forms; len(got) != 1 || got["participant"] != 1 {
+		t.Errorf("form rights changed: %v", got)
+	}
+}
