@@ -271,24 +271,54 @@ func Apply(d *redcap.Dictionary, plan *Plan) redcap.Diagnostics {
 		for _, c := range []redcap.Column{redcap.ColSectionHeader, redcap.ColFieldLabel, redcap.ColFieldNote,
 			redcap.ColValidationMin, redcap.ColValidationMax, redcap.ColFieldAnnotation} {
 			if v := f.Get(c); strings.Contains(v, "[") {
-				f.Set(c, logic.RenameInText(v, m))
+				if sub := mentioned(v, m); len(sub) > 0 {
+					f.Set(c, logic.RenameInText(v, sub))
+				}
 			}
 		}
 		if strings.Contains(f.BranchingLogic, "[") {
-			diags = append(diags, renameLogic(f, redcap.ColBranchingLogic, m)...)
+			if sub := mentioned(f.BranchingLogic, m); len(sub) > 0 {
+				diags = append(diags, renameLogic(f, redcap.ColBranchingLogic, sub)...)
+			}
 		}
-		if strings.Contains(f.Choices, "[") {
-			switch f.FieldType {
-			case "calc":
-				diags = append(diags, renameLogic(f, redcap.ColChoices, m)...)
-			case "sql":
-				// An SQL query is not REDCap text: brackets there are SQL.
-			default:
-				f.Choices = logic.RenameInText(f.Choices, m) // piping in choice labels
+		if strings.Contains(f.Choices, "[") && f.FieldType != "sql" { // an SQL query's brackets are SQL
+			if sub := mentioned(f.Choices, m); len(sub) > 0 {
+				if f.FieldType == "calc" {
+					diags = append(diags, renameLogic(f, redcap.ColChoices, sub)...)
+				} else {
+					f.Choices = logic.RenameInText(f.Choices, sub) // piping in choice labels
+				}
 			}
 		}
 	}
 	return diags
+}
+
+// mentioned returns the renames whose old name occurs in text as a whole
+// word. The logic package checks every entry of the map it is given on each
+// call, so handing it the whole plan for every cell would cost rows ×
+// renames; a cell mentions a few names at most.
+func mentioned(text string, m map[string]string) map[string]string {
+	var sub map[string]string
+	for _, w := range strings.FieldsFunc(text, isRefDelimiter) {
+		if to, ok := m[w]; ok {
+			if sub == nil {
+				sub = map[string]string{}
+			}
+			sub[w] = to
+		}
+	}
+	return sub
+}
+
+// isRefDelimiter reports the characters that end a field name inside a
+// reference ([ev][name(code)][2], [name:label], [smart-var:name]).
+func isRefDelimiter(r rune) bool {
+	switch r {
+	case '[', ']', '(', ')', ':', ',', '\'', '"', '=', '<', '>', '!', '+', '-', '*', '/', '^', '&', '|', '@', ' ', '\t', '\n', '\r':
+		return true
+	}
+	return false
 }
 
 // renameLogic rewrites the references in a logic cell; logic that does not
