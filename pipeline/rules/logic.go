@@ -162,7 +162,11 @@ func (c *checker) checkLogic(i int, src string, k logicKind) {
 	for _, fn := range e.Functions() {
 		if !logic.IsFunction(fn.Name) && !reported[fn.Name+"()"] {
 			reported[fn.Name+"()"] = true
-			c.emitf(i, k.col, k.unknownFn, "Use one of REDCap's functions (if, round, rounddown, datediff, sum, isblankormissingcode, ...).",
+			hint := "Use one of REDCap's functions (if, round, rounddown, datediff, sum, isblankormissingcode, ...)."
+			if l := strings.ToLower(fn.Name); logic.IsFunction(l) {
+				hint = fmt.Sprintf("Function names are case-sensitive: write %s().", l)
+			}
+			c.emitf(i, k.col, k.unknownFn, hint,
 				"%s: %s() at %s.", k.functionMsg, fn.Name, position(src, fn.Pos))
 		}
 	}

@@ -119,6 +119,7 @@ func ruleCases() []ruleCase {
 		{code: "RC404", name: "assume fields", bad: dict(fld("a calc", "F=[dob]")), good: dict(fld("a calc", "F=[dob]")), want: "[dob]",
 			cfg: Config{AssumeFields: raw(fld("dob text", "H=date_ymd"))}},
 		{code: "RC405", bad: dict(fld("a calc", "F=floor([record_id])")), good: dict(fld("a calc", "F=rounddown([record_id])")), want: "floor()"},
+		{code: "RC405", name: "case", bad: dict(fld("a calc", "F=IF([record_id] > 1, 1, 0)")), good: dict(fld("a calc", "F=if([record_id] > 1, 1, 0)")), want: "write if()"},
 		{code: "RC410", bad: dict(fld("a text", "L=[record_id] = '1")), good: dict(fld("a text", "L=[record_id] = '1'")), want: "syntactical error in the branching logic"},
 		{code: "RC411", bad: dict(fld("a text", "L=[record_id] >> 1")), good: dict(fld("a text", "L=[record_id] > 1")), want: "syntax errors in some branching logic"},
 		{code: "RC412", bad: dict(fld("a text", "L=[nope] = '1'")), good: dict(fld("a text", "L=[record_id] = '1' and [form_a_complete] = '2'")), want: "[nope]"},
