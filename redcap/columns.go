@@ -26,13 +26,46 @@ func normalizeHeader(s string) string {
 // keys, the Data Dictionary download headers (TestColumnForHeader checks
 // both against Columns), and rcol's "choices".
 func columnForHeader(h string) (Column, bool) {
-	var n string
-	if len(h) > 0 && h[0] >= 'a' && h[0] <= 'z' && strings.IndexFunc(h, notKeyChar) < 0 {
-		// Fast path for API keys, the JSON case: "field_name" -> "fieldname".
-		n = strings.ReplaceAll(h, "_", "")
-	} else {
-		n = normalizeHeader(h)
+	// Fast path for the API keys as REDCap writes them (every JSON key).
+	switch h {
+	case "field_name":
+		return ColFieldName, true
+	case "form_name":
+		return ColFormName, true
+	case "section_header":
+		return ColSectionHeader, true
+	case "field_type":
+		return ColFieldType, true
+	case "field_label":
+		return ColFieldLabel, true
+	case "select_choices_or_calculations", "choices":
+		return ColChoices, true
+	case "field_note":
+		return ColFieldNote, true
+	case "text_validation_type_or_show_slider_number":
+		return ColValidation, true
+	case "text_validation_min":
+		return ColValidationMin, true
+	case "text_validation_max":
+		return ColValidationMax, true
+	case "identifier":
+		return ColIdentifier, true
+	case "branching_logic":
+		return ColBranchingLogic, true
+	case "required_field":
+		return ColRequiredField, true
+	case "custom_alignment":
+		return ColCustomAlignment, true
+	case "question_number":
+		return ColQuestionNumber, true
+	case "matrix_group_name":
+		return ColMatrixGroupName, true
+	case "matrix_ranking":
+		return ColMatrixRanking, true
+	case "field_annotation":
+		return ColFieldAnnotation, true
 	}
+	n := normalizeHeader(h)
 	switch n {
 	case "fieldname", "variablefieldname":
 		return ColFieldName, true
@@ -72,11 +105,6 @@ func columnForHeader(h string) (Column, bool) {
 		return ColFieldAnnotation, true
 	}
 	return ColNone, false
-}
-
-// notKeyChar reports runes that do not occur in API keys.
-func notKeyChar(r rune) bool {
-	return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_')
 }
 
 // requiredHeaderColumns must be named in a CSV header: without them the

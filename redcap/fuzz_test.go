@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -117,9 +118,32 @@ func FuzzReadJSON(f *testing.F) {
 		`[["x"]]`,
 		`[]`,
 		`[{"field_name":"<b>\u00e4\u2028</b>","field_label":"NA"}]`,
+		`[{"field_name":"a\"b\\c\ud800","field_note":-0.5e+10}, {}, {"form_name":null}]`,
+		"[{\"field_name\":\"x\",\"form_name\":01}]",
 	} {
 		f.Add([]byte(s))
 	}
 	addCorpusSeeds(f, ".json")
-	f.Fuzz(checkReadWriteRead)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkReadWriteRead(t, data)
+		// The fast reader and the token reader agree on what the fast one
+		// reads.
+		text, _ := decodeText("fuzz", data)
+		fast, fastDiags, ok := readJSONFast("fuzz", text)
+		if !ok {
+			return
+		}
+		slow, slowDiags := readJSONStream("fuzz", text)
+		if !reflect.DeepEqual(fastDiags, slowDiags) {
+			t.Fatalf("diagnostics differ:\nfast %v\nslow %v", fastDiags, slowDiags)
+		}
+		if fast.Len() != slow.Len() {
+			t.Fatalf("fast read %d fields, token reader %d", fast.Len(), slow.Len())
+		}
+		for i := range fast.Fields {
+			if fast.Fields[i] != slow.Fields[i] {
+				t.Fatalf("field %d differs:\nfast %+v\nslow %+v", i+1, fast.Fields[i], slow.Fields[i])
+			}
+		}
+	})
 }
