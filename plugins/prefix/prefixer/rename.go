@@ -312,10 +312,11 @@ func mentioned(text string, m map[string]string) map[string]string {
 }
 
 // isRefDelimiter reports the characters that end a field name inside a
-// reference ([ev][name(code)][2], [name:label], [smart-var:name]).
+// reference ([ev][name(code)][2], [name:label], [smart-var:name]). A
+// hyphen is not one: odd names such as "x_-y" must still be found.
 func isRefDelimiter(r rune) bool {
 	switch r {
-	case '[', ']', '(', ')', ':', ',', '\'', '"', '=', '<', '>', '!', '+', '-', '*', '/', '^', '&', '|', '@', ' ', '\t', '\n', '\r':
+	case '[', ']', '(', ')', ':', ',', '\'', '"', '=', '<', '>', '!', '+', '*', '/', '^', '&', '|', '@', ' ', '\t', '\n', '\r':
 		return true
 	}
 	return false
