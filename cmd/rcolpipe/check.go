@@ -48,7 +48,9 @@ func checkCommand(e *env) *cli.Command {
    API Import/Update      cannot be tested without changing the project; an
                           upload without it fails before it changes anything
 
-Each failed check says what to do. The token is never printed.
+REDCap cannot tell whose token it is: --username names the user whose rights
+are read, so give your own. Each failed check says what to do. The token is
+never printed; --debug-http logs the requests with the token redacted.
 
 Examples:
    rcolpipe check --url https://redcap.example.org/redcap/api/

@@ -622,6 +622,23 @@ func TestImportTimeoutVerified(t *testing.T) {
 	}
 }
 
+func TestImportCancelledIsChecked(t *testing.T) {
+	s := newFake(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	importFault(s, false, func(w http.ResponseWriter, r *http.Request, form url.Values) {
+		cancel() // the user presses Ctrl-C while REDCap works
+		<-r.Context().Done()
+	})
+	_, err := s.client(tokFull).ImportMetadata(ctx, newDict())
+	var ie *ImportError
+	if !errors.As(err, &ie) || ie.Outcome != ImportUnknown || !strings.Contains(err.Error(), "may still be saving") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := s.count("metadata"); n != 1 {
+		t.Errorf("%d checks after a cancel, want 1", n)
+	}
+}
+
 func TestImportWithBeforeState(t *testing.T) {
 	s := newFake(t)
 	c := s.client(tokFull, WithTimeout(200*time.Millisecond))

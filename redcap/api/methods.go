@@ -322,7 +322,8 @@ func importRefusal(err error) error {
 // c.tries times, spaced by a quarter of the timeout (at least the backoff).
 func (c *Client) verifyImport(ctx context.Context, sent, before *redcap.Dictionary, importErr error) error {
 	checks, spacing := 1, time.Duration(0)
-	if mayStillRun(importErr) {
+	cancelled := errors.Is(ctx.Err(), context.Canceled)
+	if mayStillRun(importErr) && !cancelled {
 		checks, spacing = c.tries, max(c.backoff, c.timeout/4)
 	}
 	// The check runs even if ctx was cancelled or timed out (that may be
@@ -367,6 +368,12 @@ func (c *Client) verifyImport(ctx context.Context, sent, before *redcap.Dictiona
 	}
 	if verifyErr != nil {
 		return &ImportError{Outcome: ImportUnknown, Err: importErr, VerifyErr: verifyErr}
+	}
+	if cancelled && mayStillRun(importErr) {
+		// The user stopped waiting: one check only, and REDCap may still
+		// be saving, so a difference proves nothing yet.
+		return &ImportError{Outcome: ImportUnknown, Err: importErr,
+			VerifyErr: errors.New("the import was cancelled and had not applied when checked; REDCap may still be saving it")}
 	}
 	when := ""
 	if checks > 1 {
