@@ -27,6 +27,10 @@ type checker struct {
 	// valTypes is every accepted validation type name.
 	valTypes map[string]bool
 
+	// suggestBudget caps the typo searches over all field names, so a
+	// dictionary full of unknown references stays cheap to check.
+	suggestBudget int
+
 	out []finding
 }
 
@@ -45,6 +49,8 @@ func newChecker(d *redcap.Dictionary, cfg Config) *checker {
 		forms:    map[string]bool{},
 		choices:  make([][]choice, len(d.Fields)),
 		valTypes: make(map[string]bool, len(defaultValidationTypes)+len(cfg.ValidationTypes)),
+
+		suggestBudget: 200,
 	}
 	if len(d.Files) > 0 {
 		c.file = d.Files[0]

@@ -142,9 +142,11 @@ func (c *checker) checkLogic(i int, src string, k logicKind) {
 		if !c.fieldExists(r.Field) {
 			if !reported[r.Field] {
 				reported[r.Field] = true
-				c.emitf(i, k.col, k.unknown,
-					fmt.Sprintf("Correct the name, stack the instrument that defines [%s] before this one, or pass --assume-fields with the project's dictionary.", r.Field),
-					"%s: [%s].", k.unknownMsg, r.Field)
+				hint := fmt.Sprintf("Correct the name, stack the instrument that defines [%s] before this one, or pass --assume-fields with the project's dictionary.", r.Field)
+				if near := c.nearestField(r.Field); near != "" {
+					hint = fmt.Sprintf("Did you mean [%s]? Otherwise stack the instrument that defines [%s] before this one, or pass --assume-fields with the project's dictionary.", near, r.Field)
+				}
+				c.emitf(i, k.col, k.unknown, hint, "%s: [%s].", k.unknownMsg, r.Field)
 			}
 			continue
 		}
@@ -196,4 +198,31 @@ func (c *checker) checkboxCode(i int, k logicKind, r logic.Ref) {
 	}
 	c.emitf(i, k.col, codeLogicCode, fmt.Sprintf("Use one of the codes of [%s]: %s.", r.Field, strings.Join(codes, ", ")),
 		"The %s tests [%s(%s)], but checkbox %q has no option %q, so it is never true.", k.what, r.Field, r.Code, r.Field, r.Code)
+}
+
+// nearestField returns the field of the dictionary (or the assumed fields)
+// closest to an unknown name, if it is a likely typo: edit distance 1, or 2
+// for names of 6 or more characters. The first closest field in row order wins.
+func (c *checker) nearestField(name string) string {
+	if c.suggestBudget <= 0 {
+		return ""
+	}
+	c.suggestBudget--
+	limit := 1
+	if len(name) >= 6 {
+		limit = 2
+	}
+	best, bestD := "", limit+1
+	try := func(fs []redcap.Field) {
+		for i := range fs {
+			if d := editDistance(name, fs[i].FieldName, bestD); d < bestD {
+				best, bestD = fs[i].FieldName, d
+			}
+		}
+	}
+	try(c.d.Fields)
+	if c.cfg.AssumeFields != nil {
+		try(c.cfg.AssumeFields.Fields)
+	}
+	return best
 }

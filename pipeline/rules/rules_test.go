@@ -123,6 +123,7 @@ func ruleCases() []ruleCase {
 		{code: "RC410", bad: dict(fld("a text", "L=[record_id] = '1")), good: dict(fld("a text", "L=[record_id] = '1'")), want: "syntactical error in the branching logic"},
 		{code: "RC411", bad: dict(fld("a text", "L=[record_id] >> 1")), good: dict(fld("a text", "L=[record_id] > 1")), want: "syntax errors in some branching logic"},
 		{code: "RC412", bad: dict(fld("a text", "L=[nope] = '1'")), good: dict(fld("a text", "L=[record_id] = '1' and [form_a_complete] = '2'")), want: "[nope]"},
+		{code: "RC412", name: "typo", bad: dict(fld("a text", "L=[recrd_id] = '1'")), good: dict(fld("a text", "L=[record_id] = '1'")), want: "Did you mean [record_id]?"},
 		{code: "RC412", name: "smart variable", bad: dict(fld("a text", "L=[record-nam] = '1'")), good: dict(fld("a text", "L=[record-name] = '1'")), want: "Smart Variable"},
 		{code: "RC413", bad: dict(fld("a text", "L=isempty([record_id])")), good: dict(fld("a text", "L=isblankormissingcode([record_id])")), want: "isempty()"},
 		{code: "RC414", bad: dict(fld("cb checkbox", "F=1, a | 2, b"), fld("x text", "L=[cb(3)] = '1'")),
@@ -132,6 +133,7 @@ func ruleCases() []ruleCase {
 		{code: "RC417", bad: dict(fld("a text", "L=[ record_id ] = '1'")), good: dict(fld("a text", "L=[record_id] = '1'")), want: "[record_id] = '1'"},
 
 		{code: "RC501", bad: dict(fld("a text", "H=datum")), good: dict(fld("a text", "H=integer")), want: `"datum"`},
+		{code: "RC501", name: "typo", bad: dict(fld("a text", "H=date_ymdd")), good: dict(fld("a text", "H=date_ymd")), want: `Did you mean "date_ymd"?`},
 		{code: "RC501", name: "institution type", bad: dict(fld("a text", "H=phone_ch")), good: dict(fld("a text", "H=phone_ch")), want: "phone_ch",
 			cfg: Config{ValidationTypes: []string{"phone_ch"}}},
 		{code: "RC501", name: "signature on text", bad: dict(fld("a text", "H=signature")), good: dict(fld("a file", "H=signature")), want: "file field"},
