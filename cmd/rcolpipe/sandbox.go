@@ -191,13 +191,15 @@ func runSandboxServe(c *cli.Context, e *env) error {
 	if err != nil {
 		return inputError("sandbox serve: %v", err)
 	}
+	// Catch the signals before the URL is out: whoever reads the URL may
+	// send SIGINT at once.
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return inputError("sandbox serve: %v", err)
 	}
 	fmt.Fprintln(e.stdout, sandbox.APIURL(ln.Addr()))
-	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if err := sandbox.Serve(ctx, srv, ln); err != nil {
 		return inputError("%v", err)
 	}
