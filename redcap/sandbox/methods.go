@@ -75,6 +75,16 @@ func (s *Server) method(w http.ResponseWriter, req *request, u *User, p *Project
 			return
 		}
 		writeRecords(w, req.format, "records", out, false)
+	case "export arm", "export event", "export formEventMapping":
+		if !p.IsLongitudinal {
+			// What REDCap answers for a classic project (REDCapR's and
+			// PyCap's tests record it; PyCap infers longitudinality from it).
+			what := map[string]string{"arm": "arms", "event": "events", "formEventMapping": "form/event mappings"}[req.content]
+			writeError(w, http.StatusBadRequest, fmt.Sprintf(msgClassic, what), rf)
+			return
+		}
+		// Events and arms of longitudinal projects are not modelled.
+		writeError(w, http.StatusBadRequest, fmt.Sprintf(msgNotEmulated, req.content, req.action()), rf)
 	default:
 		writeError(w, http.StatusBadRequest, fmt.Sprintf(msgNotEmulated, req.content, req.action()), rf)
 	}

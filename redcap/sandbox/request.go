@@ -38,6 +38,7 @@ const (
 	msgNoRepeating    = "You cannot export repeating instruments and events because the project does not contain any repeating instruments and events"
 	msgInvalidField   = "Invalid field"
 	msgUploadFailed   = "An error occurred during the upload."
+	msgClassic        = "You cannot export %s for classic projects"
 	msgNotEmulated    = "The rcolpipe sandbox does not emulate this method (content=%s, action=%s)."
 )
 
