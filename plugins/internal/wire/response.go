@@ -75,6 +75,9 @@ func ReadResponse(resp *rcolpipev1.TransformResponse, in *redcap.Dictionary, sta
 // the host can point at the row's origin even after a rename.
 func ResponseFromResult(d *redcap.Dictionary, diags redcap.Diagnostics) *rcolpipev1.TransformResponse {
 	resp := &rcolpipev1.TransformResponse{Fields: FieldsToProto(d)}
+	if len(diags) == 0 {
+		return resp
+	}
 	idx := d.Index()
 	for _, g := range diags {
 		p := &rcolpipev1.Diagnostic{
