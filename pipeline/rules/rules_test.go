@@ -261,8 +261,8 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("code %s after %s: keep the table in code order", r.Code, prev)
 		}
 		prev = r.Code
-		if r.Title == "" || !strings.Contains(r.Doc, "Fix:") {
-			t.Errorf("%s: needs a title and a doc with a Fix: paragraph", r.Code)
+		if r.Title == "" || !strings.Contains(r.Doc, "\n\nFix:") || !strings.Contains(r.Doc, "\n\nExample:") {
+			t.Errorf("%s: needs a title and a doc with Example: and Fix: paragraphs", r.Code)
 		}
 		if r.Severity < redcap.SeverityInfo || r.Severity > redcap.SeverityError {
 			t.Errorf("%s: severity %v", r.Code, r.Severity)
