@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -354,5 +355,71 @@ func TestImportSaveFailure(t *testing.T) {
 	}
 	if got := srv.State().Users[0].Rights.Forms; len(got) != 1 || got["participant"] != 1 {
 		t.Errorf("form rights changed: %v", got)
+	}
+}
+
+func TestFaultsInStateFile(t *testing.T) {
+	dir := t.TempDir()
+	st, _ := Demo()
+	st.Faults = []Fault{{Kind: FaultLatency, Latency: Duration{1500 * time.Millisecond}, Content: "metadata"}}
+	if err := SaveState(dir, st); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, StateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"latency": "1.5s"`) {
+		t.Errorf("latency not written as a duration:\n%s", raw)
+	}
+	back, err := LoadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Faults[0]; got.Latency.Duration != 1500*time.Millisecond || got.String() != "latency content=metadata" {
+		t.Errorf("read back %+v (%s)", got, got)
+	}
+	bad := strings.Replace(string(raw), `"1.5s"`, `"soon"`, 1)
+	if err := os.WriteFile(filepath.Join(dir, StateFile), []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadState(dir); err == nil || !strings.Contains(err.Error(), "latency") {
+		t.Errorf("bad latency: %v", err)
+	}
+}
+
+// TestRequestLog: one entry per request, with the user's name but never
+// the token; WithFaults faults are injected.
+func TestRequestLog(t *testing.T) {
+	var mu sync.Mutex
+	var infos []RequestInfo
+	f := newFixture(t, WithRequestLog(func(ri RequestInfo) {
+		mu.Lock()
+		defer mu.Unlock()
+		infos = append(infos, ri)
+	}), WithFaults(Fault{Kind: FaultHTML, Content: "project", Count: 1}))
+	f.call("full", "content", "version")
+	f.call("nobody", "content", "metadata", "format", "json")
+	if r := f.call("full", "content", "project", "format", "json"); r.status != 200 || !strings.Contains(r.body, "<html") {
+		t.Errorf("WithFaults html: %d %.40s", r.status, r.body)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(infos) != 3 {
+		t.Fatalf("%d log entries, want 3", len(infos))
+	}
+	if i := infos[0]; i.Username != "alice" || i.Content != "version" || i.Action != "export" || i.Status != 200 || i.Method != "POST" || i.Path != "/api/" {
+		t.Errorf("first entry %+v", i)
+	}
+	if i := infos[1]; i.Username != "" || i.Status != 403 {
+		t.Errorf("bad-token entry %+v", i)
+	}
+	if i := infos[2]; i.Fault != FaultHTML {
+		t.Errorf("fault entry %+v", i)
+	}
+	for _, i := range infos {
+		if strings.Contains(fmt.Sprintf("%+v", i), f.tokens["full"]) {
+			t.Errorf("the token is in the log entry %+v", i)
+		}
 	}
 }
