@@ -47,9 +47,12 @@ executable; JSON is its config, an object. Quote it for the shell. Repeatable.
 The result is JSON (API keys, columns A..R) unless --to says csv (API keys) or
 redcap-csv (the Data Dictionary page's headers, with BOM); a -o ending in .csv
 means csv. -o - (the default) is stdout. Findings go to stderr as a text report;
-a stage's own findings are marked with its name.
+a stage's own findings are marked with its name, and problems found while reading
+the inputs are in the same report.
 
-` + loadInputsHelp + `
+INPUT is a CSV file (REDCap download headers or API keys; delimiter , ; or tab),
+a JSON array of rows (API keys), a REDCap instrument ZIP, or a folder (every
+dictionary file in it, in name order). Several inputs are stacked in order.
 
 Examples:
    rcolpipe transform --stage 'prefix:{"prefix":"sf_","forms":["sf12"]}' sf12.json
@@ -62,7 +65,7 @@ file's validate.strict); 1 the input has errors or a stage failed; 2 a wrong com
 line or pipeline file (unknown flag, bad --stage, invalid rcolpipe.yaml).`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "pipeline `FILE` (rcolpipe.yaml)"},
-			&cli.GenericFlag{Name: "stage", Value: stages, Usage: "add a stage after the file's: `'NAME[:JSON]'` (repeatable)"},
+			&cli.GenericFlag{Name: "stage", Value: stages, Usage: "add a stage `'NAME[:JSON]'` after the file's (repeatable)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "output `FILE`, or - for stdout"},
 			&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "output format: json (default), csv or redcap-csv"},
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1, nothing written) on warnings too"},
