@@ -32,8 +32,12 @@ var (
 
 // effectiveType is the type REDCap stores for t (legacy names mapped).
 func effectiveType(t string) string {
-	if n, ok := legacyTypes[t]; ok {
-		return n
+	// A switch, not legacyTypes: this runs several times per row.
+	switch t {
+	case "select":
+		return "dropdown"
+	case "textarea":
+		return "notes"
 	}
 	return t
 }
