@@ -368,6 +368,12 @@ func schemaProblems(ve *jsonschema.ValidationError, root *yaml.Node) []ConfigPro
 				return
 			}
 		}
+		if pn, ok := e.ErrorKind.(*kind.PropertyNames); ok {
+			// The causes are about the key itself, located at "".
+			sub := key + "." + pn.Property
+			out = append(out, ConfigProblem{Line: lineOf(root, sub), KeyPath: sub, Message: "this key is not allowed here: " + keyRule(key)})
+			return
+		}
 		if len(e.Causes) > 0 {
 			for _, c := range e.Causes {
 				walk(c)
@@ -413,6 +419,14 @@ func describeKind(k jsonschema.ErrorKind, p *message.Printer) string {
 		return "must not be empty"
 	}
 	return k.LocalizedString(p)
+}
+
+// keyRule says what the keys of a free-form mapping must look like.
+func keyRule(mapping string) string {
+	if mapping == "validate.rules" {
+		return "rule codes are upper-case letters, digits, _ and - (e.g. RC101); `rcolpipe rules` lists them"
+	}
+	return "see docs/pipeline.md"
 }
 
 func article(t string) string {

@@ -135,6 +135,7 @@ func TestLoadConfigBad(t *testing.T) {
 		{"inputs not a list", "version: 1\ninputs: a.csv\n", []string{"bad.yaml:2: inputs: is a string, want array"}},
 		{"strict not bool", "version: 1\nvalidate:\n  strict: yes\n", []string{"bad.yaml:3: validate.strict: is a string, want boolean"}},
 		{"bad severity", "version: 1\nvalidate:\n  rules:\n    RC101: loud\n", []string{"bad.yaml:4: validate.rules.RC101: loud is not allowed; want one of error, warning, info, off"}},
+		{"lower-case rule code", "version: 1\nvalidate:\n  rules:\n    rc101: warning\n", []string{"bad.yaml:4: validate.rules.rc101: this key is not allowed here: rule codes are upper-case letters, digits, _ and - (e.g. RC101); `rcolpipe rules` lists them"}},
 		{"stage without plugin", "version: 1\nstages:\n  - name: x\n", []string{`bad.yaml:3: stages[0]: missing key "plugin"`}},
 		{"stage unknown key", "version: 1\nstages:\n  - plugin: prefix\n  - plugin: prefix\n    name: p2\n    confg: {}\n", []string{`bad.yaml:4: stages[1]: unknown key "confg"`}},
 		{"config not mapping", "version: 1\nstages:\n  - plugin: prefix\n    config: [1]\n", []string{"bad.yaml:4: stages[0].config: is a list, want object"}},
