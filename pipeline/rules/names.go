@@ -161,8 +161,12 @@ func (c *checker) fieldNames() {
 				"Variables/field names are recommended to be less than 26 characters in length: %q has %d.", n, len(n))
 		}
 		if reservedNames[n] {
+			prefix := strings.TrimSpace(f.FormName)
+			if prefix == "" || !validNameChars(prefix) {
+				prefix = "my"
+			}
 			c.emitf(i, redcap.ColFieldName, codeNameReserved,
-				fmt.Sprintf("Rename the field, e.g. %q.", f.FormName+"_"+n),
+				fmt.Sprintf("Rename the field, e.g. %q.", prefix+"_"+n),
 				"This is an illegal variable name and cannot be used: %q is reserved by REDCap.", n)
 		}
 		if form, ok := strings.CutSuffix(n, "_complete"); ok && c.forms[form] {
