@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
+	"github.com/rcolpipe/rcolpipe/schemas"
 )
 
 func vrow(file string, line int, kv ...string) redcap.Field {
@@ -210,5 +211,48 @@ func TestApplySeverities(t *testing.T) {
 	got := ApplySeverities(ds, map[string]redcap.Severity{"A": redcap.SeverityOff, "B": redcap.SeverityError})
 	if len(got) != 2 || got[0].Code != "B" || got[0].Severity != redcap.SeverityError || got[1].Code != "C" {
 		t.Errorf("ApplySeverities = %v", got)
+	}
+}
+
+// The row check leaves the published row schema's per-type conditions
+// (RS008, RS010, RS011) to the Go rules (see schemas.pruneRowSchema). This
+// keeps that safe: each row breaks the schema rule, and the validator
+// reports a Go rule on the same cell.
+func TestRowSchemaConditionsCoveredByRules(t *testing.T) {
+	full, err := schemas.Compile(writeTemp(t, "full.json", `{"$ref": "`+schemas.RowSchemaURL+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewValidator(ValidateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		schemaCode, column string
+		f                  redcap.Field
+	}{
+		{"RS008", "select_choices_or_calculations", vrow("t.csv", 3, "field_name", "mood", "field_type", "radio")},
+		{"RS008", "select_choices_or_calculations", vrow("t.csv", 3, "field_name", "pets", "field_type", "checkbox", "select_choices_or_calculations", " ")},
+		{"RS008", "select_choices_or_calculations", vrow("t.csv", 3, "field_name", "bmi", "field_type", "calc")},
+		{"RS010", "required_field", vrow("t.csv", 3, "field_name", "intro", "field_type", "descriptive", "required_field", "y")},
+		{"RS011", "text_validation_min", vrow("t.csv", 3, "field_name", "pain", "field_type", "slider", "text_validation_min", "0.5")},
+		{"RS011", "text_validation_max", vrow("t.csv", 3, "field_name", "pain", "field_type", "slider", "text_validation_max", "ten")},
+	} {
+		if got := full.ValidateField(&tc.f); countCode(got, tc.schemaCode) != 1 {
+			t.Errorf("%s: published schema reports %v, want %s", tc.f.FieldName, got, tc.schemaCode)
+			continue
+		}
+		d := &redcap.Dictionary{Files: []string{"t.csv"}, Fields: []redcap.Field{
+			vrow("t.csv", 2, "field_name", "record_id"), tc.f,
+		}}
+		covered := false
+		for _, x := range v.Validate(d) {
+			if x.Line == 3 && x.Column == tc.column && !strings.HasPrefix(x.Code, "RS") && x.Severity >= redcap.SeverityWarning {
+				covered = true
+			}
+		}
+		if !covered {
+			t.Errorf("%s (%s on %s): no Go rule reports the cell: %v", tc.f.FieldName, tc.schemaCode, tc.column, v.Validate(d))
+		}
 	}
 }
