@@ -66,6 +66,10 @@ type Options struct {
 	LogLevel string
 	// Version is rcolpipe's version, sent with every request.
 	Version string
+	// Reattach lists plugins already running (started by hand under a
+	// debugger, see EnvReattach) by name; the host attaches to them instead
+	// of starting them, and does not check them against the lock.
+	Reattach map[string]Reattach
 	// AutoMTLS turns on go-plugin's mutual TLS on the plugin socket. Off by
 	// default: the socket is in a private 0700 directory.
 	AutoMTLS bool
@@ -102,6 +106,8 @@ type instance struct {
 	info   Info
 	ring   *ring
 	log    zerolog.Logger
+	// reattach is set for a plugin started by hand.
+	reattach *plugin.ReattachConfig
 
 	mu      sync.Mutex
 	exitMsg string // "exit status 3", from go-plugin's log
@@ -125,6 +131,20 @@ func Start(ctx context.Context, specs []Spec, opts Options) (*Host, error) {
 		if s.Timeout <= 0 {
 			s.Timeout = DefaultTimeout
 		}
+		in := &instance{spec: s, ring: newRing(),
+			log: opts.Log.With().Str("stage", s.Stage).Str("plugin", s.Plugin).Logger()}
+		if ra, ok := reattachFor(opts.Reattach, s.Plugin); ok {
+			rc, err := reattachConfig(ra)
+			if err != nil {
+				return nil, &Error{Kind: KindStart, Stage: s.Stage, Plugin: s.Plugin, What: err.Error(), Hint: "fix or unset $" + EnvReattach, Err: err}
+			}
+			in.reattach = rc
+			in.res = Resolved{Ref: s.Plugin, Path: fmt.Sprintf("(attached: pid %d)", ra.Pid)}
+			in.log.Warn().Int("pid", ra.Pid).Msg("attaching to a plugin started by hand; it is not checked against the lock")
+			h.stages[s.Stage] = in
+			h.order = append(h.order, s.Stage)
+			continue
+		}
 		res, err := r.Resolve(s.Plugin)
 		if err != nil {
 			return nil, &Error{Kind: KindMissing, Stage: s.Stage, Plugin: s.Plugin, What: err.Error(),
@@ -135,8 +155,8 @@ func Start(ctx context.Context, specs []Spec, opts Options) (*Host, error) {
 				return nil, err
 			}
 		}
-		h.stages[s.Stage] = &instance{spec: s, res: res, ring: newRing(),
-			log: opts.Log.With().Str("stage", s.Stage).Str("plugin", s.Plugin).Logger()}
+		in.res = res
+		h.stages[s.Stage] = in
 		h.order = append(h.order, s.Stage)
 	}
 	if len(specs) == 0 {
@@ -224,11 +244,10 @@ func (h *Host) launch(ctx context.Context, in *instance) error {
 			in.mu.Unlock()
 		},
 	}
-	in.client = plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig: wire.Handshake,
-		VersionedPlugins: map[int]plugin.PluginSet{
-			wire.ProtocolVersion: {wire.PluginName: &wire.GRPCPlugin{}},
-		},
+	set := plugin.PluginSet{wire.PluginName: &wire.GRPCPlugin{}}
+	cfg := &plugin.ClientConfig{
+		HandshakeConfig:  wire.Handshake,
+		VersionedPlugins: map[int]plugin.PluginSet{wire.ProtocolVersion: set},
 		Cmd:              cmd,
 		SkipHostEnv:      true,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
@@ -245,7 +264,13 @@ func (h *Host) launch(ctx context.Context, in *instance) error {
 			in.ring.add(s)
 			in.log.Info().Str("stream", "stderr").Msg(s)
 		}},
-	})
+	}
+	if in.reattach != nil {
+		// go-plugin picks the plugin set from the handshake, which a
+		// reattach skips.
+		cfg.Cmd, cfg.Reattach, cfg.Plugins = nil, in.reattach, set
+	}
+	in.client = plugin.NewClient(cfg)
 	proto, err := in.client.Client()
 	if err != nil {
 		return in.startError(err)

@@ -25,7 +25,12 @@ func pluginHostOptions(e *env, baseDir string, lock *plugins.Lock) (plugins.Opti
 	if err != nil {
 		return plugins.Options{}, fmt.Errorf("find rcolpipe's own executable (for bundled plugins): %w", err)
 	}
+	reattach, err := plugins.ParseReattach(e.getenv(plugins.EnvReattach))
+	if err != nil {
+		return plugins.Options{}, err
+	}
 	return plugins.Options{
+		Reattach:   reattach,
 		SearchPath: plugins.SearchPath(e.getenv),
 		Bundled:    bundledNames(),
 		SelfExe:    self,

@@ -28,6 +28,9 @@ func Serve(t Transformer) {
 }
 
 func serve(t Transformer) int {
+	if os.Getenv(wire.EnvDebug) == "1" {
+		return serveDebug(t)
+	}
 	if os.Getenv(wire.Handshake.MagicCookieKey) != wire.Handshake.MagicCookieValue {
 		fmt.Fprintf(os.Stderr, "This program is an rcolpipe plugin: it runs as a stage of a pipeline, e.g.\n"+
 			"  rcolpipe transform --stage 'PATH-TO-THIS-PROGRAM:{}' dictionary.csv\n")

@@ -38,6 +38,23 @@ var Handshake = plugin.HandshakeConfig{
 // EnvLogLevel passes the host's log level down so plugins filter at the source.
 const EnvLogLevel = "RCOLPIPE_LOG_LEVEL"
 
+// EnvDebug=1 makes an SDK plugin run on its own for a debugger and print
+// the EnvReattach line the host needs to use it.
+const EnvDebug = "RCOLPIPE_PLUGIN_DEBUG"
+
+// EnvReattach holds, as JSON, the running plugins the host attaches to
+// instead of starting them: {"NAME": Reattach, ...}.
+const EnvReattach = "RCOLPIPE_PLUGIN_REATTACH"
+
+// Reattach says where a plugin started by hand listens.
+type Reattach struct {
+	Protocol        string `json:"protocol"`
+	ProtocolVersion int    `json:"protocol_version"`
+	Network         string `json:"network"`
+	Addr            string `json:"addr"`
+	Pid             int    `json:"pid"`
+}
+
 // SocketDirPrefix starts the name of the host's per-run socket directory.
 // The SDK removes such a directory (when empty) after its parent died.
 const SocketDirPrefix = "rcolpipe-"
