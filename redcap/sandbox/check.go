@@ -170,7 +170,18 @@ var (
 // cleanName lowercases, turns spaces into underscores and deletes every
 // other character outside [a-z0-9_], as REDCap does (Größe -> gre).
 func cleanName(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s // the usual case, without the regular expressions
+	}
+	s = strings.ToLower(s)
 	s = reNameSpace.ReplaceAllString(s, "_")
 	return reNameIllegal.ReplaceAllString(s, "")
 }
@@ -395,7 +406,11 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 	}
 }
 
-var reBracketIllegal = regexp.MustCompile(`[^a-zA-Z0-9:().,_-]`)
+// bracketByteOK reports whether REDCap keeps byte c inside [...] of logic.
+func bracketByteOK(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == ':' || c == '(' || c == ')' || c == '.' || c == ',' || c == '_' || c == '-'
+}
 
 // cleanBrackets deletes the characters REDCap does not allow inside the
 // [...] of logic (spaces included), outside quoted strings.
@@ -404,6 +419,7 @@ func cleanBrackets(s string) string {
 		return s
 	}
 	var b strings.Builder
+	changed := false
 	var quote byte
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
@@ -414,7 +430,13 @@ func cleanBrackets(s string) string {
 				break
 			}
 			b.WriteByte('[')
-			b.WriteString(reBracketIllegal.ReplaceAllString(s[i+1:i+1+end], ""))
+			for _, c := range []byte(s[i+1 : i+1+end]) {
+				if bracketByteOK(c) {
+					b.WriteByte(c)
+				} else {
+					changed = true
+				}
+			}
 			b.WriteByte(']')
 			i += end + 1
 			continue
@@ -426,6 +448,9 @@ func cleanBrackets(s string) string {
 			quote = ch
 		}
 		b.WriteByte(ch)
+	}
+	if !changed {
+		return s
 	}
 	return b.String()
 }
