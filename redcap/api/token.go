@@ -127,6 +127,10 @@ func LoadToken(getenv func(string) string, workdir, tokenFile, pattern string) (
 	envFile := filepath.Join(workdir, ".env")
 	tok, found, err := func() (Token, bool, error) {
 		if v := getenv(TokenEnv); strings.TrimSpace(v) != "" {
+			// A token in .env is still a risk when the environment's wins:
+			// keep its warnings, ignore the rest.
+			_, _, w, _ := readDotEnv(envFile)
+			warnings = append(warnings, w...)
 			t, err := NewToken(v, TokenEnv+" in the environment", pattern)
 			return t, true, err
 		}

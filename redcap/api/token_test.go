@@ -174,6 +174,10 @@ func TestLoadTokenWarnsAboutPermissions(t *testing.T) {
 	if len(w) != 1 || !strings.Contains(w[0], "chmod 600") || !strings.Contains(w[0], "0644") {
 		t.Errorf("warnings = %q", w)
 	}
+	// The warning stands when the environment's token wins over .env's.
+	if _, w, _ := LoadToken(getenvMap(map[string]string{"RC_API_KEY": tokExportOnly}), dir, "", ""); len(w) != 1 {
+		t.Errorf("warnings with the environment's token = %q", w)
+	}
 	writeFile(t, env, "RC_API_KEY="+tokFull+"\n", 0o600)
 	if _, w, _ := LoadToken(getenvMap(nil), dir, "", ""); len(w) != 0 {
 		t.Errorf("warnings for a private .env: %q", w)
