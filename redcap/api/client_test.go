@@ -74,6 +74,7 @@ func TestErrorTypes(t *testing.T) {
 		check  func(error) bool
 	}{
 		{403, "You do not have permissions to use the API", func(err error) bool { var e *ErrUnknownToken; return errors.As(err, &e) }},
+		{401, "Invalid token", func(err error) bool { var e *ErrUnknownToken; return errors.As(err, &e) }},
 		{403, "You do not have API Export privileges", func(err error) bool { var e *ErrNoExport; return errors.As(err, &e) }},
 		{403, "You do not have API Import/Update privileges", func(err error) bool { var e *ErrNoImport; return errors.As(err, &e) }},
 		{400, "Insufficient user privileges: You must have 'API Import/Update' privileges and 'Project Design and Setup' privileges in the project in order to utilize this API method.", func(err error) bool { var e *ErrNoDesign; return errors.As(err, &e) }},

@@ -425,6 +425,10 @@ func classify(status int, msg string) error {
 		return &ErrProduction{Status: status, Message: msg}
 	case status == 403 && (msg == "" || strings.HasPrefix(msg, "You do not have permissions to use the API")):
 		return &ErrUnknownToken{Status: status, Message: msg}
+	case status == 401:
+		// REDCap 15.7.6 never sends 401, but its help page lists it for a
+		// missing or wrong token (and rcol's documentation quotes one).
+		return &ErrUnknownToken{Status: status, Message: msg}
 	}
 	return nil
 }
