@@ -73,6 +73,11 @@ func checkReadWriteRead(t *testing.T, data []byte) {
 	if err := w.write(&b); err != nil {
 		t.Fatalf("%s: %v", w.name, err)
 	}
+	if w.name == "json" {
+		if want := referenceJSON(t, d); !bytes.Equal(b.Bytes(), want) {
+			t.Fatalf("WriteJSON differs from encoding/json:\n got %q\nwant %q", b.String(), want)
+		}
+	}
 	back, ds := ReadBytes("back", b.Bytes())
 	if ds.HasErrors() {
 		t.Fatalf("%s: reading what the writer wrote: %v\n%q", w.name, ds, b.String())

@@ -2,6 +2,8 @@ package redcap
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -95,3 +97,42 @@ type failWriter struct{}
 func (failWriter) Write([]byte) (int, error) { return 0, errFull }
 
 var errFull = &Error{Diagnostic: Diagnostic{Message: "disk full"}}
+
+// referenceJSON is what encoding/json writes with the options WriteJSON
+// promises: no HTML escaping, two-space indent, trailing newline.
+func referenceJSON(t testing.TB, d *Dictionary) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	fields := d.Fields
+	if fields == nil {
+		fields = []Field{}
+	}
+	if err := enc.Encode(fields); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestWriteJSONMatchesEncodingJSON(t *testing.T) {
+	var tricky []string
+	for c := 0; c < 0x80; c++ {
+		tricky = append(tricky, string(rune(c)))
+	}
+	tricky = append(tricky, "\u2028", "\u2029", "\xff", "a\xe2\x80", "ä€😀", "<a href=\"x\">&amp;</a>", "\\\"", "")
+	d := &Dictionary{}
+	for i, s := range tricky {
+		f := Field{FieldName: fmt.Sprintf("f%d", i), FieldLabel: s, FieldAnnotation: "x" + s + "y"}
+		d.Fields = append(d.Fields, f)
+	}
+	for _, dd := range []*Dictionary{d, benchDictionary(200), {}} {
+		var b bytes.Buffer
+		if err := WriteJSON(&b, dd); err != nil {
+			t.Fatal(err)
+		}
+		if want := referenceJSON(t, dd); !bytes.Equal(b.Bytes(), want) {
+			t.Errorf("WriteJSON differs from encoding/json:\n got %q\nwant %q", b.String(), want)
+		}
+	}
+}
