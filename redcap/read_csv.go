@@ -286,7 +286,7 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 	if len(dupes) > 0 {
 		headerOK = false
 		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeDuplicateColumn, File: name, Line: header.line, Stage: stageLoad,
-			Message: "header names a column twice: " + strings.Join(dupes, "; "),
+			Message: "header names a column twice: " + capList(dupes, 5, "; "),
 			Hint:    "keep one of the two columns"})
 	}
 
@@ -355,7 +355,7 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 	}
 	if len(extras) > 0 {
 		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeExtraColumns, File: name, Line: header.line, Stage: stageLoad,
-			Message: "columns that are not REDCap's were ignored: " + strings.Join(extras, ", "),
+			Message: "columns that are not REDCap's were ignored: " + capList(extras, 10, ", "),
 			Hint:    "remove them before uploading with another tool: REDCap maps columns by position"})
 	}
 	if isOldLayout(pos) {
@@ -403,4 +403,13 @@ func excelSepLine(text string) (byte, bool) {
 		return 0, false
 	}
 	return d, true
+}
+
+// capList joins up to n items and says how many more there are, so that a
+// damaged header with thousands of cells gives a readable message.
+func capList(items []string, n int, sep string) string {
+	if len(items) <= n {
+		return strings.Join(items, sep)
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], sep), len(items)-n)
 }

@@ -268,7 +268,7 @@ func finishJSON(d *Dictionary, diags Diagnostics, rows int, anyKnown, hadValueEr
 	}
 	if len(extras) > 0 {
 		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeExtraColumns, File: name, Line: 1, Stage: stageLoad,
-			Message: "keys that are not REDCap columns were ignored: " + strings.Join(extras, ", "),
+			Message: "keys that are not REDCap columns were ignored: " + capList(extras, 10, ", "),
 			Hint:    "remove them before uploading with another tool: REDCap maps keys by position"})
 	}
 	return d, append(diags, rc.diagnostics(firstData)...)
