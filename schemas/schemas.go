@@ -70,6 +70,39 @@ func pruneRowSchema(doc any) {
 	}
 }
 
+// checkedColumns lists the columns the pruned row schema has properties
+// for, in column order. It must hold only "properties" that look at single
+// columns (pruneRowSchema removed required and additionalProperties, which
+// would see the missing keys).
+func checkedColumns(doc any) []redcap.Column {
+	root := doc.(map[string]any)
+	for k := range root {
+		switch {
+		case strings.HasPrefix(k, "x-"), k == "$schema", k == "$id", k == "title",
+			k == "description", k == "type", k == "properties", k == "$defs":
+		default:
+			// A keyword that may look at the row as a whole: give it all.
+			return allColumns()
+		}
+	}
+	props, _ := root["properties"].(map[string]any)
+	var out []redcap.Column
+	for c := redcap.Column(0); c < redcap.NumColumns; c++ {
+		if _, ok := props[c.Key()]; ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func allColumns() []redcap.Column {
+	out := make([]redcap.Column, redcap.NumColumns)
+	for c := range out {
+		out[c] = redcap.Column(c)
+	}
+	return out
+}
+
 // CodeSchema is the code of a finding from a user schema rule that carries
 // no x-code.
 const CodeSchema = "SCHEMA"
@@ -96,6 +129,10 @@ type Set struct {
 	// keyed by "url#pointer" (pointer as the compiler writes it, decoded).
 	ann    map[string]*annotation
 	checks []Check
+	// columns are the columns a row's value form needs: all 18 when there
+	// are user schemas, else only those the row check reads (building and
+	// walking a smaller map is a good part of the per-row cost).
+	columns []redcap.Column
 }
 
 type compiled struct {
@@ -135,6 +172,7 @@ func Compile(files ...string) (*Set, error) {
 		return nil, fmt.Errorf("embedded row schema: %w", err)
 	}
 	pruneRowSchema(fastDoc)
+	s.columns = checkedColumns(fastDoc)
 	if err := c.AddResource(rowCheckURL, fastDoc); err != nil {
 		return nil, fmt.Errorf("embedded row schema: %w", err)
 	}
@@ -158,6 +196,7 @@ func Compile(files ...string) (*Set, error) {
 			return nil, fmt.Errorf("schema %s: %w", f, err)
 		}
 		s.index(u, doc, f)
+		s.columns = allColumns()
 		if err := s.checkSeverities(u); err != nil {
 			return nil, fmt.Errorf("schema %s: %w", f, err)
 		}

@@ -373,3 +373,34 @@ func TestFullRowSchemaShape(t *testing.T) {
 		t.Errorf("pruned row schema reported %v", ds)
 	}
 }
+
+// Without user schemas, rows are checked with only the columns the row
+// check reads; with one, with all 18 (a user rule may read any column).
+func TestCheckedColumns(t *testing.T) {
+	plain, err := Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, c := range plain.columns {
+		keys = append(keys, c.Key())
+	}
+	want := "field_name form_name field_type identifier required_field custom_alignment question_number matrix_ranking"
+	if strings.Join(keys, " ") != want {
+		t.Errorf("row check columns %v, want %s", keys, want)
+	}
+	user, err := Compile(writeSchema(t, "u.json", `{"properties": {"field_note": {"minLength": 1}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(user.columns) != redcap.NumColumns {
+		t.Errorf("with a user schema: %d columns, want 18", len(user.columns))
+	}
+	f := field(2)
+	if ds := user.ValidateField(&f); len(ds) != 1 || ds[0].Column != "field_note" {
+		t.Errorf("user rule on field_note: %v", ds)
+	}
+	if got := checkedColumns(map[string]any{"properties": map[string]any{}, "dependentRequired": map[string]any{}}); len(got) != redcap.NumColumns {
+		t.Errorf("a root keyword other than properties: %d columns, want all", len(got))
+	}
+}

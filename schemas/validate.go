@@ -54,10 +54,10 @@ func (s *Set) ValidateField(f *redcap.Field) redcap.Diagnostics {
 func (s *Set) validateRange(fields []redcap.Field, out redcap.Diagnostics) redcap.Diagnostics {
 	// One map per goroutine, overwritten for every row: the validator does
 	// not keep the value, and the 18 keys never change.
-	row := make(map[string]any, redcap.NumColumns)
+	row := make(map[string]any, len(s.columns))
 	for i := range fields {
 		f := &fields[i]
-		for c := redcap.Column(0); c < redcap.NumColumns; c++ {
+		for _, c := range s.columns {
 			row[redcap.Columns[c].Key] = f.Get(c)
 		}
 		out = s.validateRow(f, row, out)
