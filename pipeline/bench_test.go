@@ -203,3 +203,20 @@ func BenchmarkValidateRulesOnly(b *testing.B) {
 	_, d := loadBench(b)
 	loop(b, func() { rules.Check(d, rules.Config{}) })
 }
+
+// BenchmarkReadValidateUserSchemas adds the two example convention schemas
+// (examples/schemas), to show what an institution's --schema files cost.
+func BenchmarkReadValidateUserSchemas(b *testing.B) {
+	data, _ := loadBench(b)
+	v, err := NewValidator(ValidateOptions{SchemaFiles: []string{
+		"../examples/schemas/field-notes.json", "../examples/schemas/form-prefix.json",
+	}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	loop(b, func() {
+		d, _ := redcap.ReadBytes("bench.json", data)
+		v.Validate(d)
+	})
+}
