@@ -542,15 +542,40 @@ func (e *nodeError) Error() string { return fmt.Sprintf("line %d: %s: %s", e.lin
 // sees what a JSON file would give. Timestamps stay strings: a plugin's
 // config gets the text the user wrote.
 func nodeValue(n *yaml.Node, key string) (any, error) {
+	c := &nodeConverter{visiting: map[*yaml.Node]bool{}}
+	return c.value(n, key)
+}
+
+// maxNodeValues bounds what aliases may expand to (a "billion laughs"
+// file would otherwise take all memory).
+const maxNodeValues = 1_000_000
+
+type nodeConverter struct {
+	// visiting holds the mappings and lists on the path being converted:
+	// an alias to one of them refers to itself.
+	visiting map[*yaml.Node]bool
+	count    int
+}
+
+func (c *nodeConverter) value(n *yaml.Node, key string) (any, error) {
+	c.count++
+	if c.count > maxNodeValues {
+		return nil, &nodeError{n.Line, key, "aliases expand to more than a million values"}
+	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return nodeValue(n.Content[0], key)
+		return c.value(n.Content[0], key)
 	case yaml.AliasNode:
-		return nodeValue(n.Alias, key)
+		if n.Alias == nil || c.visiting[n.Alias] {
+			return nil, &nodeError{n.Line, key, "a YAML alias refers to itself"}
+		}
+		return c.value(n.Alias, key)
 	case yaml.MappingNode:
+		c.visiting[n] = true
+		defer delete(c.visiting, n)
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
@@ -564,7 +589,7 @@ func nodeValue(n *yaml.Node, key string) (any, error) {
 			if _, dup := m[k.Value]; dup {
 				return nil, &nodeError{k.Line, sub, "key given twice"}
 			}
-			val, err := nodeValue(v, sub)
+			val, err := c.value(v, sub)
 			if err != nil {
 				return nil, err
 			}
@@ -572,9 +597,11 @@ func nodeValue(n *yaml.Node, key string) (any, error) {
 		}
 		return m, nil
 	case yaml.SequenceNode:
+		c.visiting[n] = true
+		defer delete(c.visiting, n)
 		s := make([]any, 0, len(n.Content))
-		for i, c := range n.Content {
-			val, err := nodeValue(c, fmt.Sprintf("%s[%d]", key, i))
+		for i, item := range n.Content {
+			val, err := c.value(item, fmt.Sprintf("%s[%d]", key, i))
 			if err != nil {
 				return nil, err
 			}

@@ -136,6 +136,7 @@ func TestLoadConfigBad(t *testing.T) {
 		{"strict not bool", "version: 1\nvalidate:\n  strict: yes\n", []string{"bad.yaml:3: validate.strict: is a string, want boolean"}},
 		{"bad severity", "version: 1\nvalidate:\n  rules:\n    RC101: loud\n", []string{"bad.yaml:4: validate.rules.RC101: loud is not allowed; want one of error, warning, info, off"}},
 		{"lower-case rule code", "version: 1\nvalidate:\n  rules:\n    rc101: warning\n", []string{"bad.yaml:4: validate.rules.rc101: this key is not allowed here: rule codes are upper-case letters, digits, _ and - (e.g. RC101); `rcolpipe rules` lists them"}},
+		{"recursive alias", "version: 1\nstages: [{plugin: x, config: &a {k: *a}}]\n", []string{"bad.yaml:2: stages[0].config.k: a YAML alias refers to itself"}},
 		{"stage without plugin", "version: 1\nstages:\n  - name: x\n", []string{`bad.yaml:3: stages[0]: missing key "plugin"`}},
 		{"stage unknown key", "version: 1\nstages:\n  - plugin: prefix\n  - plugin: prefix\n    name: p2\n    confg: {}\n", []string{`bad.yaml:4: stages[1]: unknown key "confg"`}},
 		{"config not mapping", "version: 1\nstages:\n  - plugin: prefix\n    config: [1]\n", []string{"bad.yaml:4: stages[0].config: is a list, want object"}},
@@ -191,4 +192,36 @@ func TestPipelineSchemaMatchesDocs(t *testing.T) {
 			t.Errorf("docs/pipeline.md does not document `%s`", key)
 		}
 	}
+}
+
+// FuzzParseConfig: any bytes give a config or a *ConfigError, never a
+// panic, and an accepted file is version 1 with named stages.
+func FuzzParseConfig(f *testing.F) {
+	for _, seed := range []string{
+		"version: 1\n",
+		"version: 1\ninputs: [a.csv]\nstages:\n  - plugin: prefix\n    config: {prefix: a_}\n    timeout: 3s\n",
+		"version: 1\nvalidate:\n  rules: {RC1: off}\ntarget: {url: sandbox}\n",
+		"version: 1\nstages: [{plugin: x, config: &a {k: *a}}]\n",
+		"- 1\n", "{", "version: 1\n---\n", "? [a]\n: 1\n", "version: !!binary AAAA\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseConfig("fuzz.yaml", data)
+		if err != nil {
+			var ce *ConfigError
+			if !errors.As(err, &ce) || len(ce.Problems) == 0 {
+				t.Fatalf("error %T %v is not a *ConfigError with problems", err, err)
+			}
+			return
+		}
+		if c.Version != 1 {
+			t.Fatalf("accepted version %d", c.Version)
+		}
+		for _, s := range c.Stages {
+			if s.Name == "" || s.Plugin == "" || !json.Valid(s.Config) {
+				t.Fatalf("bad stage %+v", s)
+			}
+		}
+	})
 }
