@@ -61,18 +61,16 @@ type Request struct {
 	Log hclog.Logger
 }
 
-// DecodeConfig reads the stage config into v, refusing unknown keys so a
-// typo in a pipeline file is an error rather than a silent default. An
-// empty config leaves v as it is.
+// DecodeConfig reads the stage config into v with DecodeConfig (unknown
+// keys and trailing data are errors, so a typo in a pipeline file is not a
+// silent default). An empty config leaves v as it is.
 func (r *Request) DecodeConfig(v any) error {
 	raw := bytes.TrimSpace(r.Config)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("stage %s: config: %w", r.Stage, err)
+	if err := DecodeConfig(raw, v); err != nil {
+		return fmt.Errorf("stage %s: %w", r.Stage, err)
 	}
 	return nil
 }

@@ -9,8 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
+
+	"github.com/rcolpipe/rcolpipe/plugins/sdk"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -169,11 +170,7 @@ type LanguageConfig struct {
 	MinFields int `json:"min_fields"`
 }
 
-func strictUnmarshal(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
-}
+func strictUnmarshal(b []byte, v any) error { return sdk.DecodeConfig(b, v) }
 
 // ParseConfig reads the stage's JSON config strictly: unknown keys are
 // errors, so a typo does not turn a check off silently.
@@ -182,13 +179,8 @@ func ParseConfig(data []byte) (Config, error) {
 	if len(bytes.TrimSpace(data)) == 0 || string(bytes.TrimSpace(data)) == "null" {
 		return c, errors.New("config is empty; turn on at least one check (see the plugin's config schema)")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("config: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return c, errors.New("config: extra data after the JSON object")
+	if err := sdk.DecodeConfig(data, &c); err != nil {
+		return c, err
 	}
 	return c, c.Check()
 }

@@ -2,10 +2,10 @@ package prefixer
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+
+	"github.com/rcolpipe/rcolpipe/plugins/sdk"
 )
 
 // Config is the prefix stage's configuration.
@@ -56,13 +56,8 @@ func ParseConfig(data []byte) (Config, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return c, errors.New("config is empty; give at least prefix or rename")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("config: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return c, errors.New("config: extra data after the JSON object")
+	if err := sdk.DecodeConfig(data, &c); err != nil {
+		return c, err
 	}
 	return c, c.Check()
 }
