@@ -100,6 +100,13 @@ func (v *Validator) Validate(d *redcap.Dictionary) redcap.Diagnostics {
 	if d == nil {
 		d = &redcap.Dictionary{}
 	}
+	// Without user schemas the embedded row schema is not evaluated: every
+	// finding it can make gives way to a Go rule's on the same cell (below;
+	// TestBuiltinRowSchemaAddsNothing keeps it so), and it costs as much as
+	// reading the file. It stays published for user schemas to $ref.
+	if len(v.opts.SchemaFiles) == 0 {
+		return v.finish(rules.Check(d, v.cfg), d)
+	}
 	// The two halves are independent; on a large dictionary running them
 	// side by side saves most of the shorter one.
 	var ruleDs redcap.Diagnostics
@@ -133,6 +140,11 @@ func (v *Validator) Validate(d *redcap.Dictionary) redcap.Diagnostics {
 		}
 		out = append(out, x)
 	}
+	return v.finish(out, d)
+}
+
+// finish applies the severity overrides, names the stage and sorts.
+func (v *Validator) finish(out redcap.Diagnostics, d *redcap.Dictionary) redcap.Diagnostics {
 	out = ApplySeverities(out, v.opts.Severities)
 	for i := range out {
 		if out[i].Stage == "" {
