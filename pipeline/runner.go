@@ -104,7 +104,7 @@ func (r *Runner) Run(ctx context.Context, d *redcap.Dictionary) (*redcap.Diction
 			return d, all, &StageError{Stage: name, Errors: n, Err: fmt.Errorf("returned an invalid dictionary (%s the input did not have): %s", plural(n, "error"), firstError(fresh))}
 		}
 		r.Log.Info().Str("stage", name).Int("fields", out.Len()).
-			Int("findings", len(diags)+len(fresh)).Dur("took", time.Since(start)).Msg("stage done")
+			Int("findings", len(diags)+len(fresh)).Str("took", time.Since(start).Round(time.Microsecond).String()).Msg("stage done")
 		d, before = out, after
 	}
 	return d, all, nil
