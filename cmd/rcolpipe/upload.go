@@ -152,7 +152,7 @@ func uploadOptions(c *cli.Context, e *env, tc pipeline.TargetConfig, dryRun bool
 func confirmer(e *env) func(redcap.Diff) (bool, error) {
 	return func(d redcap.Diff) (bool, error) {
 		if !e.stdinIsTerminal {
-			return false, errors.New("no terminal to confirm the upload on: read the diff above, then run again with --yes (or --dry-run to only look)")
+			return false, errors.New("no terminal to confirm the upload on: read the diff (on stdout), then run again with --yes (or --dry-run to only look)")
 		}
 		if err := d.WriteText(e.stdout); err != nil {
 			return false, err
