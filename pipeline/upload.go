@@ -212,25 +212,13 @@ func sideEffects(rep *UploadReport, p *api.ProjectInfo) []string {
 	}
 	var labels []string
 	for _, f := range rep.Diff.FormsAdded {
-		labels = append(labels, fmt.Sprintf("%s → %q", f, InstrumentLabel(f)))
+		labels = append(labels, fmt.Sprintf("%s → %q", f, redcap.InstrumentLabel(f)))
 	}
 	w := []string{"REDCap names new instruments itself: " + strings.Join(labels, ", ") + "; rename them in the Online Designer if needed"}
 	if p != nil && p.IsLongitudinal {
 		w = append(w, "this project is longitudinal: the new forms are in no event yet; designate them to events (Project Setup → Designate Instruments) or import a form-event mapping")
 	}
 	return w
-}
-
-// InstrumentLabel is the label REDCap gives a new form:
-// ucwords(str_replace('_', ' ', form_name)).
-func InstrumentLabel(form string) string {
-	words := strings.Split(strings.ReplaceAll(form, "_", " "), " ")
-	for i, w := range words {
-		if w != "" {
-			words[i] = strings.ToUpper(w[:1]) + w[1:]
-		}
-	}
-	return strings.Join(words, " ")
 }
 
 // WriteBackup saves a project's dictionary as JSON in dir, named by the

@@ -1,5 +1,7 @@
 package redcap
 
+import "strings"
+
 // Dictionary is an ordered list of fields, as REDCap keeps it: the first
 // field is the record ID, forms are contiguous runs of fields.
 type Dictionary struct {
@@ -72,4 +74,17 @@ func (d *Dictionary) Clone() *Dictionary {
 		Files:  append([]string(nil), d.Files...),
 	}
 	return c
+}
+
+// InstrumentLabel is the label REDCap gives a form that a metadata import
+// creates: PHP's ucwords(str_replace('_', ' ', form_name)). No API call sets
+// instrument labels, so this is what users see until they rename the form.
+func InstrumentLabel(form string) string {
+	words := strings.Split(strings.ReplaceAll(form, "_", " "), " ")
+	for i, w := range words {
+		if w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
 }

@@ -67,21 +67,9 @@ func toExport(f redcap.Field) redcap.Field {
 	return f
 }
 
-// ucwords is PHP's ucwords(str_replace('_', ' ', form)): REDCap's label
-// for a form created by a metadata import.
-func ucwords(form string) string {
-	words := strings.Split(strings.ReplaceAll(form, "_", " "), " ")
-	for i, w := range words {
-		if w != "" {
-			words[i] = strings.ToUpper(w[:1]) + w[1:]
-		}
-	}
-	return strings.Join(words, " ")
-}
-
 // saveDictionary replaces the project's whole dictionary with checked rows,
 // as REDCap's save does: a <form>_complete field after each form's last
-// field, labels of surviving forms kept, new forms labelled with ucwords,
+// field, labels of surviving forms kept, new forms labelled as redcap.InstrumentLabel says,
 // and the users' form rights following the forms (new forms: right 1).
 func saveDictionary(p *Project, fields []redcap.Field, users []*User) {
 	labels := map[string]string{}
@@ -99,7 +87,7 @@ func saveDictionary(p *Project, fields []redcap.Field, users []*User) {
 			})
 			label, ok := labels[f.FormName]
 			if !ok {
-				label = ucwords(f.FormName)
+				label = redcap.InstrumentLabel(f.FormName)
 			}
 			instruments = append(instruments, Instrument{Name: f.FormName, Label: label})
 		}
