@@ -133,14 +133,16 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Uploa
 	if !opts.ReplaceAll {
 		m := redcap.Merge(current, d)
 		send = m.Dictionary
-		rep.Replaced, rep.Added, rep.Kept, rep.Notes = m.Replaced, m.Added, m.Kept, m.Notes
-	} else {
-		rep.Added = newForms(current, d)
+		rep.Replaced, rep.Kept, rep.Notes = m.Replaced, m.Kept, m.Notes
 	}
 	rep.Sent = send
 	rep.Diff = redcap.Compare(current, send)
+	rep.Added = rep.Diff.FormsAdded
 	rep.Warnings = sideEffects(rep, rep.Preflight.Project)
 
+	if err := clashes(send, d, rep.Kept); err != nil {
+		return rep, err
+	}
 	if len(rep.Diff.FieldsRemoved) > 0 && !opts.AllowDelete {
 		return rep, &DeleteError{Fields: rep.Diff.FieldsRemoved}
 	}
@@ -191,18 +193,35 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Uploa
 	return rep, nil
 }
 
-func newForms(current, d *redcap.Dictionary) []string {
-	have := map[string]bool{}
-	for _, f := range current.Forms() {
-		have[f] = true
+// clashes refuses a merge in which a field of the input has the name of a
+// field that stays in one of the project's kept forms: REDCap would refuse
+// the whole import, so say which before anything is sent. Repeats within
+// the input are validation's to report.
+func clashes(send, input *redcap.Dictionary, kept []string) error {
+	isKept := map[string]bool{}
+	for _, f := range kept {
+		isKept[f] = true
 	}
-	var out []string
-	for _, f := range d.Forms() {
-		if !have[f] {
-			out = append(out, f)
+	keptForm := map[string]string{}
+	for _, f := range send.Fields {
+		if isKept[f.FormName] {
+			keptForm[f.FieldName] = f.FormName
 		}
 	}
-	return out
+	var msgs []string
+	seen := map[string]bool{}
+	for _, f := range input.Fields {
+		if form, ok := keptForm[f.FieldName]; ok && !isKept[f.FormName] && !seen[f.FieldName] && f.FieldName != send.RecordID() {
+			seen[f.FieldName] = true
+			msgs = append(msgs, fmt.Sprintf("%s (form %s of the input, and form %s that stays in the project)", f.FieldName, f.FormName, form))
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("after the merge, %d field name(s) would be used twice, which REDCap refuses: %s; nothing was changed. "+
+		"Rename the input's fields (e.g. --stage 'prefix:{\"prefix\":\"xx_\",\"forms\":[\"FORM\"]}'), or upload the other form too",
+		len(msgs), strings.Join(msgs, "; "))
 }
 
 // sideEffects lists what REDCap does on its own when forms are added.

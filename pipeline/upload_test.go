@@ -220,3 +220,22 @@ func TestWriteBackupNeverOverwrites(t *testing.T) {
 		t.Errorf("backup mode %v", fi.Mode().Perm())
 	}
 }
+
+func TestUploadRefusesNameClashAfterMerge(t *testing.T) {
+	c, _ := sandboxClient(t, sandbox.DemoFull)
+	ctx := context.Background()
+	before, _ := c.ExportMetadata(ctx)
+	// part_site belongs to the project's participant form, which stays.
+	in := &redcap.Dictionary{Fields: []redcap.Field{
+		{FieldName: "part_site", FormName: "visit", FieldType: "text", FieldLabel: "Site of the visit"},
+	}}
+	_, err := Upload(ctx, c, in, UploadOptions{BackupDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "part_site (form visit of the input, and form participant that stays in the project)") ||
+		!strings.Contains(err.Error(), "nothing was changed") {
+		t.Fatalf("err = %v, want the clash named", err)
+	}
+	now, _ := c.ExportMetadata(ctx)
+	if fieldNames(now) != fieldNames(before) {
+		t.Errorf("a refused upload changed the project: %s", fieldNames(now))
+	}
+}
