@@ -89,27 +89,39 @@ Examples:
 			if err != nil {
 				return err
 			}
-			if out == "-" {
-				if err := write(e.stdout, d); err != nil {
-					return inputError("convert: %v", err)
-				}
-				return nil
+			if err := writeDictionary(e, "convert", out, d.Files, write, d); err != nil {
+				return err
 			}
-			// A folder input may hold the output file.
-			if in := inputNamed(out, d.Files); in != "" {
-				return usageError("convert: refusing to overwrite %s, which is one of the inputs", in)
+			if out != "-" {
+				e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s)", d.Len(), len(d.Forms()), out, format)
 			}
-			var buf bytes.Buffer
-			if err := write(&buf, d); err != nil {
-				return inputError("convert: %v", err)
-			}
-			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
-				return inputError("convert: %v", err)
-			}
-			e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s)", d.Len(), len(d.Forms()), out, format)
 			return nil
 		},
 	}
+}
+
+// writeDictionary writes d with write to stdout (out "-") or to the file
+// out, atomically. An out that is one of the files read is refused: the
+// command checked its INPUT arguments before loading, but a folder input
+// may hold the output file. Errors are prefixed with cmd.
+func writeDictionary(e *env, cmd, out string, read []string, write func(io.Writer, *redcap.Dictionary) error, d *redcap.Dictionary) error {
+	if out == "-" {
+		if err := write(e.stdout, d); err != nil {
+			return inputError("%s: %v", cmd, err)
+		}
+		return nil
+	}
+	if in := inputNamed(out, read); in != "" {
+		return usageError("%s: refusing to overwrite %s, which is one of the inputs", cmd, in)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, d); err != nil {
+		return inputError("%s: %v", cmd, err)
+	}
+	if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+		return inputError("%s: %v", cmd, err)
+	}
+	return nil
 }
 
 // inputNamed returns the input that is the same file as out ("" when none

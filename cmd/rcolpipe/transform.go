@@ -156,24 +156,12 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 		return err
 	}
 	result := res.Result
-	if out == "-" {
-		if err := write(e.stdout, result); err != nil {
-			return inputError("transform: %v", err)
-		}
-		return nil
+	if err := writeDictionary(e, "transform", out, res.Loaded.Files, write, result); err != nil {
+		return err
 	}
-	// A folder input may hold the output file.
-	if in := inputNamed(out, res.Loaded.Files); in != "" {
-		return usageError("transform: refusing to overwrite %s, which is one of the inputs", in)
+	if out != "-" {
+		e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s) after %d stage(s)", result.Len(), len(result.Forms()), out, format, len(spec.stages))
 	}
-	var buf bytes.Buffer
-	if err := write(&buf, result); err != nil {
-		return inputError("transform: %v", err)
-	}
-	if err := writeFileAtomic(out, buf.Bytes()); err != nil {
-		return inputError("transform: %v", err)
-	}
-	e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s) after %d stage(s)", result.Len(), len(result.Forms()), out, format, len(spec.stages))
 	return nil
 }
 
