@@ -155,8 +155,10 @@ func (v *Validator) finish(out redcap.Diagnostics, d *redcap.Dictionary) redcap.
 	return out
 }
 
-// Rules lists every code the validator can report: the Go rules (with the
-// reader's checks) and the schema rules that carry an x-code.
+// Rules lists every code the validator knows: the Go rules (with the
+// reader's checks) and the schema rules that carry an x-code. The embedded
+// row schema's rules are listed even without user schemas, when Validate
+// does not evaluate them, so that their codes stay accepted and documented.
 func (v *Validator) Rules() []rules.Rule {
 	out := rules.All()
 	seen := map[string]bool{}

@@ -26,7 +26,8 @@ func Markdown(rules []Rule) []byte {
 	b.WriteString("RC4xx calculations and branching logic, RC5xx validation types, min/max and sliders,\n")
 	b.WriteString("RC6xx flags, layout and matrix groups, RC7xx annotations, text and encoding,\n")
 	b.WriteString("RC8xx the dictionary as a whole, RDnnn the readers (loading and stacking files),\n")
-	b.WriteString("RSnnn the embedded row schema (a cell a Go rule reports is not reported again by it).\n\n")
+	b.WriteString("RSnnn the embedded row schema, evaluated only alongside user schemas: every cell it would\n")
+	b.WriteString("report, a Go rule reports too, and the Go rule's finding is the one shown.\n\n")
 	b.WriteString("| code | severity | title |\n|---|---|---|\n")
 	for _, r := range rules {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s |\n", r.Code, strings.ToLower(r.Code), r.Severity, escapeCell(r.Title))
