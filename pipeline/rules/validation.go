@@ -23,12 +23,6 @@ var defaultValidationTypes = []string{
 	"postalcode_french", "postalcode_germany", "ssn", "time_mm_ss", "vmrn",
 }
 
-// DefaultValidationTypes returns the 39 validation types of a default REDCap
-// installation.
-func DefaultValidationTypes() []string {
-	return append([]string(nil), defaultValidationTypes...)
-}
-
 // legacyValidation maps old validation names REDCap still accepts to the
 // names it stores.
 var legacyValidation = map[string]string{
