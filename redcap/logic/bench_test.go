@@ -1,6 +1,9 @@
 package logic
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // benchExprs are shaped like the corpus: short comparisons, checkbox
 // chains, nested if() calc equations and a longer sum.
@@ -59,6 +62,46 @@ func BenchmarkParseCorpus(b *testing.B) {
 			if _, err := Parse(s); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// bigRenames is a rename map the size of a large project's (10,000
+// fields), mentioning the names of benchExprs, as a prefixing stage builds.
+func bigRenames() map[string]string {
+	m := map[string]string{"dob": "birth_date", "brain_scan": "scan", "demog_age": "age"}
+	for i := len(m); i < 10000; i++ {
+		m[fmt.Sprintf("field_%d", i)] = fmt.Sprintf("p_field_%d", i)
+	}
+	return m
+}
+
+// BenchmarkRenameBigMap renames every expression with the whole map per
+// call, as Rename and RenameInText are called cell by cell.
+func BenchmarkRenameBigMap(b *testing.B) {
+	renames := bigRenames()
+	for b.Loop() {
+		for _, s := range benchExprs {
+			if _, err := Rename(s, renames); err != nil {
+				b.Fatal(err)
+			}
+			RenameInText(s, renames)
+		}
+	}
+}
+
+// BenchmarkRenamerBigMap is BenchmarkRenameBigMap with the map checked once.
+func BenchmarkRenamerBigMap(b *testing.B) {
+	r, err := NewRenamer(bigRenames())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		for _, s := range benchExprs {
+			if _, err := r.Rename(s); err != nil {
+				b.Fatal(err)
+			}
+			r.RenameInText(s)
 		}
 	}
 }

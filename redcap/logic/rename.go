@@ -2,6 +2,7 @@ package logic
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 )
@@ -63,27 +64,13 @@ func renameEdits(n Node, renames map[string]string, edits []edit) []edit {
 // codes, instances, modifiers, strings, comments and spacing. Smart
 // Variable names are never renamed. The error is a *SyntaxError when src
 // does not parse, or an error for a new name that is not a field name.
-// Blank src is returned unchanged.
+// Blank src is returned unchanged. Rename checks every entry of renames on
+// each call: to rewrite many cells with one large map, use a Renamer.
 func Rename(src string, renames map[string]string) (string, error) {
 	if err := checkRenames(renames); err != nil {
 		return "", err
 	}
-	if strings.TrimSpace(StripComments(src)) == "" {
-		return src, nil
-	}
-	e, err := Parse(src)
-	if err != nil {
-		return "", err
-	}
-	if len(renames) == 0 {
-		return src, nil
-	}
-	var edits []edit
-	Walk(e.Root, func(n Node) bool {
-		edits = renameEdits(n, renames, edits)
-		return true
-	})
-	return applyEdits(src, edits), nil
+	return (&Renamer{renames: renames}).Rename(src)
 }
 
 // RenameInText renames field references piped into free text: labels,
@@ -91,14 +78,68 @@ func Rename(src string, renames map[string]string) (string, error) {
 // included). It rewrites every [...] sequence that is a well-formed field
 // reference ([age], [age:label], [event][age], [age(2)], [age][2],
 // [aggregate-mean:age]) and leaves any other bracketed text alone, such as
-// "[see below]". New names that are not field names are ignored.
+// "[see below]". When a new name in renames is not a field name, text is
+// returned unchanged.
 func RenameInText(text string, renames map[string]string) string {
-	if len(renames) == 0 || strings.IndexByte(text, '[') < 0 || checkRenames(renames) != nil {
+	r := Renamer{renames: renames}
+	edits := r.textEdits(text)
+	// The map is checked only when there is something to rename, so that
+	// cells without references to it do not pay for a large map.
+	if len(edits) == 0 || checkRenames(renames) != nil {
 		return text
 	}
-	var edits []edit
-	scanText(text, func(n Node) { edits = renameEdits(n, renames, edits) })
 	return applyEdits(text, edits)
+}
+
+// Renamer does what Rename and RenameInText do with one rename map that is
+// checked once, for rewriting many cells with the same (possibly large)
+// map.
+type Renamer struct {
+	renames map[string]string
+}
+
+// NewRenamer checks renames (the error of Rename for a new name that is not
+// a field name) and keeps a copy of it.
+func NewRenamer(renames map[string]string) (*Renamer, error) {
+	if err := checkRenames(renames); err != nil {
+		return nil, err
+	}
+	return &Renamer{renames: maps.Clone(renames)}, nil
+}
+
+// Rename is Rename with the Renamer's map.
+func (r *Renamer) Rename(src string) (string, error) {
+	if strings.TrimSpace(StripComments(src)) == "" {
+		return src, nil
+	}
+	e, err := Parse(src)
+	if err != nil {
+		return "", err
+	}
+	if len(r.renames) == 0 {
+		return src, nil
+	}
+	var edits []edit
+	Walk(e.Root, func(n Node) bool {
+		edits = renameEdits(n, r.renames, edits)
+		return true
+	})
+	return applyEdits(src, edits), nil
+}
+
+// RenameInText is RenameInText with the Renamer's map.
+func (r *Renamer) RenameInText(text string) string {
+	return applyEdits(text, r.textEdits(text))
+}
+
+// textEdits collects the edits that rename the references piped into text.
+func (r *Renamer) textEdits(text string) []edit {
+	if len(r.renames) == 0 || strings.IndexByte(text, '[') < 0 {
+		return nil
+	}
+	var edits []edit
+	scanText(text, func(n Node) { edits = renameEdits(n, r.renames, edits) })
+	return edits
 }
 
 // RefsInText lists the field references piped into free text, as

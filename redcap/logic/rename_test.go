@@ -2,6 +2,7 @@ package logic
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 )
@@ -192,5 +193,45 @@ func TestCleanBracketsUnclosed(t *testing.T) {
 	}
 	if got, _ := CleanBrackets(`[a] = 'x\' [ y ]'`); got != `[a] = 'x\' [ y ]'` {
 		t.Errorf("CleanBrackets cleaned inside a string with an escaped quote: %q", got)
+	}
+}
+
+func TestRenamerMatchesFunctions(t *testing.T) {
+	renames := map[string]string{"age": "age_years", "cb": "symptoms", "dob": "birth_date"}
+	given := maps.Clone(renames)
+	r, err := NewRenamer(given)
+	if err != nil {
+		t.Fatal(err)
+	}
+	given["age"] = "changed" // the Renamer keeps its own copy
+	for _, src := range []string{
+		"[age] > 18", "[ev][cb(oth)] = '1' and [aggregate-mean:age,dob] > 1",
+		"# uses [age]\n[age]  >\n\t18\n// [age] again", "[age] = ", "", "  // only comment [age]",
+		"Your age is [age] years. [see below] [age][Note]", "no brackets",
+	} {
+		want, wantErr := Rename(src, renames)
+		got, gotErr := r.Rename(src)
+		if got != want || (gotErr == nil) != (wantErr == nil) {
+			t.Errorf("Renamer.Rename(%q) = %q, %v; Rename gives %q, %v", src, got, gotErr, want, wantErr)
+		}
+		if got, want := r.RenameInText(src), RenameInText(src, renames); got != want {
+			t.Errorf("Renamer.RenameInText(%q) = %q; RenameInText gives %q", src, got, want)
+		}
+	}
+	if got, _ := r.Rename("[age] > 1"); got != "[age_years] > 1" {
+		t.Errorf("Renamer.Rename = %q, want [age_years] > 1", got)
+	}
+}
+
+func TestRenamerErrors(t *testing.T) {
+	for _, bad := range []string{"", "b c", "b]", "2b", "b-c"} {
+		if _, err := NewRenamer(map[string]string{"a": bad}); err == nil {
+			t.Errorf("NewRenamer to %q succeeded", bad)
+		}
+		// RenameInText leaves text alone when the map has a bad name,
+		// whether or not the text mentions the renamed field.
+		if got := RenameInText("[a] and [c]", map[string]string{"a": bad, "c": "d"}); got != "[a] and [c]" {
+			t.Errorf("RenameInText with %q renamed: %q", bad, got)
+		}
 	}
 }
