@@ -82,16 +82,23 @@ func Parse(src string) (*Expr, error) {
 func (e *Expr) Refs() []Ref {
 	var refs []Ref
 	Walk(e.Root, func(n Node) bool {
-		switch n := n.(type) {
-		case *FieldRef:
-			refs = append(refs, n.Ref)
-		case *SmartVar:
-			for _, f := range n.Fields {
-				refs = append(refs, Ref{Field: f.Name, Pos: n.TextPos, End: n.EndPos})
-			}
-		}
+		refs = appendRefs(refs, n)
 		return true
 	})
+	return refs
+}
+
+// appendRefs appends the references of a *FieldRef or *SmartVar node; a
+// Smart Variable's field parameters get its whole span.
+func appendRefs(refs []Ref, n Node) []Ref {
+	switch n := n.(type) {
+	case *FieldRef:
+		refs = append(refs, n.Ref)
+	case *SmartVar:
+		for _, f := range n.Fields {
+			refs = append(refs, Ref{Field: f.Name, Pos: n.TextPos, End: n.EndPos})
+		}
+	}
 	return refs
 }
 

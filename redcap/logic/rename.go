@@ -146,16 +146,7 @@ func (r *Renamer) textEdits(text string) []edit {
 // RenameInText finds them, with their spans in text.
 func RefsInText(text string) []Ref {
 	var refs []Ref
-	scanText(text, func(n Node) {
-		switch n := n.(type) {
-		case *FieldRef:
-			refs = append(refs, n.Ref)
-		case *SmartVar:
-			for _, f := range n.Fields {
-				refs = append(refs, Ref{Field: f.Name, Pos: n.TextPos, End: n.EndPos})
-			}
-		}
-	})
+	scanText(text, func(n Node) { refs = appendRefs(refs, n) })
 	return refs
 }
 
