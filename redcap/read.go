@@ -222,11 +222,11 @@ func readZIP(name string, data []byte) (*Dictionary, Diagnostics) {
 				break
 			}
 		}
-		shown := names
-		if len(shown) > 5 {
-			shown = shown[:5]
+		quoted := make([]string, len(names))
+		for i, n := range names {
+			quoted[i] = fmt.Sprintf("%q", n)
 		}
-		return fail(fmt.Sprintf("ZIP has no instrument.csv (it holds %s)", quoteList(shown, len(names))), hint)
+		return fail(fmt.Sprintf("ZIP has no instrument.csv (it holds %s)", capList(quoted, 5, ", ")), hint)
 	}
 	rc, err := member.Open()
 	if err != nil {
@@ -244,17 +244,4 @@ func readZIP(name string, data []byte) (*Dictionary, Diagnostics) {
 	text, diags := decodeText(inner, csvData)
 	d, ds := readText(inner, text)
 	return d, append(diags, ds...)
-}
-
-// quoteList renders up to len(items) quoted names and "and N more".
-func quoteList(items []string, total int) string {
-	q := make([]string, len(items))
-	for i, s := range items {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	out := strings.Join(q, ", ")
-	if total > len(items) {
-		out += fmt.Sprintf(" and %d more", total-len(items))
-	}
-	return out
 }

@@ -205,19 +205,12 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 	}
 	s := scanCSV(text, delim, 0)
 	if len(s.strays) > 0 {
-		lines := make([]string, 0, 10)
-		for _, l := range s.strays {
-			if len(lines) == 10 {
-				break
-			}
-			lines = append(lines, fmt.Sprint(l))
-		}
-		more := ""
-		if len(s.strays) > len(lines) {
-			more = fmt.Sprintf(" and %d more", len(s.strays)-len(lines))
+		lines := make([]string, len(s.strays))
+		for k, l := range s.strays {
+			lines[k] = fmt.Sprint(l)
 		}
 		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeStrayQuote, File: name, Line: s.strays[0], Stage: stageLoad,
-			Message: fmt.Sprintf("quote inside a quoted cell that is not doubled, on the row(s) starting at line %s%s; kept as a character", strings.Join(lines, ", "), more),
+			Message: fmt.Sprintf("quote inside a quoted cell that is not doubled, on the row(s) starting at line %s; kept as a character", capList(lines, 10, ", ")),
 			Hint:    "inside a quoted cell write a quote as \"\"; check that the row's cells are in the right columns"})
 	}
 	if s.unclosed > 0 {
@@ -270,14 +263,7 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 		headerOK = false
 		msg := fmt.Sprintf("header row does not name REDCap's columns: expected %s", strings.Join(missing, ", "))
 		if len(unknown) > 0 {
-			shown := unknown
-			if len(shown) > 5 {
-				shown = shown[:5]
-			}
-			msg += fmt.Sprintf("; found unknown header(s) %s", strings.Join(shown, ", "))
-			if len(unknown) > len(shown) {
-				msg += fmt.Sprintf(" and %d more", len(unknown)-len(shown))
-			}
+			msg += "; found unknown header(s) " + capList(unknown, 5, ", ")
 		}
 		msg += fmt.Sprintf(" (delimiter %s)", delimName(delim))
 		errAt(CodeBadHeader, header.line, msg,

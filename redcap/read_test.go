@@ -306,6 +306,8 @@ func TestReadZIP(t *testing.T) {
 		{"no instrument.csv", zipBytes(t, [2]string{"readme.txt", "x"}), `ZIP has no instrument.csv (it holds "readme.txt")`},
 		{"Excel workbook", zipBytes(t, [2]string{"[Content_Types].xml", "x"}, [2]string{"xl/workbook.xml", "x"}), "ZIP has no instrument.csv"},
 		{"truncated archive", good[:40], "cannot"},
+		{"many members", zipBytes(t, [2]string{"a", "x"}, [2]string{"b", "x"}, [2]string{"c", "x"}, [2]string{"d", "x"},
+			[2]string{"e", "x"}, [2]string{"f", "x"}, [2]string{"g", "x"}), `(it holds "a", "b", "c", "d", "e" and 2 more)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, ds := ReadBytes("bad.zip", tc.data)
@@ -436,5 +438,22 @@ func TestColumnForHeader(t *testing.T) {
 		if c, ok := columnForHeader(h); ok {
 			t.Errorf("%q mapped to %v", h, c)
 		}
+	}
+}
+
+// TestReadCSVCappedLists pins how long lists in messages are cut.
+func TestReadCSVCappedLists(t *testing.T) {
+	_, ds := ReadBytes("h.csv", []byte("a,b,c,d,e,f,g\n1,2,3,4,5,6,7\n"))
+	if dg := diagWith(t, ds, CodeBadHeader); !strings.Contains(dg.Message, `found unknown header(s) "a", "b", "c", "d", "e" and 2 more (delimiter ",")`) {
+		t.Errorf("bad header message: %s", dg.Message)
+	}
+	var b strings.Builder
+	b.WriteString("field_name,form_name,field_type,field_label\n")
+	for i := 0; i < 12; i++ {
+		b.WriteString("f" + string(rune('a'+i)) + ",f,text,\"a\"b\"\n")
+	}
+	_, ds = ReadBytes("q.csv", []byte(b.String()))
+	if dg := diagWith(t, ds, CodeStrayQuote); !strings.Contains(dg.Message, "starting at line 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2 more; kept") {
+		t.Errorf("stray quote message: %s", dg.Message)
 	}
 }
