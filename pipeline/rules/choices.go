@@ -23,12 +23,8 @@ var dropsChoices = map[string]bool{
 	"notes": true, "file": true, "yesno": true, "truefalse": true, "descriptive": true,
 }
 
-var (
-	// phpNumeric matches what PHP's is_numeric accepts (after trimming).
-	phpNumeric = regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
-	// choiceCode matches the other codes REDCap accepts.
-	choiceCode = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
-)
+// phpNumeric matches what PHP's is_numeric accepts (after trimming).
+var phpNumeric = regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
 
 // effectiveType is the type REDCap stores for t (legacy names mapped).
 func effectiveType(t string) string {
@@ -96,16 +92,21 @@ func hasBlankPiece(pieces []string) bool {
 	return false
 }
 
-// validCode reports whether REDCap accepts code as a choice code.
+// isCodeByte reports whether b may appear in a choice code that is not a
+// number: [a-zA-Z0-9._-].
+func isCodeByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '.' || b == '-'
+}
+
+// validCode reports whether REDCap accepts code as a choice code: made of
+// code bytes, or a number as PHP reads it.
 func validCode(code string) bool {
 	if code == "" {
 		return false
 	}
-	// Fast path for the usual codes; the regexes only see the rest.
 	plain := true
 	for i := 0; i < len(code) && plain; i++ {
-		ch := code[i]
-		plain = ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '.' || ch == '-'
+		plain = isCodeByte(code[i])
 	}
 	return plain || phpNumeric.MatchString(code)
 }
@@ -114,12 +115,12 @@ func validCode(code string) bool {
 // characters dropped.
 func suggestCode(code string) string {
 	var b strings.Builder
-	for _, r := range code {
-		switch {
-		case r == ' ':
+	for i := 0; i < len(code); i++ {
+		switch ch := code[i]; {
+		case ch == ' ':
 			b.WriteByte('_')
-		case r < 128 && choiceCode.MatchString(string(r)):
-			b.WriteRune(r)
+		case isCodeByte(ch):
+			b.WriteByte(ch)
 		}
 	}
 	return b.String()
