@@ -167,3 +167,42 @@ func checkExecutable(p string) error {
 	}
 	return nil
 }
+
+// Found is an executable on the search path.
+type Found struct {
+	// Name is what a pipeline calls it: the file name without ".exe".
+	Name string
+	// Path is the search path directory joined with the file name.
+	Path string
+	// ShadowedBy says what a pipeline naming Name runs instead: "the
+	// bundled plugin", "an earlier one" (on the search path), or "".
+	ShadowedBy string
+}
+
+// Installed lists the executables in r.SearchPath in the order Resolve
+// looks at them; a directory that cannot be read is skipped.
+func (r *Resolver) Installed() []Found {
+	var out []Found
+	seen := map[string]bool{}
+	for _, dir := range r.SearchPath {
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, ent := range ents {
+			p := filepath.Join(dir, ent.Name())
+			if checkExecutable(p) != nil {
+				continue
+			}
+			f := Found{Name: strings.TrimSuffix(ent.Name(), ".exe"), Path: p}
+			if seen[f.Name] {
+				f.ShadowedBy = "an earlier one"
+			} else if slices.Contains(r.Bundled, f.Name) {
+				f.ShadowedBy = "the bundled plugin"
+			}
+			seen[f.Name] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -125,48 +126,23 @@ func runPluginsList(c *cli.Context, e *env) error {
 		fmt.Fprintf(w, "  %-16s %-8s %s\n", name, info.Version, info.Description)
 	}
 	fmt.Fprintln(w, "on the search path:")
-	seen := map[string]bool{}
-	found := 0
-	for _, dir := range plugins.SearchPath(e.getenv) {
-		ents, err := os.ReadDir(dir)
-		if err != nil {
-			continue
+	dirs := plugins.SearchPath(e.getenv)
+	found := (&plugins.Resolver{SearchPath: dirs, Bundled: bundledNames()}).Installed()
+	for _, f := range found {
+		note := ""
+		if f.ShadowedBy != "" {
+			note = " (shadowed by " + f.ShadowedBy + ")"
 		}
-		for _, ent := range ents {
-			p := filepath.Join(dir, ent.Name())
-			st, err := os.Stat(p)
-			if err != nil || st.IsDir() || st.Mode().Perm()&0o111 == 0 {
-				continue
-			}
-			name := strings.TrimSuffix(ent.Name(), ".exe")
-			note := ""
-			if seen[name] {
-				note = " (shadowed by an earlier one)"
-			} else if contains(bundledNames(), name) {
-				note = " (shadowed by the bundled plugin)"
-			}
-			seen[name] = true
-			fmt.Fprintf(w, "  %-16s %s%s\n", name, p, note)
-			found++
-		}
+		fmt.Fprintf(w, "  %-16s %s%s\n", f.Name, f.Path, note)
 	}
-	if found == 0 {
+	if len(found) == 0 {
 		fmt.Fprintln(w, "  (none)")
 	}
 	fmt.Fprintln(w, "search path:")
-	for _, dir := range plugins.SearchPath(e.getenv) {
+	for _, dir := range dirs {
 		fmt.Fprintf(w, "  %s\n", dir)
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func runPluginsInfo(c *cli.Context, e *env) error {
@@ -250,7 +226,7 @@ func runPluginsLock(c *cli.Context, e *env) error {
 	}
 	var refs []string
 	for _, s := range cfg.Stages {
-		if !contains(refs, s.Plugin) {
+		if !slices.Contains(refs, s.Plugin) {
 			refs = append(refs, s.Plugin)
 		}
 	}
