@@ -40,25 +40,17 @@ func Load(paths ...string) (*Dictionary, Diagnostics, error) {
 		if err != nil {
 			return nil, diags, fmt.Errorf("load %s: %w", p, err)
 		}
-		if !st.IsDir() {
-			data, err := os.ReadFile(p)
-			if err != nil {
+		files := []string{p}
+		if st.IsDir() {
+			if files, err = dictionaryFiles(p); err != nil {
 				return nil, diags, fmt.Errorf("load %s: %w", p, err)
 			}
-			d, ds := ReadBytes(p, data)
-			dicts = append(dicts, d)
-			diags = append(diags, ds...)
-			continue
-		}
-		files, err := dictionaryFiles(p)
-		if err != nil {
-			return nil, diags, fmt.Errorf("load %s: %w", p, err)
-		}
-		if len(files) == 0 {
-			diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeEmptyInput, File: p, Stage: stageLoad,
-				Message: "folder has no dictionary files (.csv, .tsv, .txt, .json, .zip)",
-				Hint:    "name the files to read, or put them in this folder"})
-			continue
+			if len(files) == 0 {
+				diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeEmptyInput, File: p, Stage: stageLoad,
+					Message: "folder has no dictionary files (.csv, .tsv, .txt, .json, .zip)",
+					Hint:    "name the files to read, or put them in this folder"})
+				continue
+			}
 		}
 		for _, f := range files {
 			data, err := os.ReadFile(f)
