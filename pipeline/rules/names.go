@@ -38,7 +38,11 @@ func validNameChars(s string) bool {
 // cleanName does what REDCap does to a field name with bad characters:
 // ASCII letters lowercased, spaces turned into '_', every other byte (so
 // every non-ASCII character) deleted.
-func cleanName(s string) string {
+func cleanName(s string) string { return rewriteName(s, " ") }
+
+// rewriteName lowercases ASCII letters, turns the bytes in toUnderscore into
+// '_' and deletes every other byte that may not be in a name.
+func rewriteName(s, toUnderscore string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
@@ -46,7 +50,7 @@ func cleanName(s string) string {
 		switch {
 		case ch >= 'A' && ch <= 'Z':
 			b.WriteByte(ch + 'a' - 'A')
-		case ch == ' ':
+		case strings.IndexByte(toUnderscore, ch) >= 0:
 			b.WriteByte('_')
 		case isNameByte(ch):
 			b.WriteByte(ch)
@@ -85,19 +89,7 @@ func exportCode(code string) string {
 	if validNameChars(code) {
 		return code
 	}
-	var b strings.Builder
-	for i := 0; i < len(code); i++ {
-		ch := code[i]
-		switch {
-		case ch >= 'A' && ch <= 'Z':
-			b.WriteByte(ch + 'a' - 'A')
-		case ch == '-' || ch == '.':
-			b.WriteByte('_')
-		case isNameByte(ch):
-			b.WriteByte(ch)
-		}
-	}
-	return b.String()
+	return rewriteName(code, "-.")
 }
 
 // fieldNames checks column A of every row: the RC1xx rules.
