@@ -201,18 +201,14 @@ func (c *checker) checkboxCode(i int, k logicKind, r logic.Ref) {
 }
 
 // nearestField returns the field of the dictionary (or the assumed fields)
-// closest to an unknown name, if it is a likely typo: edit distance 1, or 2
-// for names of 6 or more characters. The first closest field in row order wins.
+// closest to an unknown name, if it is a likely typo (within typoLimit). The
+// first closest field in row order wins.
 func (c *checker) nearestField(name string) string {
 	if c.suggestBudget <= 0 {
 		return ""
 	}
 	c.suggestBudget--
-	limit := 1
-	if len(name) >= 6 {
-		limit = 2
-	}
-	best, bestD := "", limit+1
+	best, bestD := "", typoLimit(name)+1
 	try := func(fs []redcap.Field) {
 		for i := range fs {
 			if d := editDistance(name, fs[i].FieldName, bestD); d < bestD {

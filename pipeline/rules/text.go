@@ -142,7 +142,7 @@ func (c *checker) actionTags(i int) {
 				"REDCap's action tags are upper case: @%s is not @%s, so REDCap ignores it.", tag, upper)
 			continue
 		}
-		if near, ok := nearestTag(upper); ok {
+		if near := nearest(upper, actionTagList); near != "" {
 			c.emitf(i, redcap.ColFieldAnnotation, codeTagNearMiss, fmt.Sprintf("Did you mean @%s?", near),
 				"@%s is not a REDCap action tag; it resembles @%s, and REDCap ignores it silently.", tag, near)
 			continue
@@ -152,20 +152,27 @@ func (c *checker) actionTags(i int) {
 	}
 }
 
-// nearestTag returns the known tag closest to t if it is a likely misspelling:
-// edit distance 1 for short tags, 2 for tags of 6 or more characters.
-func nearestTag(t string) (string, bool) {
-	limit := 1
-	if len(t) >= 6 {
-		limit = 2
+// typoLimit is the largest edit distance at which a known name is taken for
+// what a misspelt name meant: 1, or 2 for names of 6 or more characters.
+func typoLimit(name string) int {
+	if len(name) >= 6 {
+		return 2
 	}
-	best, bestD := "", limit+1
-	for _, k := range actionTagList {
-		if d := editDistance(t, k, bestD); d < bestD {
-			best, bestD = k, d
+	return 1
+}
+
+// nearest returns the name of lists closest to name if it is a likely typo
+// (within typoLimit), or "". The first closest name wins.
+func nearest(name string, lists ...[]string) string {
+	best, bestD := "", typoLimit(name)+1
+	for _, list := range lists {
+		for _, k := range list {
+			if d := editDistance(name, k, bestD); d < bestD {
+				best, bestD = k, d
+			}
 		}
 	}
-	return best, best != ""
+	return best
 }
 
 // editDistance is the Levenshtein distance of a and b (ASCII), giving up

@@ -284,7 +284,7 @@ func (c *checker) validation() {
 				"REDCap silently lowercases the validation type %s to %q.", quote(h), t)
 		default:
 			hint := "Use one of REDCap's validation types (e.g. integer, number, date_ymd, email), or list your server's extra types with --validation-types FILE."
-			if near := nearestValidation(t, c.cfg.ValidationTypes); near != "" {
+			if near := nearest(t, defaultValidationTypes, c.cfg.ValidationTypes); near != "" {
 				hint = fmt.Sprintf("Did you mean %q? If %q is a type your server adds, list it with --validation-types FILE.", near, t)
 			}
 			switch t {
@@ -381,22 +381,4 @@ func boundGreater(lo, hi string, fam family) bool {
 		return err1 == nil && err2 == nil && a > b
 	}
 	return false
-}
-
-// nearestValidation returns the known validation type closest to t if it is
-// a likely typo (edit distance 1, or 2 for names of 6 or more characters).
-func nearestValidation(t string, extra []string) string {
-	limit := 1
-	if len(t) >= 6 {
-		limit = 2
-	}
-	best, bestD := "", limit+1
-	for _, list := range [][]string{defaultValidationTypes, extra} {
-		for _, k := range list {
-			if d := editDistance(t, k, bestD); d < bestD {
-				best, bestD = k, d
-			}
-		}
-	}
-	return best
 }
