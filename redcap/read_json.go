@@ -34,12 +34,7 @@ func readJSONFast(name, text string) (*Dictionary, Diagnostics, bool) {
 	if !p.eat('[') {
 		return nil, nil, false
 	}
-	d := &Dictionary{Files: []string{name}, Fields: make([]Field, 0, strings.Count(text, "{"))}
-	rc := rowChecker{name: name, order: allColumns()}
-	var extras []string
-	extraSeen := map[string]bool{}
-	anyKnown := false
-	firstData := 0
+	rows := newJSONRows(&Dictionary{Files: []string{name}, Fields: make([]Field, 0, strings.Count(text, "{"))})
 	row := 0
 	p.space()
 	if !p.eat(']') {
@@ -73,11 +68,10 @@ func readJSONFast(name, text string) (*Dictionary, Diagnostics, bool) {
 							return nil, nil, false
 						}
 						seen[col] = true
-						anyKnown = true
+						rows.anyKnown = true
 						f.Set(col, val)
-					} else if !extraSeen[key] {
-						extraSeen[key] = true
-						extras = append(extras, fmt.Sprintf("%q", key))
+					} else {
+						rows.extra(key)
 					}
 					p.space()
 					if p.eat('}') {
@@ -88,14 +82,7 @@ func readJSONFast(name, text string) (*Dictionary, Diagnostics, bool) {
 					}
 				}
 			}
-			r := row
-			if rc.finish(&f, func(c Column) string { return fmt.Sprintf("row %d %s", r, c.Key()) }) {
-				if firstData == 0 {
-					firstData = row
-				}
-				f.Origin = Origin{File: name, Line: row, Row: len(d.Fields) + 1}
-				d.Fields = append(d.Fields, f)
-			}
+			rows.add(&f, row)
 			p.space()
 			if p.eat(']') {
 				break
@@ -109,7 +96,7 @@ func readJSONFast(name, text string) (*Dictionary, Diagnostics, bool) {
 	if p.i != len(p.s) {
 		return nil, nil, false
 	}
-	d, diags := finishJSON(d, nil, row, anyKnown, false, extras, &rc, firstData)
+	d, diags := rows.finish(nil, row, false)
 	return d, diags, true
 }
 
@@ -243,15 +230,51 @@ func duplicateJSONKey(name string, row int, first, second string, col Column) Di
 		Hint:    "keep one of the two keys"}
 }
 
-// finishJSON adds the file-level findings of a JSON file read to its end.
-func finishJSON(d *Dictionary, diags Diagnostics, rows int, anyKnown, hadValueErrors bool, extras []string, rc *rowChecker, firstData int) (*Dictionary, Diagnostics) {
-	name := rc.name
+// jsonRows collects the rows of a JSON file and what the file-level
+// diagnostics need; both JSON readers use it, so that they agree.
+type jsonRows struct {
+	d         *Dictionary
+	rc        rowChecker
+	extras    []string // keys that are not REDCap columns, quoted, in order
+	extraSeen map[string]bool
+	anyKnown  bool // some key is a REDCap column
+	firstData int  // the first row that is not blank
+}
+
+func newJSONRows(d *Dictionary) *jsonRows {
+	return &jsonRows{d: d, rc: rowChecker{name: d.Files[0], order: allColumns()}, extraSeen: map[string]bool{}}
+}
+
+// extra notes a key that is not a REDCap column.
+func (j *jsonRows) extra(key string) {
+	if !j.extraSeen[key] {
+		j.extraSeen[key] = true
+		j.extras = append(j.extras, fmt.Sprintf("%q", key))
+	}
+}
+
+// add checks row number row and keeps it unless it is blank.
+func (j *jsonRows) add(f *Field, row int) {
+	if !j.rc.finish(f, func(c Column) string { return fmt.Sprintf("row %d %s", row, c.Key()) }) {
+		return
+	}
+	if j.firstData == 0 {
+		j.firstData = row
+	}
+	f.Origin = Origin{File: j.rc.name, Line: row, Row: len(j.d.Fields) + 1}
+	j.d.Fields = append(j.d.Fields, *f)
+}
+
+// finish adds the file-level findings of a JSON file read to its end;
+// rows is the number of row objects.
+func (j *jsonRows) finish(diags Diagnostics, rows int, hadValueErrors bool) (*Dictionary, Diagnostics) {
+	d, name := j.d, j.rc.name
 	if hadValueErrors {
 		d.Fields = nil
 		return d, diags
 	}
-	if rows > 0 && !anyKnown {
-		shown := extras
+	if rows > 0 && !j.anyKnown {
+		shown := j.extras
 		if len(shown) > 5 {
 			shown = shown[:5]
 		}
@@ -266,12 +289,12 @@ func finishJSON(d *Dictionary, diags Diagnostics, rows int, anyKnown, hadValueEr
 			Message: "JSON array has no rows", Hint: "a dictionary needs at least one field"})
 		return d, diags
 	}
-	if len(extras) > 0 {
+	if len(j.extras) > 0 {
 		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeExtraColumns, File: name, Line: 1, Stage: stageLoad,
-			Message: "keys that are not REDCap columns were ignored: " + capList(extras, 10, ", "),
+			Message: "keys that are not REDCap columns were ignored: " + capList(j.extras, 10, ", "),
 			Hint:    "remove them before uploading with another tool: REDCap maps keys by position"})
 	}
-	return d, append(diags, rc.diagnostics(firstData)...)
+	return d, append(diags, j.rc.diagnostics(j.firstData)...)
 }
 
 // readJSONStream walks the tokens, so that it can say where the JSON stops
@@ -306,13 +329,9 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 	if tok != json.Delim('[') {
 		return structural(0, dec.InputOffset(), fmt.Sprintf("expected a JSON array of row objects, found %s", describeToken(tok)))
 	}
-	rc := rowChecker{name: name, order: allColumns()}
-	var extras []string
-	extraSeen := map[string]bool{}
-	anyKnown := false
+	rows := newJSONRows(d)
 	hadValueErrors := false
 	row := 0
-	firstData := 0
 	for dec.More() {
 		row++
 		tok, err := dec.Token()
@@ -342,13 +361,10 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 				continue
 			}
 			if !known {
-				if !extraSeen[key] {
-					extraSeen[key] = true
-					extras = append(extras, fmt.Sprintf("%q", key))
-				}
+				rows.extra(key)
 				continue
 			}
-			anyKnown = true
+			rows.anyKnown = true
 			if seen[col] != "" {
 				hadValueErrors = true
 				diags = append(diags, duplicateJSONKey(name, row, seen[col], key, col))
@@ -360,15 +376,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 		if _, err := dec.Token(); err != nil { // the closing '}'
 			return tokenErr(row, dec, err, "the end of the row object")
 		}
-		r := row
-		if !rc.finish(&f, func(c Column) string { return fmt.Sprintf("row %d %s", r, c.Key()) }) {
-			continue
-		}
-		if firstData == 0 {
-			firstData = row
-		}
-		f.Origin = Origin{File: name, Line: row, Row: len(d.Fields) + 1}
-		d.Fields = append(d.Fields, f)
+		rows.add(&f, row)
 	}
 	if _, err := dec.Token(); err != nil { // the closing ']'
 		return tokenErr(row, dec, err, "the end of the array")
@@ -379,7 +387,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 		}
 		return structural(0, dec.InputOffset(), fmt.Sprintf("found %s after the array; expected nothing", describeToken(tok)))
 	}
-	return finishJSON(d, diags, row, anyKnown, hadValueErrors, extras, &rc, firstData)
+	return rows.finish(diags, row, hadValueErrors)
 }
 
 // jsonCell turns one JSON value into a cell. kind is "" for a value that
