@@ -118,7 +118,8 @@ func requiredHeaderColumns() [4]Column {
 // annotations). One per file.
 type rowChecker struct {
 	name string
-	// order is the order of the columns in the file (nil: A..R).
+	// order is the columns of the file, in file order; only these are
+	// checked.
 	order []Column
 	// naCells are cell references like "F12" (column letter + line).
 	naCells []string
@@ -141,11 +142,7 @@ func (rc *rowChecker) finish(f *Field, ref func(Column) string) bool {
 			break
 		}
 	}
-	order := rc.order
-	if order == nil {
-		order = allColumns()
-	}
-	for _, c := range order {
+	for _, c := range rc.order {
 		if f.Get(c) == "NA" {
 			rc.naTotal++
 			if len(rc.naCells) < 10 {
