@@ -93,7 +93,7 @@ func (m *MaxNameLengthConfig) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	type plain MaxNameLengthConfig
-	return strictUnmarshal(b, (*plain)(m))
+	return sdk.DecodeConfig(b, (*plain)(m))
 }
 
 // IdentifiersConfig configures the personal-data check.
@@ -128,7 +128,7 @@ func (r *TagRule) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	type plain TagRule
-	return strictUnmarshal(b, (*plain)(r))
+	return sdk.DecodeConfig(b, (*plain)(r))
 }
 
 // name is the tag's name: "@DEFAULT='0'" → "@DEFAULT".
@@ -155,7 +155,7 @@ func (f *ForbiddenTypesConfig) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	type plain ForbiddenTypesConfig
-	return strictUnmarshal(b, (*plain)(f))
+	return sdk.DecodeConfig(b, (*plain)(f))
 }
 
 // LanguageConfig configures the label-language check.
@@ -169,8 +169,6 @@ type LanguageConfig struct {
 	// or a borrowed word).
 	MinFields int `json:"min_fields"`
 }
-
-func strictUnmarshal(b []byte, v any) error { return sdk.DecodeConfig(b, v) }
 
 // ParseConfig reads the stage's JSON config strictly: unknown keys are
 // errors, so a typo does not turn a check off silently.
@@ -191,16 +189,13 @@ func (c Config) Check() error {
 		c.ForbiddenTypes == nil && c.Language == nil {
 		return errors.New("config: no check is turned on; give form_prefix, max_name_length, identifiers, required_tags, forbidden_types or language")
 	}
-	var commons []struct {
+	// Severities are checked last, once every check's own settings are.
+	type keyed struct {
 		key string
 		c   Common
 	}
-	add := func(key string, c Common) {
-		commons = append(commons, struct {
-			key string
-			c   Common
-		}{key, c})
-	}
+	var commons []keyed
+	add := func(key string, c Common) { commons = append(commons, keyed{key, c}) }
 	if p := c.FormPrefix; p != nil {
 		add("form_prefix", p.Common)
 		switch p.Derive {
