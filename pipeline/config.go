@@ -613,29 +613,26 @@ func (c *nodeConverter) value(n *yaml.Node, key string) (any, error) {
 		case "!!null":
 			return nil, nil
 		case "!!bool":
-			var b bool
-			if err := n.Decode(&b); err != nil {
-				return nil, &nodeError{n.Line, key, err.Error()}
-			}
-			return b, nil
+			return decodeScalar[bool](n, key)
 		case "!!int":
-			var i int64
-			if err := n.Decode(&i); err != nil {
-				return nil, &nodeError{n.Line, key, err.Error()}
-			}
-			return i, nil
+			return decodeScalar[int64](n, key)
 		case "!!float":
-			var f float64
-			if err := n.Decode(&f); err != nil {
-				return nil, &nodeError{n.Line, key, err.Error()}
-			}
-			return f, nil
+			return decodeScalar[float64](n, key)
 		case "!!binary":
 			return nil, &nodeError{n.Line, key, "binary values are not supported"}
 		}
 		return n.Value, nil
 	}
 	return nil, &nodeError{n.Line, key, "unsupported YAML node"}
+}
+
+// decodeScalar decodes a bool, int or float scalar into a T.
+func decodeScalar[T any](n *yaml.Node, key string) (any, error) {
+	var v T
+	if err := n.Decode(&v); err != nil {
+		return nil, &nodeError{n.Line, key, err.Error()}
+	}
+	return v, nil
 }
 
 // yamlErrorLine pulls the line out of yaml.v3's "yaml: line N: ..." text.
