@@ -8,13 +8,6 @@ import (
 	"github.com/rcolpipe/rcolpipe/plugins/sdk"
 )
 
-// bundledTransformers is the registry of plugins the rcolpipe binary
-// serves itself.
-func bundledTransformers() map[string]sdk.Transformer { return bundled.Transformers() }
-
-// bundledNames lists the bundled plugins, sorted.
-func bundledNames() []string { return bundled.Names() }
-
 // pluginServeCommand is the hidden `rcolpipe __plugin NAME`: the host
 // launches its own executable this way to run a bundled plugin out of
 // process, on the same path as any third-party plugin.
@@ -33,9 +26,9 @@ Example (what the host runs):
 			if c.NArg() != 1 {
 				return usageError("%s: want one plugin NAME", plugins.ServeCommand)
 			}
-			t, ok := bundledTransformers()[c.Args().First()]
+			t, ok := bundled.Transformers()[c.Args().First()]
 			if !ok {
-				return usageError("%s: no bundled plugin %q (bundled: %v)", plugins.ServeCommand, c.Args().First(), bundledNames())
+				return usageError("%s: no bundled plugin %q (bundled: %v)", plugins.ServeCommand, c.Args().First(), bundled.Names())
 			}
 			sdk.Serve(t) // exits the process
 			return nil

@@ -8,13 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/bundled"
 )
 
 // pluginHostOptions is how every command that runs plugins configures the
@@ -33,7 +33,7 @@ func pluginHostOptions(e *env, baseDir string, lock *plugins.Lock) (plugins.Opti
 	return plugins.Options{
 		Reattach:   reattach,
 		SearchPath: plugins.SearchPath(e.getenv),
-		Bundled:    bundledNames(),
+		Bundled:    bundled.Names(),
 		SelfExe:    self,
 		BaseDir:    baseDir,
 		Lock:       lock,
@@ -121,13 +121,14 @@ func runPluginsList(c *cli.Context, e *env) error {
 	}
 	w := e.stdout
 	fmt.Fprintln(w, "bundled:")
-	for _, name := range bundledNames() {
-		info := bundledTransformers()[name].Info()
+	registry := bundled.Transformers()
+	for _, name := range bundled.Names() {
+		info := registry[name].Info()
 		fmt.Fprintf(w, "  %-16s %-8s %s\n", name, info.Version, info.Description)
 	}
 	fmt.Fprintln(w, "on the search path:")
 	dirs := plugins.SearchPath(e.getenv)
-	found := (&plugins.Resolver{SearchPath: dirs, Bundled: bundledNames()}).Installed()
+	found := (&plugins.Resolver{SearchPath: dirs, Bundled: bundled.Names()}).Installed()
 	for _, f := range found {
 		note := ""
 		if f.ShadowedBy != "" {
@@ -239,8 +240,7 @@ func runPluginsLock(c *cli.Context, e *env) error {
 	if err := lock.Write(path); err != nil {
 		return inputError("%v", err)
 	}
-	keys := lock.Refs()
-	sort.Strings(keys)
+	keys := lock.Refs() // sorted
 	for _, k := range keys {
 		ent := lock.Plugins[k]
 		if ent.Bundled {
