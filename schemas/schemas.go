@@ -131,7 +131,9 @@ type Set struct {
 	checks []Check
 	// columns are the columns a row's value form needs: all 18 when there
 	// are user schemas, else only those the row check reads (building and
-	// walking a smaller map is a good part of the per-row cost).
+	// walking a smaller map is a good part of the per-row cost). The
+	// pipeline's validator no longer validates rows without user schemas,
+	// so only direct callers of a plain Set get the smaller map.
 	columns []redcap.Column
 }
 
