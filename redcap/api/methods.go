@@ -82,7 +82,8 @@ func (c *Client) ProjectInfo(ctx context.Context) (*ProjectInfo, error) {
 	p.RecordAutonumberingEnabled = num("record_autonumbering_enabled") != 0
 	p.MissingDataCodes = str("missing_data_codes")
 	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("REDCap project information: %w", err)
+		// The messages quote the server's values, which may echo the token.
+		return nil, errors.New(c.token.Redact("REDCap project information: " + err.Error()))
 	}
 	if p.ProjectID > 0 {
 		c.setProjectID(p.ProjectID)
@@ -136,8 +137,10 @@ func rawInt(m json.RawMessage) (int, error) {
 	return n, nil
 }
 
+// badJSON reports an export that did not decode. The decoder's message
+// may quote a value of the body, so it is redacted like the body.
 func (c *Client) badJSON(content string, body []byte, err error) error {
-	return &APIError{Status: 200, Message: fmt.Sprintf("the %s export is not the JSON expected (%v): %q", content, err, shorten(c.token.Redact(string(body)), 120))}
+	return &APIError{Status: 200, Message: fmt.Sprintf("the %s export is not the JSON expected (%s): %q", content, c.token.Redact(err.Error()), shorten(c.token.Redact(string(body)), 120))}
 }
 
 // ExportMetadata exports the project's data dictionary (content=metadata),

@@ -59,6 +59,16 @@ func TestNoTokenInErrorsOrDumps(t *testing.T) {
 		"dictionary errors": func(w http.ResponseWriter, r *http.Request, form url.Values) {
 			errorBody(w, form, 400, "Each row MUST have a form name: "+echo(form)+" (B2)")
 		},
+		"echo in a value": func(w http.ResponseWriter, r *http.Request, form url.Values) {
+			// Valid JSON whose value has the wrong type: the decoder's
+			// message quotes the value.
+			v := fmt.Sprintf(`{"t":%q}`, form.Get("token"))
+			if form.Get("content") == "project" {
+				_, _ = fmt.Fprintf(w, `{"in_production":%s}`, v)
+				return
+			}
+			_, _ = fmt.Fprintf(w, `[{"field_name":%s,"username":%s,"event_name":%s}]`, v, v, v)
+		},
 		"dropped": func(w http.ResponseWriter, r *http.Request, form url.Values) { dropConnection(t, w) },
 		"timeout": func(w http.ResponseWriter, r *http.Request, form url.Values) { <-r.Context().Done() },
 	}
