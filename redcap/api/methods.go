@@ -283,18 +283,8 @@ func (c *Client) ImportMetadataFrom(ctx context.Context, d, before *redcap.Dicti
 // status and validation come before the save), or nil when the outcome
 // is open.
 func importRefusal(err error) error {
-	var (
-		a1 *ErrUnknownToken
-		a2 *ErrNoImport
-		a3 *ErrNoDesign
-		a4 *ErrProduction
-		a5 *ErrExpired
-		a6 *ErrRedirect
-		a7 *ErrWrongURL
-		a8 *ErrNoExport
-	)
-	if errors.As(err, &a1) || errors.As(err, &a2) || errors.As(err, &a3) || errors.As(err, &a4) ||
-		errors.As(err, &a5) || errors.As(err, &a6) || errors.As(err, &a7) || errors.As(err, &a8) {
+	if has[*ErrUnknownToken](err) || has[*ErrNoImport](err) || has[*ErrNoDesign](err) || has[*ErrProduction](err) ||
+		has[*ErrExpired](err) || has[*ErrRedirect](err) || has[*ErrWrongURL](err) || has[*ErrNoExport](err) {
 		return err
 	}
 	var ae *APIError
@@ -317,6 +307,12 @@ func importRefusal(err error) error {
 		}
 	}
 	return err // other 4xx: refused before the method ran
+}
+
+// has reports whether err's chain holds an error of type E.
+func has[E error](err error) bool {
+	_, ok := errors.AsType[E](err)
+	return ok
 }
 
 // verifyImport exports the dictionary after a failed import to learn
