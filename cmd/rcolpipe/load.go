@@ -5,13 +5,16 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// loadInputsHelp documents, for every command's --help, where reader
-// diagnostics go.
-const loadInputsHelp = `INPUT is a CSV file (REDCap download headers or API keys; delimiter , ; or tab),
+// inputsHelp documents, for --help, what an INPUT (redcap.Load) may be.
+const inputsHelp = `INPUT is a CSV file (REDCap download headers or API keys; delimiter , ; or tab),
 a JSON array of rows (API keys), a REDCap instrument ZIP, or a folder (every .csv,
 .tsv, .txt, .json and .zip file in it, in name order; names starting with "." or "_"
 are skipped). Several inputs are stacked in order; a later input's copy of the
-first input's record-ID field is dropped.
+first input's record-ID field is dropped.`
+
+// loadInputsHelp adds, for the commands that use loadInputs, where reader
+// diagnostics go.
+const loadInputsHelp = inputsHelp + `
 
 Problems found while reading go to stderr as log lines "file:line: severity code:
 message" (errors, warnings and infos at the matching log level; --log-level error

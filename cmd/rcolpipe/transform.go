@@ -50,9 +50,7 @@ means csv. -o - (the default) is stdout. Findings go to stderr as a text report;
 a stage's own findings are marked with its name, and problems found while reading
 the inputs are in the same report.
 
-INPUT is a CSV file (REDCap download headers or API keys; delimiter , ; or tab),
-a JSON array of rows (API keys), a REDCap instrument ZIP, or a folder (every
-dictionary file in it, in name order). Several inputs are stacked in order.
+` + inputsHelp + `
 
 Examples:
    rcolpipe transform --stage 'prefix:{"prefix":"sf_","forms":["sf12"]}' sf12.json

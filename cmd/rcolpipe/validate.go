@@ -29,6 +29,8 @@ A rule in it may carry "x-code", "x-message" (placeholders {value} {field}
 {column} {form} {type}), "x-hint" and "x-severity" (error, warning, info).
 See examples/schemas/.
 
+` + inputsHelp + `
+
 Examples:
    rcolpipe validate instruments/
    rcolpipe validate --strict demographics.csv phq9.csv
