@@ -47,27 +47,47 @@ var (
 // several goroutines; parsing is most of Check's work on big dictionaries.
 const parallelLogicRows = 2000
 
+// logicChunk is how many rows share one typo-suggestion budget.
+const logicChunk = 1000
+
 // logic checks branching logic (L) and calc equations (F of calc fields):
 // the RC4xx rules. Rows are independent here and the checker's maps are only
 // read, so big dictionaries are split into chunks checked concurrently, each
 // with its own findings, joined in row order.
 func (c *checker) logic() {
 	n := len(c.d.Fields)
-	workers := runtime.GOMAXPROCS(0)
-	if n < parallelLogicRows || workers < 2 {
-		c.logicRows(0, n)
-		return
-	}
-	parts := make([]*checker, workers)
-	var wg sync.WaitGroup
-	for w := range parts {
+	// The rows are checked in chunks of logicChunk, each with its own typo
+	// budget, so that the findings depend on the dictionary alone and not
+	// on how many cores check it.
+	chunks := (n + logicChunk - 1) / logicChunk
+	parts := make([]*checker, chunks)
+	check := func(k int) {
 		sub := *c
 		sub.out = nil
-		parts[w] = &sub
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Go(func() { sub.logicRows(lo, hi) })
+		sub.logicRows(k*logicChunk, min(n, (k+1)*logicChunk))
+		parts[k] = &sub
 	}
-	wg.Wait()
+	workers := runtime.GOMAXPROCS(0)
+	if n < parallelLogicRows || workers < 2 {
+		for k := range parts {
+			check(k)
+		}
+	} else {
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range min(workers, chunks) {
+			wg.Go(func() {
+				for k := range next {
+					check(k)
+				}
+			})
+		}
+		for k := range parts {
+			next <- k
+		}
+		close(next)
+		wg.Wait()
+	}
 	for _, p := range parts {
 		c.out = append(c.out, p.out...)
 	}
