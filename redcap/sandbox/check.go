@@ -747,6 +747,8 @@ func unknownFunctions(logic string) []string {
 func isLetter(b byte) bool   { return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') }
 func isWordByte(b byte) bool { return isLetter(b) || (b >= '0' && b <= '9') || b == '_' }
 
+var reInt = regexp.MustCompile(`^-?[0-9]+$`)
+
 func (c *checker) checkValidation() {
 	notText := c.list(msgValNotText, ", ")
 	invalid := c.list(fmt.Sprintf(msgValInvalid, strings.Join(c.vt.visible, ", ")), "")
@@ -756,7 +758,6 @@ func (c *checker) checkValidation() {
 	dateFmt := c.list(msgDateFormat, ", ")
 	datetimeFmt := c.list(msgDatetimeFormat, ", ")
 	slider := c.list(msgSliderMinMax, ", ")
-	reInt := regexp.MustCompile(`^-?[0-9]+$`)
 	for i := range c.fields {
 		f := &c.fields[i]
 		switch f.FieldType {
