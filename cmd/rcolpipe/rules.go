@@ -18,9 +18,10 @@ func rulesCommand(e *env) *cli.Command {
 		Name:      "rules",
 		Usage:     "list the validation rules: code, default severity, title",
 		ArgsUsage: "[CODE...]",
-		Description: `rules prints every rule validate applies: the Go rules (RC codes), the checks
-of the readers (RD codes) and the rules of the embedded row schema (RS codes),
-plus the x-code rules of any --schema files, each with its default severity and
+		Description: `rules prints every rule validate knows: the Go rules (RC codes), the checks
+of the readers (RD codes) and the rules of the embedded row schema (RS codes,
+evaluated only alongside --schema files, whose schemas may $ref it), plus the
+x-code rules of any --schema files, each with its default severity and
 title. With CODEs it prints only those rules, each with its full documentation
 (what REDCap does, an example, the fix). docs/rules.md is generated from the
 same table.

@@ -31,6 +31,12 @@ func RenameFields(d *redcap.Dictionary, renames map[string]string) error {
 		}
 		final[name] = old
 	}
+	// One checked renamer for every cell: checking the map per call costs
+	// fields × map size.
+	r, err := logic.NewRenamer(renames)
+	if err != nil {
+		return fmt.Errorf("rename: %w", err)
+	}
 	out := make([]redcap.Field, len(d.Fields))
 	copy(out, d.Fields)
 	for i := range out {
@@ -38,24 +44,24 @@ func RenameFields(d *redcap.Dictionary, renames map[string]string) error {
 		if nu, ok := renames[f.FieldName]; ok {
 			f.FieldName = nu
 		}
-		bl, err := logic.Rename(f.BranchingLogic, renames)
+		bl, err := r.Rename(f.BranchingLogic)
 		if err != nil {
 			return fmt.Errorf("rename: field %s, branching_logic: %w", d.Fields[i].FieldName, err)
 		}
 		f.BranchingLogic = bl
 		if f.FieldType == "calc" {
-			calc, err := logic.Rename(f.Choices, renames)
+			calc, err := r.Rename(f.Choices)
 			if err != nil {
 				return fmt.Errorf("rename: field %s, calculation: %w", d.Fields[i].FieldName, err)
 			}
 			f.Choices = calc
 		} else {
-			f.Choices = logic.RenameInText(f.Choices, renames)
+			f.Choices = r.RenameInText(f.Choices)
 		}
-		f.SectionHeader = logic.RenameInText(f.SectionHeader, renames)
-		f.FieldLabel = logic.RenameInText(f.FieldLabel, renames)
-		f.FieldNote = logic.RenameInText(f.FieldNote, renames)
-		f.FieldAnnotation = logic.RenameInText(f.FieldAnnotation, renames)
+		f.SectionHeader = r.RenameInText(f.SectionHeader)
+		f.FieldLabel = r.RenameInText(f.FieldLabel)
+		f.FieldNote = r.RenameInText(f.FieldNote)
+		f.FieldAnnotation = r.RenameInText(f.FieldAnnotation)
 	}
 	d.Fields = out
 	return nil
