@@ -63,3 +63,57 @@ func FuzzDecodeUsers(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeFieldsFast: whenever the fast metadata decoder accepts a body,
+// encoding/json (decodeFieldsTyped) accepts it too and reads the same
+// fields; the fast decoder may only give up, never differ.
+func FuzzDecodeFieldsFast(f *testing.F) {
+	for _, s := range []string{
+		`[{"field_name":"record_id","form_name":"f","field_type":"text","field_label":"ID"}]`,
+		` [ { "field_name" : "a" , "extra" : "x" } , {"field_name":"b","field_label":"tab\tquote\" \u00e9 \/ \\"} ] `,
+		`[{"Field_Name":"a"}]`, `[{"field_name":"a","field_label":null}]`, `[{"field_name":1}]`,
+		`[{"field_name":"a","field_label":"\ud83d\ude00"}]`, `[{"field_name":"a","field_label":"\ud83d"}]`,
+		"[{\"field_name\":\"a\xff\"}]", `[{"field_name":"a"}] x`, `[{"field_name":"a"},]`, `[]`, `null`, `{}`,
+		`[{"field_name":"a","field_name":"b"}]`, `[{"form_name":"f"}]`, `[{"field_name":"a","extra":{"x":"y"}}]`,
+		`[{"field_name":"a","ſection_header":"x"}]`, `[{"field_name":"a\u0000b"}]`, "[{\"field_name\":\"a\nb\"}]",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fast, ok := decodeFieldsFast(b)
+		if !ok {
+			return
+		}
+		typed, ok := decodeFieldsTyped(b)
+		if !ok {
+			t.Fatalf("fast decoder accepted what encoding/json refuses: %q", b)
+		}
+		if len(fast) != len(typed) {
+			t.Fatalf("%d fields, encoding/json %d: %q", len(fast), len(typed), b)
+		}
+		for i := range fast {
+			if fast[i] != typed[i] {
+				t.Fatalf("field %d: %+v, encoding/json %+v: %q", i, fast[i], typed[i], b)
+			}
+		}
+	})
+}
+
+// TestDecodeFieldsFastAccepts pins that the fast decoder takes REDCap's
+// usual answers (spacing, escapes, keys of newer servers) instead of
+// quietly leaving every body to encoding/json.
+func TestDecodeFieldsFastAccepts(t *testing.T) {
+	for _, s := range []string{
+		`[]`,
+		`[{"field_name":"record_id","form_name":"f","field_type":"text","field_label":"ID"}]`,
+		` [ { "field_name" : "a" , "extra" : "x" } , {"field_name":"b","field_label":"tab\tquote\" \u00e9 \/ \\"} ] `,
+	} {
+		if _, ok := decodeFieldsFast([]byte(s)); !ok {
+			t.Errorf("gave up on %s", s)
+		}
+	}
+	got, _ := decodeFieldsFast([]byte(`[{"field_name":"b","field_label":"tab\tquote\" \u00e9 \/ \\"}]`))
+	if len(got) != 1 || got[0].FieldLabel != "tab\tquote\" é / \\" {
+		t.Errorf("got %+v", got)
+	}
+}

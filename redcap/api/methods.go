@@ -158,7 +158,10 @@ func (c *Client) ExportMetadata(ctx context.Context, forms ...string) (*redcap.D
 
 func (c *Client) decodeDictionary(body []byte) (*redcap.Dictionary, error) {
 	origin := c.origin()
-	fields, ok := decodeFieldsTyped(body)
+	fields, ok := decodeFieldsFast(body)
+	if !ok {
+		fields, ok = decodeFieldsTyped(body)
+	}
 	if !ok {
 		var err error
 		if fields, err = decodeFieldsGeneric(body); err != nil {
@@ -171,9 +174,10 @@ func (c *Client) decodeDictionary(body []byte) (*redcap.Dictionary, error) {
 	return &redcap.Dictionary{Fields: fields, Files: []string{origin}}, nil
 }
 
-// decodeFieldsTyped is the fast path: REDCap sends every value as a
-// string, which decodes straight into the struct. It fails on anything
-// else (numbers, nulls, a row without field_name).
+// decodeFieldsTyped decodes straight into the struct with encoding/json
+// when every value is a string, for what decodeFieldsFast gives up on
+// (case-insensitive keys, invalid UTF-8, surrogate escapes). It fails on
+// anything else (numbers, nulls, a row without field_name).
 func decodeFieldsTyped(body []byte) ([]redcap.Field, bool) {
 	var fields []redcap.Field
 	if json.Unmarshal(body, &fields) != nil || fields == nil || !allNamed(fields) {
