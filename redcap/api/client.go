@@ -262,19 +262,21 @@ func (c *Client) interpret(status int, location, ctype string, data []byte) (*re
 		}
 		return nil, &ErrRedirect{Status: status, URL: c.url, Location: c.token.Redact(loc)}
 	}
+	// Error texts are cut short; redact before cutting, so that no part of
+	// a token echoed by the server survives at the cut.
 	if isHTML(data, ctype) {
+		title := htmlTitle(c.token.RedactBytes(data))
 		if status == http.StatusRequestTimeout || status >= 500 {
 			// A proxy's error page: the server behind it is in trouble.
-			return nil, &APIError{Status: status, Message: c.token.Redact(htmlTitle(data))}
+			return nil, &APIError{Status: status, Message: title}
 		}
-		return nil, &ErrWrongURL{Status: status, URL: c.url, Title: c.token.Redact(htmlTitle(data))}
+		return nil, &ErrWrongURL{Status: status, URL: c.url, Title: title}
 	}
 	if status == http.StatusOK {
 		// Some servers and proxies answer errors with 200 and an error
 		// object; PyCap judges by the body for this reason.
 		if t := strings.TrimSpace(string(firstBytes(data, 16))); strings.HasPrefix(t, `{"error"`) || strings.HasPrefix(t, `{ "error"`) {
-			if msg, ok := parseErrorBody(data); ok {
-				msg = c.token.Redact(msg)
+			if msg, ok := parseErrorBody(c.token.RedactBytes(data)); ok {
 				if err := classify(status, msg); err != nil {
 					return nil, err
 				}
@@ -283,8 +285,7 @@ func (c *Client) interpret(status int, location, ctype string, data []byte) (*re
 		}
 		return &response{contentType: ctype, body: data}, nil
 	}
-	msg, _ := parseErrorBody(data)
-	msg = c.token.Redact(msg)
+	msg, _ := parseErrorBody(c.token.RedactBytes(data))
 	if err := classify(status, msg); err != nil {
 		return nil, err
 	}
@@ -321,7 +322,7 @@ func (c *Client) dumpRequest(content string, ps []param) {
 		if p.key == "token" {
 			v = redacted
 		}
-		b.WriteString(p.key + "=" + shorten(v, dumpLimit))
+		b.WriteString(p.key + "=" + shorten(c.token.Redact(v), dumpLimit))
 	}
 	c.log.Debug().Str("content", content).Str("url", c.url).
 		Str("body", c.token.Redact(b.String())).Msg("http request: POST")
@@ -335,7 +336,7 @@ func (c *Client) dumpResponse(content string, resp *http.Response, data []byte, 
 	sort.Strings(hdr)
 	c.log.Debug().Str("content", content).Int("status", resp.StatusCode).Dur("took", took).
 		Str("headers", c.token.Redact(strings.Join(hdr, "; "))).
-		Str("body", c.token.Redact(shorten(string(data), dumpLimit))).Msg("http response")
+		Str("body", shorten(c.token.Redact(string(data)), dumpLimit)).Msg("http response")
 }
 
 // setProjectID remembers the project ID for naming exports.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -113,8 +114,11 @@ func rawString(m json.RawMessage) (string, error) {
 		return "1", nil
 	case 'f':
 		return "0", nil
-	case '{', '[':
-		return "", fmt.Errorf("want a string, got %s", shorten(string(m), 40))
+	case '{':
+		// The server's values are never quoted back: they could hold the token.
+		return "", fmt.Errorf("want a string, got a JSON object of %d bytes", len(m))
+	case '[':
+		return "", fmt.Errorf("want a string, got a JSON array of %d bytes", len(m))
 	}
 	var n json.Number
 	if err := json.Unmarshal(m, &n); err != nil {
@@ -132,7 +136,7 @@ func rawInt(m json.RawMessage) (int, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil {
-		return 0, fmt.Errorf("want an integer, got %q", shorten(s, 40))
+		return 0, fmt.Errorf("want an integer, got a text of %d characters that is not one", utf8.RuneCountInString(s))
 	}
 	return n, nil
 }

@@ -69,6 +69,24 @@ func TestNoTokenInErrorsOrDumps(t *testing.T) {
 			}
 			_, _ = fmt.Fprintf(w, `[{"field_name":%s,"username":%s,"event_name":%s}]`, v, v, v)
 		},
+		// The token placed where messages are cut short (titles at 120
+		// characters, unparsed bodies at 500, values at 40): no part of it
+		// may survive the cut.
+		"cut html title": func(w http.ResponseWriter, r *http.Request, form url.Values) {
+			_, _ = io.WriteString(w, "<html><head><title>"+strings.Repeat("x", 110)+form.Get("token")+"</title></head></html>")
+		},
+		"cut plain body": func(w http.ResponseWriter, r *http.Request, form url.Values) {
+			w.WriteHeader(400)
+			_, _ = io.WriteString(w, strings.Repeat("x", 490)+form.Get("token"))
+		},
+		"cut value": func(w http.ResponseWriter, r *http.Request, form url.Values) {
+			v := fmt.Sprintf(`"%s%s"`, strings.Repeat("1", 30), form.Get("token"))
+			if form.Get("content") == "project" {
+				_, _ = fmt.Fprintf(w, `{"project_id":%s}`, v)
+				return
+			}
+			_, _ = fmt.Fprintf(w, `[{"username":"alice","api_export":1,"forms":%s}]`, v)
+		},
 		"dropped": func(w http.ResponseWriter, r *http.Request, form url.Values) { dropConnection(t, w) },
 		"timeout": func(w http.ResponseWriter, r *http.Request, form url.Values) { <-r.Context().Done() },
 	}
@@ -100,12 +118,14 @@ func TestNoTokenInErrorsOrDumps(t *testing.T) {
 				WithLogger(zerolog.New(&dump).Level(zerolog.DebugLevel)))
 			err := call(c)
 			if err == nil {
-				t.Errorf("%s/%s: no error", fname, cname)
+				if fname != "cut value" { // a body some exports read without complaint
+					t.Errorf("%s/%s: no error", fname, cname)
+				}
 				continue
 			}
 			for what, text := range map[string]string{"error": err.Error(), "advice": Advice(err), "%+v": fmt.Sprintf("%+v", err), "dump": dump.String()} {
-				if strings.Contains(strings.ToUpper(text), tokFull) {
-					t.Errorf("%s/%s: the token is in the %s: %s", fname, cname, what, text)
+				if strings.Contains(strings.ToUpper(text), tokFull[:8]) {
+					t.Errorf("%s/%s: the token (or its first 8 characters) is in the %s: %s", fname, cname, what, text)
 				}
 			}
 			if !strings.Contains(dump.String(), "[REDACTED]") {

@@ -206,7 +206,8 @@ func decodeFormMap(m json.RawMessage) (map[string]int, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, part := range strings.Split(str, ",") {
+		parts := strings.Split(str, ",")
+		for i, part := range parts {
 			part = strings.TrimSpace(part)
 			if part == "" {
 				continue
@@ -214,13 +215,14 @@ func decodeFormMap(m json.RawMessage) (map[string]int, error) {
 			form, val, ok := strings.Cut(part, ":")
 			n, err := strconv.Atoi(strings.TrimSpace(val))
 			if !ok || err != nil {
-				return nil, fmt.Errorf("form right %q: want form:number", part)
+				return nil, fmt.Errorf("form right %d of %d: want form:number", i+1, len(parts))
 			}
 			out[strings.TrimSpace(form)] = n
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("want an object of form rights, got %s", shorten(s, 40))
+	// The server's value is not quoted back: it could hold anything.
+	return nil, fmt.Errorf("want an object of form rights, got a value of %d bytes", len(s))
 }
 
 // FindUser returns the user with the given name (REDCap lower-cases user
