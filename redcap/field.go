@@ -3,6 +3,8 @@
 // reports with, and the readers and writers of dictionary files.
 package redcap
 
+import "strings"
+
 // Column names one of the 18 data-dictionary columns A..R. REDCap maps
 // metadata columns by position, not by name, so the order of these constants
 // is the contract with the server.
@@ -202,4 +204,15 @@ func (f *Field) Values() [NumColumns]string {
 // not compared).
 func (f *Field) SameData(g *Field) bool {
 	return f.Values() == g.Values()
+}
+
+// ZIPMember splits the File of a field read from an instrument ZIP
+// ("archive.zip!instrument.csv", as the reader names it) into the archive
+// and the member; ok is false for any other name, even one holding a '!'.
+func ZIPMember(file string) (archive, member string, ok bool) {
+	i := strings.LastIndex(file, "!")
+	if i <= 0 || !strings.HasSuffix(strings.ToLower(file[:i]), ".zip") {
+		return file, "", false
+	}
+	return file[:i], file[i+1:], true
 }

@@ -232,7 +232,7 @@ func readZIP(name string, data []byte) (*Dictionary, Diagnostics) {
 	if len(csvData) > maxZIPMember {
 		return fail(fmt.Sprintf("%s in the ZIP is larger than %d MiB", member.Name, maxZIPMember>>20), "")
 	}
-	inner := name + "!" + member.Name
+	inner := name + "!" + member.Name // see ZIPMember
 	text, diags := decodeText(inner, csvData)
 	d, ds := readText(inner, text)
 	return d, append(diags, ds...)

@@ -133,9 +133,7 @@ func inputNamed(out string, inputs []string) string {
 		return ""
 	}
 	for _, in := range inputs {
-		if i := strings.LastIndex(in, "!"); i > 0 && strings.HasSuffix(strings.ToLower(in[:i]), ".zip") {
-			in = in[:i]
-		}
+		in, _, _ = redcap.ZIPMember(in)
 		if ist, err := os.Stat(in); err == nil && os.SameFile(ost, ist) {
 			return in
 		}

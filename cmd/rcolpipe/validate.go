@@ -165,18 +165,11 @@ func reportFiles(files []string, ds redcap.Diagnostics) []string {
 		}
 	}
 	for _, d := range ds {
-		if d.File != "" && !seen[d.File] && !seen[zipArchive(d.File)] {
+		archive, _, _ := redcap.ZIPMember(d.File)
+		if d.File != "" && !seen[d.File] && !seen[archive] {
 			seen[d.File] = true
 			out = append(out, d.File)
 		}
 	}
 	return out
-}
-
-// zipArchive returns the archive of a ZIP member name ("a.zip!x.csv").
-func zipArchive(file string) string {
-	if i := strings.Index(file, "!"); i >= 0 {
-		return file[:i]
-	}
-	return file
 }

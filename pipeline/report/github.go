@@ -39,7 +39,7 @@ func (g githubOutput) Output(w io.Writer, r Result) error {
 		var props []string
 		if d.File != "" {
 			props = append(props, "file="+githubProperty.Replace(artifact(d.File, g.opts.BaseDir)))
-			if d.Line > 0 && !strings.Contains(d.File, "!") {
+			if d.Line > 0 && !inZIP(d.File) {
 				props = append(props, "line="+strconv.Itoa(d.Line))
 			}
 		}
@@ -48,7 +48,7 @@ func (g githubOutput) Output(w io.Writer, r Result) error {
 		if where := fieldColumn(d); where != "" {
 			msg = where + ": " + msg
 		}
-		if strings.Contains(d.File, "!") {
+		if inZIP(d.File) {
 			// The annotation sits on the archive; say which member and line.
 			msg = fmt.Sprintf("%s:%d: %s", d.File, d.Line, msg)
 		}

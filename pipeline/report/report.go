@@ -146,15 +146,20 @@ func byFile(r Result) (files []string, groups map[string]redcap.Diagnostics) {
 // for a member of an instrument ZIP ("a.zip!instrument.csv") that is the
 // archive. An absolute path under base becomes relative to base.
 func artifact(file, base string) string {
-	if i := strings.Index(file, "!"); i >= 0 {
-		file = file[:i]
-	}
+	file, _, _ = redcap.ZIPMember(file)
 	if base != "" && filepath.IsAbs(file) {
 		if rel, err := filepath.Rel(base, file); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			file = rel
 		}
 	}
 	return filepath.ToSlash(file)
+}
+
+// inZIP reports whether file names a member of an instrument ZIP, whose
+// lines are not lines of the archive a location points at.
+func inZIP(file string) bool {
+	_, _, ok := redcap.ZIPMember(file)
+	return ok
 }
 
 // fieldColumn renders "field (column)", "field", "column" or "".

@@ -143,7 +143,7 @@ func (s sarifOutput) Output(w io.Writer, r Result) error {
 		res := sarifResult{RuleID: d.Code, RuleIndex: index[d.Code], Level: sarifLevel(d.Severity), Message: sarifText{msg}}
 		if d.File != "" {
 			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifact(d.File, s.opts.BaseDir)}}}
-			if d.Line > 0 && !strings.Contains(d.File, "!") {
+			if d.Line > 0 && !inZIP(d.File) {
 				loc.PhysicalLocation.Region = &sarifRegion{StartLine: d.Line}
 			}
 			res.Locations = []sarifLocation{loc}
