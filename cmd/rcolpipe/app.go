@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 )
@@ -34,17 +35,33 @@ type env struct {
 	stdinIsTerminal  bool
 	// log is set up by the app's Before hook from --log-level/--log-format.
 	log zerolog.Logger
+	// secrets redacts every token rcolpipe knows from stdout and stderr
+	// (redact.go); loadToken adds a token read from .env or a token file.
+	secrets *redactor
 }
 
+// newEnv is the real world: stdout and stderr behind the redactor, which
+// knows RC_API_KEY from the environment from the start.
 func newEnv() *env {
+	secrets := &redactor{}
+	secrets.AddSecret(os.Getenv(api.TokenEnv))
+	stderr := secrets.wrap(os.Stderr)
 	return &env{
 		stdin:            os.Stdin,
-		stdout:           os.Stdout,
-		stderr:           os.Stderr,
+		stdout:           secrets.wrap(os.Stdout),
+		stderr:           stderr,
 		getenv:           os.Getenv,
 		stdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()),
 		stdinIsTerminal:  isatty.IsTerminal(os.Stdin.Fd()),
-		log:              zerolog.New(os.Stderr),
+		log:              zerolog.New(stderr),
+		secrets:          secrets,
+	}
+}
+
+// flush writes out what the redactor holds back (before a prompt, at exit).
+func (e *env) flush() {
+	if e.secrets != nil {
+		e.secrets.Flush()
 	}
 }
 
@@ -168,6 +185,7 @@ func newLogger(w io.Writer, level, format string) (zerolog.Logger, error) {
 
 // run runs the app and turns its error into an exit code.
 func run(args []string, e *env) int {
+	defer e.flush()
 	err := newApp(e).Run(args)
 	if err == nil {
 		return exitOK

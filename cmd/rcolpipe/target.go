@@ -129,7 +129,11 @@ func loadToken(e *env, s targetSettings) (api.Token, []string, error) {
 	if err != nil {
 		return api.Token{}, nil, fmt.Errorf("working directory: %w", err)
 	}
-	return api.LoadToken(e.getenv, wd, s.TokenFile, s.TokenPattern)
+	tok, warnings, err := api.LoadToken(e.getenv, wd, s.TokenFile, s.TokenPattern)
+	if e.secrets != nil {
+		tok.ShareWith(e.secrets)
+	}
+	return tok, warnings, err
 }
 
 // clientOptions are the api options for s, logging to e.log.

@@ -158,6 +158,7 @@ func confirmer(e *env) func(redcap.Diff) (bool, error) {
 			return false, err
 		}
 		fmt.Fprint(e.stdout, "Import this into the REDCap project? [y/N] ")
+		e.flush() // the redactor may hold back a tail; the user must see the question
 		line, err := bufio.NewReader(e.stdin).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
 			return false, fmt.Errorf("read the answer: %w", err)
