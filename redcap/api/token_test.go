@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -215,6 +216,76 @@ func TestLoadTokenWarnsWhenGitTracksDotEnv(t *testing.T) {
 	}
 	if len(w) != 1 || !strings.Contains(w[0], "tracked by git") {
 		t.Errorf("warnings = %q", w)
+	}
+}
+
+// TestGitCheckRunsNoRepoProgram: the check whether git tracks .env runs git
+// in the working folder, whose .git/config may name a program git runs
+// (core.fsmonitor). That program must not run, and must never see the token:
+// once with the token only in .env, once with it in the environment.
+func TestGitCheckRunsNoRepoProgram(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("the probe is run by its file name, which git on Windows resolves differently")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	probeDir := t.TempDir()
+	probe := filepath.Join(probeDir, fsmonitorProbeName)
+	data, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, probe, string(data), 0o700)
+	ranFile := filepath.Join(probeDir, "ran.env")
+
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, ".env"), "RC_API_KEY="+tokFull+"\n", 0o600)
+	run := func(args ...string) {
+		cmd := exec.Command(git, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	run("init", "-q")
+	run("add", ".env")
+	run("config", "core.fsmonitor", probe)
+
+	// The probe works: plain git runs it (else this test proves nothing).
+	run("ls-files")
+	if _, err := os.Stat(ranFile); err != nil {
+		t.Fatalf("git did not run the fsmonitor probe by itself (%v); the test cannot tell anything", err)
+	}
+	if err := os.Remove(ranFile); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, where := range []string{".env", "environment"} {
+		getenv := getenvMap(nil)
+		if where == "environment" {
+			t.Setenv(TokenEnv, tokFull)
+			getenv = os.Getenv
+		}
+		_, w, err := LoadToken(getenv, dir, "", "")
+		if err != nil {
+			t.Fatalf("token in %s: %v", where, err)
+		}
+		if !slices.ContainsFunc(w, func(s string) bool { return strings.Contains(s, "tracked by git") }) {
+			t.Errorf("token in %s: no tracked-by-git warning: %q", where, w)
+		}
+		env, err := os.ReadFile(ranFile)
+		if err == nil {
+			t.Errorf("token in %s: the repository's fsmonitor program ran (token in its environment: %v)",
+				where, strings.Contains(string(env), tokFull))
+			_ = os.Remove(ranFile)
+		}
 	}
 }
 
