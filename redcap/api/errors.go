@@ -493,12 +493,14 @@ func firstBytes(b []byte, n int) []byte {
 
 var titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 
-func htmlTitle(body []byte) string {
+// htmlTitle returns the page's title, decoded, passed through redact, and
+// cut short.
+func htmlTitle(body []byte, redact func(string) string) string {
 	m := titleRe.FindSubmatch(firstBytes(body, 16<<10))
 	if m == nil {
 		return ""
 	}
-	return shorten(strings.Join(strings.Fields(html.UnescapeString(string(m[1]))), " "), 120)
+	return shorten(redact(strings.Join(strings.Fields(html.UnescapeString(string(m[1]))), " ")), 120)
 }
 
 // dictionaryMessagePrefixes start REDCap's data-dictionary error messages

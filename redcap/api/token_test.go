@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,6 +68,75 @@ func TestTokenRedact(t *testing.T) {
 	}
 	if got := tok.Redact("nothing here"); got != "nothing here" {
 		t.Errorf("Redact = %q", got)
+	}
+}
+
+// escapeEach writes every character of s with format (e.g. `\u%04x`).
+func escapeEach(s, format string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, format, r)
+	}
+	return b.String()
+}
+
+// TestTokenRedactFindsEscapedEchoes: a token written with JSON, HTML/XML or
+// URL escapes, wholly or in part, is what a reader of the text sees once
+// decoded, so Redact removes it too; escapes of other text stay.
+func TestTokenRedactFindsEscapedEchoes(t *testing.T) {
+	tok := mustToken(t, tokFull)
+	half := len(tokFull) / 2
+	for name, echo := range map[string]string{
+		"json":            escapeEach(tokFull, `\u%04x`),
+		"json upper hex":  escapeEach(strings.ToLower(tokFull), `\u%04X`),
+		"json mixed":      tokFull[:half] + escapeEach(tokFull[half:], `\u%04x`),
+		"html decimal":    escapeEach(tokFull, "&#%d;"),
+		"html hex":        escapeEach(tokFull, "&#x%x;"),
+		"html no ;":       escapeEach(tokFull, "&#%d"),
+		"url":             escapeEach(tokFull, "%%%02X"),
+		"url lower, half": escapeEach(strings.ToLower(tokFull[:half]), "%%%02x") + tokFull[half:],
+	} {
+		in := `{"error":"bad ` + echo + `"}`
+		if got, want := tok.Redact(in), `{"error":"bad [REDACTED]"}`; got != want {
+			t.Errorf("%s: Redact(%q) = %q, want %q", name, in, got, want)
+		}
+		if got := string(tok.RedactBytes([]byte(in))); strings.Contains(got, echo) {
+			t.Errorf("%s: RedactBytes left the echo: %q", name, got)
+		}
+	}
+	for _, keep := range []string{
+		`100% sure &amp; caf\u00e9 &#65; %41`,
+		escapeEach(tokFull[:31], `\u%04x`) + "X", // one character short
+		`\` + `\u0030` + tokFull[1:31],           // 31 characters
+	} {
+		if got := tok.Redact(keep); got != keep {
+			t.Errorf("Redact(%q) = %q, want it unchanged", keep, got)
+		}
+	}
+	// A token of other characters (--token-pattern), percent-encoded as UTF-8.
+	odd, err := NewToken("tökén-ÄÖÜ-12", "test", `^.+$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := odd.Redact("x " + url.PathEscape("TÖKÉN-äöü-12") + " y"); got != "x [REDACTED] y" {
+		t.Errorf("Redact of a percent-encoded UTF-8 token = %q", got)
+	}
+}
+
+// TestRedactShortLeavesNoPartOfAnEcho: redactShort redacts only what can
+// reach the cut; an escaped echo starting anywhere before the cut must
+// still go entirely.
+func TestRedactShortLeavesNoPartOfAnEcho(t *testing.T) {
+	tok := mustToken(t, tokFull)
+	const n = 100
+	for _, echo := range []string{tokFull, escapeEach(tokFull, `\u%04x`), escapeEach(tokFull, "&#x%08x;")} {
+		for start := 0; start < n; start++ {
+			s := strings.Repeat("x", start) + echo + strings.Repeat("y", 2*len(echo))
+			want := shorten(strings.Repeat("x", start)+redacted+strings.Repeat("y", 2*len(echo)), n)
+			if got := tok.redactShort(s, n); got != want {
+				t.Errorf("echo %.12s… at %d: redactShort = %q, want %q", echo, start, got, want)
+			}
+		}
 	}
 }
 
