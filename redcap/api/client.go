@@ -106,13 +106,19 @@ func WithLogger(l zerolog.Logger) Option { return func(c *Client) { c.log = l } 
 func WithDebugHTTP(on bool) Option { return func(c *Client) { c.debug = on } }
 
 // New returns a client for the API at rawURL (checked with CheckURL).
+//
+// A URL that holds the token is refused first, so that no error, log line
+// or report of the client ever quotes a URL with the token in it.
 func New(rawURL string, tok Token, opts ...Option) (*Client, error) {
+	if tok.IsZero() {
+		return nil, ErrNoToken
+	}
+	if err := checkURLHoldsNoToken(rawURL, tok); err != nil {
+		return nil, err
+	}
 	u, err := CheckURL(rawURL)
 	if err != nil {
 		return nil, err
-	}
-	if tok.IsZero() {
-		return nil, ErrNoToken
 	}
 	c := &Client{
 		url:     u.String(),

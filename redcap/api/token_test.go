@@ -380,6 +380,10 @@ func TestCheckURL(t *testing.T) {
 		{"redcap.example.org/api/", false, "https://"},
 		{"https://user:pw@redcap.example.org/api/", false, "password"},
 		{"https://redcap.example.org/api/?token=x", false, "query"},
+		{"https://redcap.example.org/api/#top", false, "fragment"},
+		{"https://redcap.example.org/api/?", false, "query"},
+		{"https://redcap.example.org/api/%zz", false, "two hexadecimal digits"},
+		{"https://redcap.example.org/0123456789abcdef0123456789abcdef/api/", false, "API token"},
 		{"", false, "--url"},
 	}
 	for _, tc := range cases {
@@ -392,4 +396,67 @@ func TestCheckURL(t *testing.T) {
 			t.Errorf("CheckURL(%q) = %v, want it to mention %q", tc.in, err, tc.mention)
 		}
 	}
+}
+
+// TestURLWithSecretIsRefusedUnrepeated: a URL that carries a secret in
+// its user info, query, fragment or path is refused with a message that
+// names the part and says to remove it, but repeats neither the URL nor
+// the secret. When the token is known, New also refuses it in any other
+// shape the token has (--token-pattern), as written or %-escaped.
+func TestURLWithSecretIsRefusedUnrepeated(t *testing.T) {
+	const host = "redcap.uni-nowhere.test"
+	for _, tc := range []struct{ url, secret, part string }{
+		{"https://alice:s3cretPW@" + host + "/api/", "s3cretPW", "password"},
+		{"https://" + tokFull + "@" + host + "/api/", tokFull, "API token"},
+		{"https://" + host + "/api/?token=s3cretPW", "s3cretPW", "query"},
+		{"https://" + host + "/api/?token=" + tokFull, tokFull, "API token"},
+		{"https://" + host + "/api/#s3cretPW", "s3cretPW", "fragment"},
+		{"https://" + host + "/" + tokFull + "/api/", tokFull, "API token"},
+		{"https://" + host + "/" + escapeEach(tokFull, "%%%02x") + "/api/", tokFull, "API token"},
+		{tokFull, tokFull, "API token"}, // --url "$RC_API_KEY"
+		{"https://" + host + "/api/%zz?t=s3cretPW", "s3cretPW", "cannot be read"},
+		{"https://" + host + ":s3cretPW/api/", "s3cretPW", "cannot be read"},
+	} {
+		_, err := CheckURL(tc.url)
+		if err == nil {
+			t.Errorf("CheckURL(%q) accepted it", tc.url)
+			continue
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, tc.part) || !strings.Contains(msg, "remove") && tc.part != "cannot be read" {
+			t.Errorf("CheckURL(%q) = %q, want it to name the %s and say to remove it", tc.url, msg, tc.part)
+		}
+		if strings.Contains(strings.ToUpper(msg), strings.ToUpper(tc.secret)) || strings.Contains(msg, host) {
+			t.Errorf("CheckURL(%q) repeats the URL or its secret: %q", tc.url, msg)
+		}
+	}
+
+	// A token of another shape, which CheckURL cannot recognise.
+	tok, err := NewToken("site-Token-7f3a9", "test", `^[a-zA-Z0-9-]+$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range []string{
+		"https://" + host + "/site-token-7f3a9/api/",
+		"https://" + host + "/" + escapeEach("site-Token-7f3a9", "%%%02X") + "/api/",
+		"http://" + host + "/site-Token-7f3a9/", // also wrong otherwise: those errors quote the URL
+	} {
+		_, err := New(raw, tok)
+		if err == nil {
+			t.Errorf("New(%q) accepted a URL with the token", raw)
+			continue
+		}
+		if !strings.Contains(err.Error(), "contains the API token") || revealedToken(err.Error(), "site-Token-7f3a9") {
+			t.Errorf("New(%q) = %q, want it to say the URL holds the token, without the token", raw, err)
+		}
+	}
+}
+
+// revealedToken reports whether text shows secret, in any case, as is or
+// with its characters %-escaped.
+func revealedToken(text, secret string) bool {
+	if decoded, err := url.PathUnescape(text); err == nil {
+		text = decoded
+	}
+	return strings.Contains(strings.ToLower(text), strings.ToLower(secret))
 }
