@@ -106,13 +106,19 @@ func WithLogger(l zerolog.Logger) Option { return func(c *Client) { c.log = l } 
 func WithDebugHTTP(on bool) Option { return func(c *Client) { c.debug = on } }
 
 // New returns a client for the API at rawURL (checked with CheckURL).
+//
+// A URL that holds the token is refused first, so that no error, log line
+// or report of the client ever quotes a URL with the token in it.
 func New(rawURL string, tok Token, opts ...Option) (*Client, error) {
+	if tok.IsZero() {
+		return nil, ErrNoToken
+	}
+	if err := checkURLHoldsNoToken(rawURL, tok); err != nil {
+		return nil, err
+	}
 	u, err := CheckURL(rawURL)
 	if err != nil {
 		return nil, err
-	}
-	if tok.IsZero() {
-		return nil, ErrNoToken
 	}
 	c := &Client{
 		url:     u.String(),
@@ -263,9 +269,11 @@ func (c *Client) interpret(status int, location, ctype string, data []byte) (*re
 		return nil, &ErrRedirect{Status: status, URL: c.url, Location: c.token.Redact(loc)}
 	}
 	// Error texts are cut short; redact before cutting, so that no part of
-	// a token echoed by the server survives at the cut.
+	// a token echoed by the server survives at the cut. The server's text
+	// is redacted as it came and again once decoded (JSON \u escapes,
+	// HTML entities), since decoding can spell out a token.
 	if isHTML(data, ctype) {
-		title := htmlTitle(c.token.RedactBytes(data))
+		title := htmlTitle(c.token.RedactBytes(data), c.token.Redact)
 		if status == http.StatusRequestTimeout || status >= 500 {
 			// A proxy's error page: the server behind it is in trouble.
 			return nil, &APIError{Status: status, Message: title}
@@ -276,7 +284,7 @@ func (c *Client) interpret(status int, location, ctype string, data []byte) (*re
 		// Some servers and proxies answer errors with 200 and an error
 		// object; PyCap judges by the body for this reason.
 		if t := strings.TrimSpace(string(firstBytes(data, 16))); strings.HasPrefix(t, `{"error"`) || strings.HasPrefix(t, `{ "error"`) {
-			if msg, ok := parseErrorBody(c.token.RedactBytes(data)); ok {
+			if msg, ok := c.serverMessage(data); ok {
 				if err := classify(status, msg); err != nil {
 					return nil, err
 				}
@@ -285,11 +293,18 @@ func (c *Client) interpret(status int, location, ctype string, data []byte) (*re
 		}
 		return &response{contentType: ctype, body: data}, nil
 	}
-	msg, _ := parseErrorBody(c.token.RedactBytes(data))
+	msg, _ := c.serverMessage(data)
 	if err := classify(status, msg); err != nil {
 		return nil, err
 	}
 	return nil, &APIError{Status: status, Message: msg}
+}
+
+// serverMessage is parseErrorBody with the token redacted from the body
+// and from the decoded message.
+func (c *Client) serverMessage(data []byte) (string, bool) {
+	msg, ok := parseErrorBody(c.token.RedactBytes(data))
+	return c.token.Redact(msg), ok
 }
 
 func (c *Client) networkError(content string, err error) error {
@@ -322,7 +337,7 @@ func (c *Client) dumpRequest(content string, ps []param) {
 		if p.key == "token" {
 			v = redacted
 		}
-		b.WriteString(p.key + "=" + shorten(c.token.Redact(v), dumpLimit))
+		b.WriteString(p.key + "=" + c.token.redactShort(v, dumpLimit))
 	}
 	c.log.Debug().Str("content", content).Str("url", c.url).
 		Str("body", c.token.Redact(b.String())).Msg("http request: POST")
@@ -336,7 +351,7 @@ func (c *Client) dumpResponse(content string, resp *http.Response, data []byte, 
 	sort.Strings(hdr)
 	c.log.Debug().Str("content", content).Int("status", resp.StatusCode).Dur("took", took).
 		Str("headers", c.token.Redact(strings.Join(hdr, "; "))).
-		Str("body", shorten(c.token.Redact(string(data)), dumpLimit)).Msg("http response")
+		Str("body", c.token.redactShort(string(data), dumpLimit)).Msg("http response")
 }
 
 // setProjectID remembers the project ID for naming exports.

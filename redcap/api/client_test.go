@@ -154,7 +154,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 	s := newFake(t)
 	s.fault = func(w http.ResponseWriter, r *http.Request, form url.Values) bool {
 		if r.URL.Path == "/redcap/api/" {
-			http.Redirect(w, r, "/redcap/api/other/", http.StatusFound)
+			http.Redirect(w, r, "/new/redcap/api/", http.StatusFound)
 			return true
 		}
 		t.Errorf("redirect was followed to %s %s", r.Method, r.URL.Path)
@@ -166,12 +166,30 @@ func TestRedirectNotFollowed(t *testing.T) {
 	if !errors.As(err, &e) || e.Status != 302 {
 		t.Fatalf("err = %T %v", err, err)
 	}
-	want := strings.TrimSuffix(c.URL(), "/redcap/api/") + "/redcap/api/other/"
+	want := strings.TrimSuffix(c.URL(), "/redcap/api/") + "/new/redcap/api/"
 	if e.Location != want || !strings.Contains(err.Error(), want) || !strings.Contains(Advice(err), want) {
 		t.Errorf("Location %q, error %q, advice %q; want %q", e.Location, err, Advice(err), want)
 	}
 	if n := s.count("version"); n != 1 {
 		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+// TestRedirectToLoginPageNotSuggested: a redirect to a page CheckURL
+// refuses (a login page with a query) is not suggested as --url.
+func TestRedirectToLoginPageNotSuggested(t *testing.T) {
+	s := newFake(t)
+	s.fault = func(w http.ResponseWriter, r *http.Request, form url.Values) bool {
+		http.Redirect(w, r, "https://sso.example.org/login?return=/redcap/api/", http.StatusFound)
+		return true
+	}
+	_, err := s.client(tokFull).Version(context.Background())
+	if !has[*ErrRedirect](err) {
+		t.Fatalf("err = %T %v", err, err)
+	}
+	if strings.Contains(err.Error(), "use that URL") || strings.Contains(Advice(err), "--url") ||
+		!strings.Contains(Advice(err), "administrator") {
+		t.Errorf("error %q, advice %q: want no suggestion to use the login page", err, Advice(err))
 	}
 }
 

@@ -229,13 +229,28 @@ func (e *ErrRedirect) Error() string {
 	if e.Location == "" {
 		return fmt.Sprintf("%s redirects (HTTP %d) without saying where", e.URL, e.Status)
 	}
+	if !e.usable() {
+		return fmt.Sprintf("%s redirects (HTTP %d) to %s, which is not an API URL", e.URL, e.Status, e.Location)
+	}
 	return fmt.Sprintf("%s redirects (HTTP %d) to %s: use that URL instead", e.URL, e.Status, e.Location)
+}
+
+// usable reports whether Location passes CheckURL, so that it can be
+// suggested as --url.
+func (e *ErrRedirect) usable() bool {
+	_, err := CheckURL(e.Location)
+	return err == nil
 }
 
 // Advice says what to do.
 func (e *ErrRedirect) Advice() string {
-	if e.Location == "" {
+	switch {
+	case e.Location == "":
 		return "Check the URL; it must be the API endpoint itself, ending in /api/."
+	case !e.usable():
+		// Typically a login (single sign-on) page, with a query.
+		return "The API answers with a redirect to a page that is not an API endpoint, often a login (single sign-on) page " +
+			"in front of REDCap: ask your REDCap administrator which URL scripts should use."
 	}
 	return "Use --url " + e.Location + " (or set it in the pipeline file); rcolpipe does not follow redirects " +
 		"because a redirected POST loses its body and would send the token elsewhere."
@@ -493,12 +508,14 @@ func firstBytes(b []byte, n int) []byte {
 
 var titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 
-func htmlTitle(body []byte) string {
+// htmlTitle returns the page's title, decoded, passed through redact, and
+// cut short.
+func htmlTitle(body []byte, redact func(string) string) string {
 	m := titleRe.FindSubmatch(firstBytes(body, 16<<10))
 	if m == nil {
 		return ""
 	}
-	return shorten(strings.Join(strings.Fields(html.UnescapeString(string(m[1]))), " "), 120)
+	return shorten(redact(strings.Join(strings.Fields(html.UnescapeString(string(m[1]))), " ")), 120)
 }
 
 // dictionaryMessagePrefixes start REDCap's data-dictionary error messages

@@ -24,7 +24,7 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	}
 	v := strings.TrimSpace(string(resp.body))
 	if !versionRe.MatchString(v) {
-		return "", &APIError{Status: 200, Message: "unexpected answer to the version request: " + strconv.Quote(shorten(c.token.Redact(v), 80))}
+		return "", &APIError{Status: 200, Message: "unexpected answer to the version request: " + strconv.Quote(c.token.redactShort(v, 80))}
 	}
 	return v, nil
 }
@@ -68,8 +68,11 @@ func (c *Client) ProjectInfo(ctx context.Context) (*ProjectInfo, error) {
 	}
 	var p ProjectInfo
 	var errs []error
-	str := func(k string) string { s, err := rawString(raw[k]); errs = append(errs, keyErr(k, err)); return s }
+	rawStr := func(k string) string { s, err := rawString(raw[k]); errs = append(errs, keyErr(k, err)); return s }
 	num := func(k string) int { n, err := rawInt(raw[k]); errs = append(errs, keyErr(k, err)); return n }
+	// The texts are shown to the user (check, upload); decoded, they could
+	// spell out an echoed token.
+	str := func(k string) string { return c.token.Redact(rawStr(k)) }
 	p.ProjectID = num("project_id")
 	p.Title = str("project_title")
 	p.CreationTime = str("creation_time")
@@ -144,7 +147,7 @@ func rawInt(m json.RawMessage) (int, error) {
 // badJSON reports an export that did not decode. The decoder's message
 // may quote a value of the body, so it is redacted like the body.
 func (c *Client) badJSON(content string, body []byte, err error) error {
-	return &APIError{Status: 200, Message: fmt.Sprintf("the %s export is not the JSON expected (%s): %q", content, c.token.Redact(err.Error()), shorten(c.token.Redact(string(body)), 120))}
+	return &APIError{Status: 200, Message: fmt.Sprintf("the %s export is not the JSON expected (%s): %q", content, c.token.Redact(err.Error()), c.token.redactShort(string(body), 120))}
 }
 
 // ExportMetadata exports the project's data dictionary (content=metadata),
@@ -279,7 +282,7 @@ func (c *Client) ImportMetadataFrom(ctx context.Context, d, before *redcap.Dicti
 		if perr == nil {
 			return n, nil
 		}
-		err = &APIError{Status: 200, Message: "unexpected answer to the import: " + strconv.Quote(shorten(c.token.Redact(body), 120))}
+		err = &APIError{Status: 200, Message: "unexpected answer to the import: " + strconv.Quote(c.token.redactShort(body, 120))}
 	} else if refusal := importRefusal(err); refusal != nil {
 		return 0, refusal
 	}
@@ -362,7 +365,10 @@ func (c *Client) verifyImport(ctx context.Context, sent, before *redcap.Dictiona
 		}
 		verifyErr = nil
 		var same bool
-		if same, diff = MatchesExport(sent, got); same {
+		// diff quotes exported values, decoded: redact them.
+		same, diff = MatchesExport(sent, got)
+		diff = c.token.Redact(diff)
+		if same {
 			return &ImportError{Outcome: ImportApplied, Err: importErr}
 		}
 		if before != nil {

@@ -102,6 +102,17 @@ const (
 // effect; the report says so. Later checks that depend on a failed one are
 // reported as skipped.
 func Preflight(ctx context.Context, c *Client, opts PreflightOptions) PreflightReport {
+	r := preflight(ctx, c, opts)
+	// The details quote what the server said (titles, user and form
+	// names), decoded: redact them once more.
+	for i := range r.Items {
+		r.Items[i].Detail = c.token.Redact(r.Items[i].Detail)
+		r.Items[i].Advice = c.token.Redact(r.Items[i].Advice)
+	}
+	return r
+}
+
+func preflight(ctx context.Context, c *Client, opts PreflightOptions) PreflightReport {
 	r := PreflightReport{URL: c.URL()}
 	add := func(it PreflightItem) { r.Items = append(r.Items, it) }
 	fail := func(check string, err error, required bool) {

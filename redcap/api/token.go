@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,8 +11,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/joho/godotenv"
 )
@@ -88,24 +90,157 @@ func (t Token) IsZero() bool { return t.secret == "" }
 // Source says where the token was read (e.g. "RC_API_KEY in .env (/p/.env)").
 func (t Token) Source() string { return t.source }
 
-// Redact replaces the token in s with "[REDACTED]", in any letter case
-// (REDCap compares tokens case-insensitively, so an echo may be lower case).
+// Redact replaces the token in s with "[REDACTED]": in any letter case
+// (REDCap compares tokens case-insensitively, so an echo may be lower case),
+// and also where some or all of its characters are written as the escapes
+// a reader of the text would decode: JSON \u0041, HTML and XML &#65; or
+// &#x41;, URL %41. Callers still redact a server's text again after
+// decoding it, for encodings not listed here.
 func (t Token) Redact(s string) string {
 	if t.secret == "" || s == "" {
 		return s
 	}
-	if !strings.Contains(strings.ToLower(s), strings.ToLower(t.secret)) {
+	secret := []rune(t.secret)
+	// Only these bytes can start an echo: the first character (either
+	// case) or an escape.
+	var starts [256]bool
+	starts['\\'], starts['&'], starts['%'] = true, true, true
+	for _, v := range []rune{unicode.ToLower(secret[0]), unicode.ToUpper(secret[0])} {
+		starts[string(v)[0]] = true
+	}
+	var b strings.Builder
+	done := 0 // s[:done] is written to b
+	for i := 0; i < len(s); i++ {
+		if !starts[s[i]] {
+			continue
+		}
+		end, ok := matchEcho(s, i, secret)
+		if !ok {
+			continue
+		}
+		b.WriteString(s[done:i])
+		b.WriteString(redacted)
+		done = end
+		i = end - 1
+	}
+	if done == 0 {
 		return s
 	}
-	return regexp.MustCompile(`(?i)`+regexp.QuoteMeta(t.secret)).ReplaceAllString(s, redacted)
+	b.WriteString(s[done:])
+	return b.String()
 }
 
 // RedactBytes is Redact for byte slices.
 func (t Token) RedactBytes(b []byte) []byte {
-	if t.secret == "" || !bytes.Contains(bytes.ToLower(b), bytes.ToLower([]byte(t.secret))) {
+	if t.secret == "" || len(b) == 0 {
 		return b
 	}
-	return []byte(t.Redact(string(b)))
+	s := string(b)
+	if r := t.Redact(s); r != s {
+		return []byte(r)
+	}
+	return b
+}
+
+// maxEchoBytes is the most bytes one character of a token takes in an echo
+// Redact finds (%F0%9F%98%80; &#x + 8 digits + ;).
+const maxEchoBytes = 12
+
+// redactShort is shorten(t.Redact(s), n) for s of any length: it redacts
+// only the part that can reach the cut, which is enough, since an echo
+// starting before the cut ends within maxEchoBytes per character of it.
+func (t Token) redactShort(s string, n int) string {
+	if limit := n + maxEchoBytes*utf8.RuneCountInString(t.secret); len(s) > limit {
+		s = s[:limit]
+	}
+	return shorten(t.Redact(s), n)
+}
+
+// matchEcho reports whether s at i spells secret, each character as itself
+// in either case or escaped (see Redact), and where that spelling ends.
+func matchEcho(s string, i int, secret []rune) (int, bool) {
+	for _, want := range secret {
+		got, n := decodeEchoRune(s[i:])
+		if n == 0 || !sameLetter(got, want) {
+			// An escape that is not the wanted character may still be
+			// the character itself (a literal '%', '&' or '\\').
+			lit, m := utf8.DecodeRuneInString(s[i:])
+			if m == 0 || lit == utf8.RuneError || !sameLetter(lit, want) {
+				return 0, false
+			}
+			n = m
+		}
+		i += n
+	}
+	return i, true
+}
+
+// sameLetter compares runes case-insensitively.
+func sameLetter(a, b rune) bool {
+	return a == b || unicode.ToLower(a) == unicode.ToLower(b) || unicode.ToUpper(a) == unicode.ToUpper(b)
+}
+
+// decodeEchoRune decodes the character at the start of s: an escape
+// (\uXXXX, &#NN;, &#xHH;, %HH…) or a plain UTF-8 character. n is the
+// number of bytes it takes; 0 at the end of s.
+func decodeEchoRune(s string) (r rune, n int) {
+	if s == "" {
+		return 0, 0
+	}
+	switch {
+	case len(s) >= 6 && s[0] == '\\' && (s[1] == 'u' || s[1] == 'U'):
+		if v, err := strconv.ParseUint(s[2:6], 16, 32); err == nil {
+			return rune(v), 6
+		}
+	case len(s) >= 3 && s[0] == '&' && s[1] == '#':
+		j, base := 2, 10
+		if s[j] == 'x' || s[j] == 'X' {
+			j, base = 3, 16
+		}
+		k := j
+		for k < len(s) && k-j < 8 && isDigitIn(s[k], base) {
+			k++
+		}
+		if k > j {
+			v, err := strconv.ParseUint(s[j:k], base, 32)
+			if err == nil {
+				if k < len(s) && s[k] == ';' {
+					k++
+				}
+				return rune(v), k
+			}
+		}
+	case s[0] == '%':
+		// One character as its UTF-8 bytes, each %HH.
+		var buf [utf8.UTFMax]byte
+		k, nb := 0, 0
+		for nb < utf8.UTFMax && k+3 <= len(s) && s[k] == '%' {
+			v, err := strconv.ParseUint(s[k+1:k+3], 16, 8)
+			if err != nil {
+				break
+			}
+			buf[nb] = byte(v)
+			nb++
+			k += 3
+			if utf8.FullRune(buf[:nb]) {
+				if r, _ := utf8.DecodeRune(buf[:nb]); r != utf8.RuneError {
+					return r, k
+				}
+				break
+			}
+		}
+	}
+	return utf8.DecodeRuneInString(s)
+}
+
+func isDigitIn(c byte, base int) bool {
+	switch {
+	case c >= '0' && c <= '9':
+		return true
+	case base == 16:
+		return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+	}
+	return false
 }
 
 // ErrNoToken means no token was found in any of the places LoadToken looks.
@@ -220,6 +355,12 @@ func permissionWarning(f *os.File, path string) string {
 
 // gitTracks reports whether git tracks name in dir; false when git is not
 // installed or dir is not in a repository.
+//
+// dir may be anyone's repository, and git runs programs its config names:
+// core.fsmonitor is run by every command that reads the index, ls-files
+// included. So git gets no environment of ours (which may hold RC_API_KEY),
+// no system or global config, and the command line switches off the
+// fsmonitor and hooks and the optional index write-back.
 func gitTracks(dir, name string) bool {
 	git, err := exec.LookPath("git")
 	if err != nil {
@@ -227,7 +368,30 @@ func gitTracks(dir, name string) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, git, "ls-files", "--error-unmatch", "--", name)
+	cmd := exec.CommandContext(ctx, git,
+		"--no-optional-locks",
+		"-c", "core.fsmonitor=false",
+		"-c", "core.hooksPath="+os.DevNull,
+		"ls-files", "--error-unmatch", "--", name)
 	cmd.Dir = dir
+	cmd.Env = gitEnv(os.Getenv)
 	return cmd.Run() == nil
+}
+
+// gitEnv is the whole environment gitTracks gives git: PATH (git finds its
+// helpers there), Windows' SYSTEMROOT, and switches that keep the system's
+// and the user's config out. Nothing else of the parent's passes.
+func gitEnv(getenv func(string) string) []string {
+	env := []string{
+		"GIT_CONFIG_NOSYSTEM=1",
+		"GIT_CONFIG_GLOBAL=" + os.DevNull,
+		"GIT_TERMINAL_PROMPT=0",
+		"LC_ALL=C",
+	}
+	for _, k := range []string{"PATH", "SYSTEMROOT"} {
+		if v := getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
 }
