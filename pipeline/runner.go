@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -51,6 +52,10 @@ type StageError struct {
 func (e *StageError) Error() string {
 	if e.Stage == StageValidate {
 		return fmt.Sprintf("validate: %v", e.Err)
+	}
+	var pe *plugins.Error
+	if errors.As(e.Err, &pe) && pe.Stage == e.Stage {
+		return e.Err.Error() // the plugin host's errors name the stage already
 	}
 	return fmt.Sprintf("stage %q: %v", e.Stage, e.Err)
 }

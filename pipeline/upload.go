@@ -123,7 +123,10 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Uploa
 		}
 		rep.BackupPath, err = WriteBackup(opts.BackupDir, pid, current, opts.Now())
 		if err != nil {
-			return rep, err
+			// Without the backup the upload could not be undone: stop here.
+			return rep, fmt.Errorf("back up the project's dictionary: %w; nothing was sent. "+
+				"Make %s a folder you can write to, or choose another with --backup-dir (or target.backup_dir in the pipeline file)",
+				err, opts.BackupDir)
 		}
 		step("backup", start)
 		opts.Log.Info().Str("backup", rep.BackupPath).Int("fields", current.Len()).Msg("saved the project's dictionary")

@@ -48,6 +48,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode":       cmdExitCode,
+			"expandenv":      cmdExpandEnv,
 			"sandbox-start":  cmdSandboxStart,
 			"sandbox-tokens": cmdSandboxTokens,
 		},
@@ -84,6 +85,19 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
 	}
+}
+
+// cmdExpandEnv writes SRC to DST with $NAME and ${NAME} replaced from the
+// script's environment, for files that must hold a value known only when
+// the script runs (the sandbox's $URL in a pipeline file):
+//
+//	expandenv pipeline.yaml.in pipeline.yaml
+func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: expandenv SRC DST")
+	}
+	out := os.Expand(ts.ReadFile(args[0]), ts.Getenv)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o644))
 }
 
 // sandboxStops holds the stop function of each script's running sandbox.

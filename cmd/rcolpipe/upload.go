@@ -56,7 +56,8 @@ every other form stays as it is, and the project's record-ID field stays first.
 fields). An empty dictionary is never sent.
 
 Before anything changes, the project's dictionary is saved as
-rcolpipe-backups/project-ID-TIME.json (--backup-dir). To restore it:
+rcolpipe-backups/project-ID-TIME.json (--backup-dir); when it cannot be written,
+the upload stops and nothing is sent. To restore it:
    rcolpipe upload --replace-all --allow-delete rcolpipe-backups/project-12-20261128T101500Z.json
 
 On a terminal, upload shows the diff and asks before importing; without a terminal
