@@ -98,12 +98,14 @@ EXIT CODES:
 
 // runCheck checks the URL and the token, then runs the API preflight.
 func runCheck(ctx context.Context, e *env, s targetSettings) checkReport {
-	r := checkReport{URL: s.URL}
+	var r checkReport
 	if _, err := api.CheckURL(s.URL); err != nil {
+		// The report leaves out a refused URL: it may hold a secret.
 		r.Checks = append(r.Checks, api.PreflightItem{Check: checkRowURL, Result: api.ResultFail, Required: true,
 			Detail: err.Error(), Advice: "Use your REDCap address followed by /api/, as shown on the project's API page (Applications > API)."})
 		return r
 	}
+	r.URL = s.URL
 	r.Checks = append(r.Checks, api.PreflightItem{Check: checkRowURL, Result: api.ResultOK, Required: true, Detail: s.URL})
 	tok, warnings, err := loadToken(e, s)
 	if err != nil {
