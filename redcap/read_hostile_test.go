@@ -48,19 +48,32 @@ func TestLoadFolderDoesNotFollowSymlinkToSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(dir, "good.csv"), goodCSV)
-	links := map[string]string{
-		"aa.csv":   filepath.Join("..", ".env"), // leaves the folder
-		"bb.json":  "good.csv",                  // stays inside: not followed either
-		"cc.csv":   filepath.Join(root, ".env"), // absolute
-		"zz.zip":   "missing.zip",               // dangling
-		"notes.md": filepath.Join("..", ".env"), // not a dictionary name: silently ignored
-	}
-	for name, target := range links {
-		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
-			t.Skipf("cannot make symbolic links here: %v", err)
-		}
+	// First the attack of the issue: a link out of the folder to a .env.
+	if err := os.Symlink(filepath.Join("..", ".env"), filepath.Join(dir, "aa.csv")); err != nil {
+		t.Skipf("cannot make symbolic links here: %v", err)
 	}
 	d, ds, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNoSecret(t, ds)
+	dg := diagWith(t, ds, CodeSkippedEntry)
+	if dg.File != filepath.Join(dir, "aa.csv") || dg.Severity != SeverityWarning || ds.HasErrors() || d.Len() != 1 {
+		t.Errorf("%d fields, diagnostics:\n%s", d.Len(), diagText(ds))
+	}
+
+	// No link is followed: inside the folder, absolute, dangling.
+	for name, target := range map[string]string{
+		"bb.json":  "good.csv",
+		"cc.csv":   filepath.Join(root, ".env"),
+		"zz.zip":   "missing.zip",
+		"notes.md": filepath.Join("..", ".env"), // not a dictionary name: silently ignored
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, ds, err = Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
