@@ -359,3 +359,12 @@ func TestExcerpt(t *testing.T) {
 		}
 	}
 }
+
+func TestReadJSONListsAtMostTenBadValues(t *testing.T) {
+	js := `[{"field_name":"a","form_name":"f","field_type":"text","field_label":"A","x1":true` +
+		strings.Repeat(`,"x1":true`, 100_000) + `}]`
+	d, ds := ReadBytes("bools.json", []byte(js))
+	if d.Len() != 0 || len(ds) != 11 || !strings.Contains(ds[10].Message, "99991 more values") {
+		t.Errorf("%d fields, %d diagnostics, last %v", d.Len(), len(ds), ds[len(ds)-1])
+	}
+}

@@ -346,7 +346,15 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 		return structural(0, dec.InputOffset(), fmt.Sprintf("expected a JSON array of row objects, found %s", describeToken(tok)))
 	}
 	rows := newJSONRows(d)
-	hadValueErrors := false
+	// Value errors are listed up to maxValueErrors and then counted, so that
+	// a file of a million booleans does not give a million diagnostics.
+	const maxValueErrors = 10
+	valueErrors := 0
+	valueError := func(dg Diagnostic) {
+		if valueErrors++; valueErrors <= maxValueErrors {
+			diags = append(diags, dg)
+		}
+	}
 	row := 0
 	for dec.More() {
 		row++
@@ -391,8 +399,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 				return d, diags
 			}
 			if kind != "" {
-				hadValueErrors = true
-				diags = append(diags, badJSONValue(name, row, key, kind, col, known))
+				valueError(badJSONValue(name, row, key, kind, col, known))
 				continue
 			}
 			if !known {
@@ -401,8 +408,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 			}
 			rows.anyKnown = true
 			if seen[col] != "" {
-				hadValueErrors = true
-				diags = append(diags, duplicateJSONKey(name, row, seen[col], key, col))
+				valueError(duplicateJSONKey(name, row, seen[col], key, col))
 				continue
 			}
 			seen[col] = key
@@ -422,7 +428,11 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 		}
 		return structural(0, dec.InputOffset(), fmt.Sprintf("found %s after the array; expected nothing", describeToken(tok)))
 	}
-	return rows.finish(diags, row, hadValueErrors)
+	if valueErrors > maxValueErrors {
+		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeBadJSONValue, File: name, Stage: stageLoad,
+			Message: fmt.Sprintf("%d more values are not strings, numbers or null, or repeat a column", valueErrors-maxValueErrors)})
+	}
+	return rows.finish(diags, row, valueErrors > 0)
 }
 
 // jsonCell turns one JSON value into a cell. kind is "" for a value that
