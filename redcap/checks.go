@@ -20,11 +20,13 @@ const (
 	CodeUnclosedQuote   = "RD006"
 	CodeBadZIP          = "RD007"
 	CodeDuplicateColumn = "RD008"
+	CodeTooLarge        = "RD009"
 
 	CodeWindows1252  = "RD101"
 	CodeExtraColumns = "RD102"
 	CodeLiteralNA    = "RD103"
 	CodeStrayQuote   = "RD104"
+	CodeSkippedEntry = "RD105"
 
 	CodeRecordIDDropped = "RD201"
 	CodeOldLayout       = "RD202"
@@ -49,6 +51,8 @@ var ReaderChecks = []Check{
 		"An instrument ZIP (REDCap's Shared Library format) must be a readable ZIP archive with instrument.csv at its top level. An Excel .xlsx file is also a ZIP: save it as CSV."},
 	{CodeDuplicateColumn, SeverityError, "column given twice",
 		"Two header cells (or two keys of one JSON row) map to the same REDCap column, e.g. both `choices` and `select_choices_or_calculations`. REDCap would shift every later column."},
+	{CodeTooLarge, SeverityError, "input over a size limit",
+		"A file is larger than 64 MiB (an instrument ZIP's instrument.csv counts unpacked, and a ZIP may hold at most 1000 entries), a cell is longer than 1 MiB, or a file has more than 100,000 rows or 2,000,000 kept cells. REDCap stores at most 65,535 bytes in a cell, and real dictionaries are a few MiB at most, so such a file is not a dictionary REDCap could import; it is refused before it can exhaust memory."},
 	{CodeWindows1252, SeverityWarning, "not UTF-8: read as Windows-1252",
 		"The file is not valid UTF-8. It was decoded as Windows-1252, which is what Excel on Windows writes. Check umlauts and other non-ASCII characters, and save the file as UTF-8."},
 	{CodeExtraColumns, SeverityWarning, "columns that are not REDCap's ignored",
@@ -57,6 +61,8 @@ var ReaderChecks = []Check{
 		"Cells holding the text NA are what R writes for missing values. They are kept as read, because REDCap would store the text \"NA\" (and then reject or change it: an identifier \"NA\" is not \"y\"), so validation reports what REDCap would do. Write the file with na = \"\" or blank those cells."},
 	{CodeStrayQuote, SeverityWarning, "stray quote inside a quoted cell",
 		"A quoted cell has a double quote that is neither doubled (\"\") nor followed by a delimiter or line end. The quote is kept as a character and the cell continues unquoted, which often means the row has too many cells."},
+	{CodeSkippedEntry, SeverityWarning, "folder entry skipped (link or special file)",
+		"A folder input reads only regular files. A symbolic link in the folder is not followed (it could point at a secret such as a .env file, or at /dev/zero), and a named pipe, device or socket is not opened; an entry whose name holds control characters is skipped too. Name a file on the command line to read it."},
 	{CodeRecordIDDropped, SeverityInfo, "repeated record-ID field dropped when stacking",
 		"When several inputs are stacked and a later one starts with the same record-ID field as the first input (every instrument file carries record_id), the later copy is dropped. Other repeated field names stay for validation to report."},
 	{CodeOldLayout, SeverityInfo, "older 16-column layout",

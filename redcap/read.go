@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -19,72 +21,183 @@ import (
 // stageLoad names the stage of every reader diagnostic.
 const stageLoad = "load"
 
-// maxZIPMember caps how much of instrument.csv is decompressed, so that a
-// hostile archive cannot exhaust memory.
-const maxZIPMember = 64 << 20
-
 // Load reads files, folders (every dictionary file in them, in name order,
 // not recursing) and instrument ZIPs, and stacks them in the order given.
-// err is only for I/O trouble (a missing file, an unreadable folder);
-// problems with the content are Diagnostics with SeverityError, and such a
-// file contributes no fields.
+// err is for I/O trouble (a missing file, an unreadable folder) and for a
+// path named here that is neither a regular file nor a folder (a named
+// pipe, a device); problems with the content are Diagnostics with
+// SeverityError, and such a file contributes no fields.
 //
 // In a folder, the files ending in .csv, .tsv, .txt, .json or .zip are read;
 // names starting with "." or "_" are skipped (hidden files, indexes such as
-// rcol's _index.json).
+// rcol's _index.json). Symbolic links and anything that is not a regular
+// file in a folder are skipped with a warning (CodeSkippedEntry), so that a
+// folder from an untrusted checkout cannot make rcolpipe read (and quote)
+// a file elsewhere, or block on a named pipe. A path named here may be a
+// link to a regular file. Every file is read up to MaxFileBytes.
 func Load(paths ...string) (*Dictionary, Diagnostics, error) {
 	var dicts []*Dictionary
 	var diags Diagnostics
+	read := func(f string, follow bool) error {
+		data, tooLarge, err := readInputFile(f, follow)
+		if err != nil {
+			return fmt.Errorf("load %s: %w", f, err)
+		}
+		if tooLarge {
+			dicts = append(dicts, &Dictionary{Files: []string{f}})
+			diags = append(diags, tooLargeFile(f, ""))
+			return nil
+		}
+		d, ds := ReadBytes(f, data)
+		dicts = append(dicts, d)
+		diags = append(diags, ds...)
+		return nil
+	}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, diags, fmt.Errorf("load %s: %w", p, err)
 		}
-		files := []string{p}
-		if st.IsDir() {
-			if files, err = dictionaryFiles(p); err != nil {
-				return nil, diags, fmt.Errorf("load %s: %w", p, err)
+		if !st.IsDir() {
+			if err := read(p, true); err != nil {
+				return nil, diags, err
 			}
-			if len(files) == 0 {
-				diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeEmptyInput, File: p, Stage: stageLoad,
-					Message: "folder has no dictionary files (.csv, .tsv, .txt, .json, .zip)",
-					Hint:    "name the files to read, or put them in this folder"})
-				continue
-			}
+			continue
+		}
+		files, skipped, err := dictionaryFiles(p)
+		diags = append(diags, skipped...)
+		if err != nil {
+			return nil, diags, fmt.Errorf("load %s: %w", p, err)
+		}
+		if len(files) == 0 {
+			diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeEmptyInput, File: p, Stage: stageLoad,
+				Message: "folder has no dictionary files (.csv, .tsv, .txt, .json, .zip)",
+				Hint:    "name the files to read, or put them in this folder"})
+			continue
 		}
 		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return nil, diags, fmt.Errorf("load %s: %w", f, err)
+			if err := read(f, false); err != nil {
+				return nil, diags, err
 			}
-			d, ds := ReadBytes(f, data)
-			dicts = append(dicts, d)
-			diags = append(diags, ds...)
 		}
 	}
 	d, ds := Stack(dicts...)
 	return d, append(diags, ds...), nil
 }
 
+// readInputFile reads a regular file, at most MaxFileBytes of it; tooLarge
+// reports a longer one (its data is then nil). Anything else (a named pipe,
+// a device, a socket) is an error, found from the opened file's mode
+// before any read, so that neither the open nor a read blocks. follow=false
+// refuses a symbolic link.
+func readInputFile(name string, follow bool) (data []byte, tooLarge bool, err error) {
+	f, err := openInput(name, follow)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, false, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, false, fmt.Errorf("%s, not a regular file; an input is a dictionary file or a folder", fileKind(st.Mode()))
+	}
+	if st.Size() > MaxFileBytes {
+		return nil, true, nil
+	}
+	// The size from Stat is only a hint (files in /proc claim 0, a file may
+	// grow while read): the limit is enforced on what is read.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileBytes+1)); err != nil {
+		return nil, false, err
+	}
+	if buf.Len() > MaxFileBytes {
+		return nil, true, nil
+	}
+	return buf.Bytes(), false, nil
+}
+
+// fileKind names what a file that is not regular is, for messages.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
+
+// tooLargeFile reports a file (what "", or a ZIP member) over MaxFileBytes.
+func tooLargeFile(name, what string) Diagnostic {
+	if what == "" {
+		what = "file"
+	}
+	return Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Stage: stageLoad,
+		Message: fmt.Sprintf("%s is larger than %s, the limit for one input; REDCap dictionaries are far smaller", what, sizeText(MaxFileBytes)),
+		Hint:    "check that this is a REDCap data dictionary"}
+}
+
 // dictionaryFiles lists the dictionary files of a folder in name order.
-func dictionaryFiles(dir string) ([]string, error) {
+// skipped holds a warning for each entry with a dictionary's name that is
+// not read: a symbolic link, something that is not a regular file, or a
+// name with control characters (it would reach the terminal in messages).
+func dictionaryFiles(dir string) (files []string, skipped Diagnostics, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []string
+	skip := func(file, msg string) {
+		skipped = append(skipped, Diagnostic{Severity: SeverityWarning, Code: CodeSkippedEntry, File: file, Stage: stageLoad,
+			Message: msg, Hint: "links and special files in a folder are not read; name a file on the command line to read it"})
+	}
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
 			continue
 		}
 		switch strings.ToLower(filepath.Ext(name)) {
 		case ".csv", ".tsv", ".txt", ".json", ".zip":
-			out = append(out, filepath.Join(dir, name))
+		default:
+			continue
+		}
+		t := e.Type() // from the folder listing: a link is not followed
+		switch {
+		case t.IsDir():
+		case !printableName(name):
+			skip(dir, fmt.Sprintf("skipped the entry %s: its name holds control characters or is not UTF-8", excerpt(name)))
+		case t&fs.ModeSymlink != 0:
+			skip(filepath.Join(dir, name), "skipped: a symbolic link (links in a folder are not followed)")
+		case !t.IsRegular():
+			skip(filepath.Join(dir, name), fmt.Sprintf("skipped: %s, not a regular file", fileKind(t)))
+		default:
+			files = append(files, filepath.Join(dir, name))
 		}
 	}
-	sort.Strings(out) // ReadDir sorts already; keep the order explicit.
-	return out, nil
+	sort.Strings(files) // ReadDir sorts already; keep the order explicit.
+	return files, skipped, nil
+}
+
+// printableName reports whether a file name is UTF-8 without control or
+// other unprintable characters.
+func printableName(name string) bool {
+	if !utf8.ValidString(name) {
+		return false
+	}
+	for _, r := range name {
+		if !strconv.IsPrint(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // ReadBytes reads one dictionary file whose format is sniffed from its
@@ -188,23 +301,28 @@ func readZIP(name string, data []byte) (*Dictionary, Diagnostics) {
 	if err != nil {
 		return fail(fmt.Sprintf("cannot read the ZIP archive: %v", err), "an instrument ZIP is what REDCap's \"Download instrument ZIP\" gives")
 	}
+	if len(zr.File) > MaxZIPMembers {
+		return &Dictionary{Files: []string{name}}, Diagnostics{{Severity: SeverityError, Code: CodeTooLarge, File: name, Stage: stageLoad,
+			Message: fmt.Sprintf("ZIP has %d entries, more than the limit of %d; an instrument ZIP has a handful", len(zr.File), MaxZIPMembers),
+			Hint:    "an instrument ZIP is what REDCap's \"Download instrument ZIP\" gives"}}
+	}
 	// instrument.csv sits at the top level; an archive re-zipped with its
-	// folder has it one level down, which is accepted when it is the only one.
+	// folder has it one level down, which is accepted when it is the only one
+	// (and its folder's name is printable: it becomes part of the origin).
 	var member *zip.File
-	var names, nested []string
-	var nestedFile *zip.File
+	var names []string
+	var nested []*zip.File
 	for _, f := range zr.File {
 		names = append(names, f.Name)
 		switch {
 		case strings.EqualFold(f.Name, "instrument.csv"):
 			member = f
-		case strings.EqualFold(path.Base(f.Name), "instrument.csv") && strings.Count(f.Name, "/") == 1:
-			nested = append(nested, f.Name)
-			nestedFile = f
+		case strings.EqualFold(path.Base(f.Name), "instrument.csv") && strings.Count(f.Name, "/") == 1 && printableName(f.Name):
+			nested = append(nested, f)
 		}
 	}
 	if member == nil && len(nested) == 1 {
-		member = nestedFile
+		member = nested[0]
 	}
 	if member == nil {
 		hint := "an instrument ZIP has instrument.csv at its top level"
@@ -214,25 +332,35 @@ func readZIP(name string, data []byte) (*Dictionary, Diagnostics) {
 				break
 			}
 		}
-		quoted := make([]string, len(names))
-		for i, n := range names {
-			quoted[i] = fmt.Sprintf("%q", n)
+		const shown = 5
+		quoted := make([]string, 0, shown)
+		for _, n := range names[:min(len(names), shown)] {
+			quoted = append(quoted, excerpt(n))
 		}
-		return fail(fmt.Sprintf("ZIP has no instrument.csv (it holds %s)", capList(quoted, 5, ", ")), hint)
+		list := strings.Join(quoted, ", ")
+		if len(names) > shown {
+			list += fmt.Sprintf(" and %d more", len(names)-shown)
+		}
+		return fail(fmt.Sprintf("ZIP has no instrument.csv (it holds %s)", list), hint)
+	}
+	inner := name + "!" + member.Name // see ZIPMember
+	if member.UncompressedSize64 > MaxFileBytes {
+		return &Dictionary{Files: []string{inner}}, Diagnostics{tooLargeFile(inner, "instrument.csv unpacked")}
 	}
 	rc, err := member.Open()
 	if err != nil {
-		return fail(fmt.Sprintf("cannot open %s in the ZIP: %v", member.Name, err), "")
+		return fail(fmt.Sprintf("cannot open %s in the ZIP: %v", excerpt(member.Name), err), "")
 	}
 	defer rc.Close()
-	csvData, err := io.ReadAll(io.LimitReader(rc, maxZIPMember+1))
+	// The size in the ZIP's header is only a claim: the limit is enforced on
+	// what is decompressed.
+	csvData, err := io.ReadAll(io.LimitReader(rc, MaxFileBytes+1))
 	if err != nil {
-		return fail(fmt.Sprintf("cannot read %s in the ZIP: %v", member.Name, err), "")
+		return fail(fmt.Sprintf("cannot read %s in the ZIP: %v", excerpt(member.Name), err), "")
 	}
-	if len(csvData) > maxZIPMember {
-		return fail(fmt.Sprintf("%s in the ZIP is larger than %d MiB", member.Name, maxZIPMember>>20), "")
+	if len(csvData) > MaxFileBytes {
+		return &Dictionary{Files: []string{inner}}, Diagnostics{tooLargeFile(inner, "instrument.csv unpacked")}
 	}
-	inner := name + "!" + member.Name // see ZIPMember
 	text, diags := decodeText(inner, csvData)
 	d, ds := readText(inner, text)
 	return d, append(diags, ds...)

@@ -8,8 +8,20 @@ import (
 
 // csvRecord is one record of a CSV file and the line it starts on.
 type csvRecord struct {
-	cells []string
-	line  int
+	// cells is nil for a blank record (every cell empty or white space),
+	// which keeps only its number of cells: a file of a million empty Excel
+	// rows does not hold a million cell slices.
+	cells      []string
+	blankCells int
+	line       int
+}
+
+// width returns the number of cells of the record.
+func (r csvRecord) width() int {
+	if r.cells == nil {
+		return r.blankCells
+	}
+	return len(r.cells)
 }
 
 // csvScan is the result of splitting CSV text into records.
@@ -20,6 +32,10 @@ type csvScan struct {
 	strays []int
 	// unclosed is the line where a quoted cell starts that never closes (0: none).
 	unclosed int
+	// overLine and over tell where and how the text exceeds a limit
+	// (MaxCellBytes, MaxRows, MaxCells); the scan stops there.
+	overLine int
+	over     string
 }
 
 // scanCSV splits text into records. It is RFC 4180 with what real files
@@ -27,17 +43,31 @@ type csvScan struct {
 // kept as they are; quotes inside unquoted cells kept as characters; a stray
 // quote inside a quoted cell kept as a character (the cell goes on
 // unquoted), as spreadsheet programs do. max > 0 stops after that many
-// records that are not blank lines.
+// records that are not blank lines. A cell over MaxCellBytes, more than
+// MaxRows records that are not blank or more than MaxCells cells kept stop
+// the scan (over says why) before the cell or record is copied.
 func scanCSV(text string, delim byte, max int) csvScan {
 	var s csvScan
 	n := len(text)
 	line := 1
 	i := 0
 	nonBlank := 0
+	rows, kept := 0, 0
 	var buf []byte
-	width := 0 // cells of the previous record, to size the next one
+	var spare []string // the cells of the last blank record, for reuse
+	width := 0         // cells of the previous record, to size the next one
+	tooLong := func(at, col int) csvScan {
+		s.overLine = at
+		s.over = fmt.Sprintf("cell %s is longer than %s, the limit for one cell; REDCap stores at most %d bytes in a cell",
+			sheetColumn(col)+fmt.Sprint(at), sizeText(MaxCellBytes), redcapCellBytes)
+		return s
+	}
 	for i < n {
-		rec := csvRecord{line: line, cells: make([]string, 0, width)}
+		rec := csvRecord{line: line, cells: spare[:0]}
+		if rec.cells == nil {
+			rec.cells = make([]string, 0, width)
+		}
+		spare = nil
 		stray := false
 		for {
 			// One cell.
@@ -69,6 +99,9 @@ func scanCSV(text string, delim byte, max int) csvScan {
 					}
 					buf = append(buf, c)
 					i++
+					if len(buf) > MaxCellBytes {
+						return tooLong(cellLine, len(rec.cells))
+					}
 				}
 				if !closed {
 					s.unclosed = cellLine
@@ -85,6 +118,9 @@ func scanCSV(text string, delim byte, max int) csvScan {
 					for j < n && text[j] != delim && text[j] != '\n' && text[j] != '\r' {
 						j++
 					}
+					if len(buf)+j-i > MaxCellBytes {
+						return tooLong(cellLine, len(rec.cells))
+					}
 					buf = append(buf, text[i:j]...)
 					i = j
 				}
@@ -94,10 +130,18 @@ func scanCSV(text string, delim byte, max int) csvScan {
 				for j < n && text[j] != delim && text[j] != '\n' && text[j] != '\r' {
 					j++
 				}
+				if j-i > MaxCellBytes {
+					return tooLong(line, len(rec.cells))
+				}
 				cell = text[i:j]
 				i = j
 			}
 			rec.cells = append(rec.cells, cell)
+			if kept+len(rec.cells) > MaxCells {
+				s.overLine = rec.line
+				s.over = fmt.Sprintf("file has more than %d cells, the limit for one file (blank rows do not count)", MaxCells)
+				return s
+			}
 			if i >= n {
 				break
 			}
@@ -121,8 +165,20 @@ func scanCSV(text string, delim byte, max int) csvScan {
 			s.strays = append(s.strays, rec.line)
 		}
 		width = len(rec.cells)
+		lineBreakOnly := len(rec.cells) == 1 && rec.cells[0] == ""
+		if blankRecord(rec.cells) {
+			spare = rec.cells
+			rec.blankCells, rec.cells = len(rec.cells), nil
+		} else {
+			kept += len(rec.cells)
+			if rows++; rows > MaxRows {
+				s.overLine = rec.line
+				s.over = fmt.Sprintf("file has more than %d rows, the limit for one file", MaxRows)
+				return s
+			}
+		}
 		s.recs = append(s.recs, rec)
-		if !(len(rec.cells) == 1 && rec.cells[0] == "") {
+		if !lineBreakOnly {
 			nonBlank++
 			if max > 0 && nonBlank >= max {
 				break
@@ -213,6 +269,10 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 			Message: fmt.Sprintf("quote inside a quoted cell that is not doubled, on the row(s) starting at line %s; kept as a character", capList(lines, 10, ", ")),
 			Hint:    "inside a quoted cell write a quote as \"\"; check that the row's cells are in the right columns"})
 	}
+	if s.over != "" {
+		errAt(CodeTooLarge, s.overLine, s.over, "check that this is a REDCap data dictionary; a cell or row this large is not one")
+		return d, diags
+	}
 	if s.unclosed > 0 {
 		errAt(CodeUnclosedQuote, s.unclosed, "quoted cell starting on this line is never closed; expected a closing \" before the end of the file",
 			"close the quote, or double the quotes inside the cell (\"\")")
@@ -240,14 +300,14 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 		c, ok := columnForHeader(cell)
 		if !ok {
 			if strings.TrimSpace(cell) != "" {
-				extras = append(extras, fmt.Sprintf("%q (column %s)", cell, sheetColumn(k)))
-				unknown = append(unknown, fmt.Sprintf("%q", cell))
+				extras = append(extras, fmt.Sprintf("%s (column %s)", excerpt(cell), sheetColumn(k)))
+				unknown = append(unknown, excerpt(cell))
 			}
 			continue
 		}
 		if pos[c] != 0 {
-			dupes = append(dupes, fmt.Sprintf("%q (column %s) and %q (column %s) are both %s",
-				header.cells[pos[c]-1], sheetColumn(pos[c]-1), cell, sheetColumn(k), c.Key()))
+			dupes = append(dupes, fmt.Sprintf("%s (column %s) and %s (column %s) are both %s",
+				excerpt(header.cells[pos[c]-1]), sheetColumn(pos[c]-1), excerpt(cell), sheetColumn(k), c.Key()))
 			continue
 		}
 		pos[c] = k + 1
@@ -285,11 +345,11 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 	unnamedData := map[int]bool{}
 	for k := h + 1; k < len(s.recs); k++ {
 		r := s.recs[k]
-		if len(r.cells) > width {
+		if r.width() > width {
 			tooMany++
 			if tooMany <= 10 {
 				errAt(CodeTooManyCells, r.line, fmt.Sprintf("row has %d cells but the header has %d; expected at most %d cells separated by %s",
-					len(r.cells), width, width, delimName(delim)),
+					r.width(), width, width, delimName(delim)),
 					"a cell probably holds an unquoted delimiter or a broken quote; quote the cell (\"...\") and double quotes inside it")
 			}
 			continue

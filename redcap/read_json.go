@@ -27,21 +27,22 @@ func readJSON(name, text string) (*Dictionary, Diagnostics) {
 // ok is false at the first thing it does not expect (a syntax error, a
 // boolean, a nested value, a column given twice); readJSONStream then reads
 // the file again to find and name the problem. Both give the same result on
-// what this reads (FuzzReadJSON checks that).
+// what this reads (FuzzReadJSON checks that). Anything over a limit
+// (MaxRows, MaxCellBytes) is also left to readJSONStream, which names it.
 func readJSONFast(name, text string) (*Dictionary, Diagnostics, bool) {
 	p := jsonScanner{s: text}
 	p.space()
 	if !p.eat('[') {
 		return nil, nil, false
 	}
-	rows := newJSONRows(&Dictionary{Files: []string{name}, Fields: make([]Field, 0, strings.Count(text, "{"))})
+	rows := newJSONRows(&Dictionary{Files: []string{name}, Fields: make([]Field, 0, min(strings.Count(text, "{"), MaxRows))})
 	row := 0
 	p.space()
 	if !p.eat(']') {
 		for {
 			row++
 			p.space()
-			if !p.eat('{') {
+			if row > MaxRows || !p.eat('{') {
 				return nil, nil, false
 			}
 			var f Field
@@ -51,7 +52,7 @@ func readJSONFast(name, text string) (*Dictionary, Diagnostics, bool) {
 				for {
 					p.space()
 					key, ok := p.str()
-					if !ok {
+					if !ok || len(key) > MaxCellBytes {
 						return nil, nil, false
 					}
 					p.space()
@@ -60,7 +61,7 @@ func readJSONFast(name, text string) (*Dictionary, Diagnostics, bool) {
 					}
 					p.space()
 					val, ok := p.scalar()
-					if !ok {
+					if !ok || len(val) > MaxCellBytes {
 						return nil, nil, false
 					}
 					if col, known := columnForHeader(key); known {
@@ -219,14 +220,14 @@ func badJSONValue(name string, row int, key, kind string, col Column, known bool
 		c = col.Key()
 	}
 	return Diagnostic{Severity: SeverityError, Code: CodeBadJSONValue, File: name, Line: row, Stage: stageLoad, Column: c,
-		Message: fmt.Sprintf("row %d, key %q: value is %s; expected a string, number or null", row, key, kind),
+		Message: fmt.Sprintf("row %d, key %s: value is %s; expected a string, number or null", row, excerpt(key), kind),
 		Hint:    "write the value as a string, e.g. \"y\" or \"\""}
 }
 
 // duplicateJSONKey reports two keys of one row that name the same column.
 func duplicateJSONKey(name string, row int, first, second string, col Column) Diagnostic {
 	return Diagnostic{Severity: SeverityError, Code: CodeDuplicateColumn, File: name, Line: row, Stage: stageLoad, Column: col.Key(),
-		Message: fmt.Sprintf("row %d: keys %q and %q are both %s", row, first, second, col.Key()),
+		Message: fmt.Sprintf("row %d: keys %s and %s are both %s", row, excerpt(first), excerpt(second), col.Key()),
 		Hint:    "keep one of the two keys"}
 }
 
@@ -237,20 +238,31 @@ type jsonRows struct {
 	rc        rowChecker
 	extras    []string // keys that are not REDCap columns, quoted, in order
 	extraSeen map[string]bool
-	anyKnown  bool // some key is a REDCap column
-	firstData int  // the first row that is not blank
+	// extraOverflow: more than maxExtraKeys such keys, the rest not kept.
+	extraOverflow bool
+	anyKnown      bool // some key is a REDCap column
+	firstData     int  // the first row that is not blank
 }
 
 func newJSONRows(d *Dictionary) *jsonRows {
 	return &jsonRows{d: d, rc: rowChecker{name: d.Files[0], order: allColumns()}, extraSeen: map[string]bool{}}
 }
 
+// maxExtraKeys caps the distinct unknown keys a JSON reader remembers, so
+// that a file of millions of distinct keys cannot fill memory with them.
+const maxExtraKeys = 1000
+
 // extra notes a key that is not a REDCap column.
 func (j *jsonRows) extra(key string) {
-	if !j.extraSeen[key] {
-		j.extraSeen[key] = true
-		j.extras = append(j.extras, fmt.Sprintf("%q", key))
+	if j.extraSeen[key] {
+		return
 	}
+	if len(j.extraSeen) >= maxExtraKeys {
+		j.extraOverflow = true
+		return
+	}
+	j.extraSeen[key] = true
+	j.extras = append(j.extras, excerpt(key))
 }
 
 // add checks row number row and keeps it unless it is blank.
@@ -290,8 +302,12 @@ func (j *jsonRows) finish(diags Diagnostics, rows int, hadValueErrors bool) (*Di
 		return d, diags
 	}
 	if len(j.extras) > 0 {
+		msg := "keys that are not REDCap columns were ignored: " + capList(j.extras, 10, ", ")
+		if j.extraOverflow {
+			msg += fmt.Sprintf(" (counting stopped at %d distinct keys)", maxExtraKeys)
+		}
 		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeExtraColumns, File: name, Line: 1, Stage: stageLoad,
-			Message: "keys that are not REDCap columns were ignored: " + capList(j.extras, 10, ", "),
+			Message: msg,
 			Hint:    "remove them before uploading with another tool: REDCap maps keys by position"})
 	}
 	return d, append(diags, j.rc.diagnostics(j.firstData)...)
@@ -330,10 +346,25 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 		return structural(0, dec.InputOffset(), fmt.Sprintf("expected a JSON array of row objects, found %s", describeToken(tok)))
 	}
 	rows := newJSONRows(d)
-	hadValueErrors := false
+	// Value errors are listed up to maxValueErrors and then counted, so that
+	// a file of a million booleans does not give a million diagnostics.
+	const maxValueErrors = 10
+	valueErrors := 0
+	valueError := func(dg Diagnostic) {
+		if valueErrors++; valueErrors <= maxValueErrors {
+			diags = append(diags, dg)
+		}
+	}
 	row := 0
 	for dec.More() {
 		row++
+		if row > MaxRows {
+			diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Line: row, Stage: stageLoad,
+				Message: fmt.Sprintf("JSON array has more than %d rows, the limit for one file", MaxRows),
+				Hint:    "check that this is a REDCap data dictionary"})
+			d.Fields = nil
+			return d, diags
+		}
 		tok, err := dec.Token()
 		if err != nil {
 			return tokenErr(row, dec, err, "a row object")
@@ -355,9 +386,20 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 			}
 			val, kind := jsonCell(raw)
 			col, known := columnForHeader(key)
+			if len(key) > MaxCellBytes || len(val) > MaxCellBytes {
+				what := "value of the key " + excerpt(key)
+				if len(key) > MaxCellBytes {
+					what = "key " + excerpt(key)
+				}
+				diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Line: row, Stage: stageLoad,
+					Message: fmt.Sprintf("row %d: the %s is longer than %s, the limit for one cell; REDCap stores at most %d bytes in a cell",
+						row, what, sizeText(MaxCellBytes), redcapCellBytes),
+					Hint: "check that this is a REDCap data dictionary"})
+				d.Fields = nil
+				return d, diags
+			}
 			if kind != "" {
-				hadValueErrors = true
-				diags = append(diags, badJSONValue(name, row, key, kind, col, known))
+				valueError(badJSONValue(name, row, key, kind, col, known))
 				continue
 			}
 			if !known {
@@ -366,8 +408,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 			}
 			rows.anyKnown = true
 			if seen[col] != "" {
-				hadValueErrors = true
-				diags = append(diags, duplicateJSONKey(name, row, seen[col], key, col))
+				valueError(duplicateJSONKey(name, row, seen[col], key, col))
 				continue
 			}
 			seen[col] = key
@@ -387,7 +428,11 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 		}
 		return structural(0, dec.InputOffset(), fmt.Sprintf("found %s after the array; expected nothing", describeToken(tok)))
 	}
-	return rows.finish(diags, row, hadValueErrors)
+	if valueErrors > maxValueErrors {
+		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeBadJSONValue, File: name, Stage: stageLoad,
+			Message: fmt.Sprintf("%d more values are not strings, numbers or null, or repeat a column", valueErrors-maxValueErrors)})
+	}
+	return rows.finish(diags, row, valueErrors > 0)
 }
 
 // jsonCell turns one JSON value into a cell. kind is "" for a value that
@@ -433,7 +478,7 @@ func describeToken(tok json.Token) string {
 		}
 		return fmt.Sprintf("%q", string(t))
 	case string:
-		return fmt.Sprintf("the string %q", t)
+		return "the string " + excerpt(t)
 	case float64, json.Number:
 		return fmt.Sprintf("the number %v", t)
 	case bool:

@@ -29,7 +29,7 @@ func Stack(dicts ...*Dictionary) (*Dictionary, Diagnostics) {
 			continue
 		}
 		if f := &fields[0]; f.FieldName == recordID {
-			msg := fmt.Sprintf("record-ID field %q repeats the first input's (%s); this copy was dropped", recordID, originString(first.Origin))
+			msg := fmt.Sprintf("record-ID field %s repeats the first input's (%s); this copy was dropped", excerpt(recordID), originString(first.Origin))
 			if !f.SameData(first) {
 				msg += "; it differs from the first (the first one is kept)"
 			}

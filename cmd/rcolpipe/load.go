@@ -9,8 +9,10 @@ import (
 const inputsHelp = `INPUT is a CSV file (REDCap download headers or API keys; delimiter , ; or tab),
 a JSON array of rows (API keys), a REDCap instrument ZIP, or a folder (every .csv,
 .tsv, .txt, .json and .zip file in it, in name order; names starting with "." or "_"
-are skipped). Several inputs are stacked in order; a later input's copy of the
-first input's record-ID field is dropped.`
+are skipped; symbolic links and special files in a folder are skipped with a
+warning). Several inputs are stacked in order; a later input's copy of the
+first input's record-ID field is dropped. Limits: 64 MiB per file, 1 MiB per
+cell, 100,000 rows per file.`
 
 // loadInputsHelp adds, for the commands that use loadInputs, where reader
 // diagnostics go.

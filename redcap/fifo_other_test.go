@@ -1,0 +1,6 @@
+//go:build !unix
+
+package redcap
+
+// makeFIFO: no named pipes here.
+func makeFIFO(string) {}
