@@ -58,15 +58,17 @@ func TestWriteIntoFIFO(t *testing.T) {
 	if err := WriteBytes(fifo, []byte("through the pipe"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if s := <-got; s != "through the pipe" {
-		t.Errorf("reader got %q", s)
-	}
+	// Checked before waiting for the reader: a replaced FIFO never gets a
+	// writer, and its reader would wait for ever.
 	st, err := os.Lstat(fifo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.Mode().Type() != fs.ModeNamedPipe {
-		t.Errorf("%s is now %v, want a FIFO", fifo, st.Mode())
+		t.Fatalf("%s is now %v, want a FIFO", fifo, st.Mode())
+	}
+	if s := <-got; s != "through the pipe" {
+		t.Errorf("reader got %q", s)
 	}
 	if got := names(t, dir); len(got) != 1 {
 		t.Errorf("folder holds %q", got)
