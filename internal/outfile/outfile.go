@@ -82,7 +82,8 @@ func CreateNew(path string, perm fs.FileMode, write func(io.Writer) error) (err 
 		return err
 	}
 	defer func() {
-		if rerr := os.Remove(tmp); rerr != nil && err == nil {
+		// Gone already when the fallback below renamed it.
+		if rerr := os.Remove(tmp); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) && err == nil {
 			err = fmt.Errorf("write %s: remove the temporary file: %w", path, rerr)
 		}
 	}()
