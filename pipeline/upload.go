@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/rcolpipe/rcolpipe/internal/outfile"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
@@ -257,17 +259,14 @@ func WriteBackup(dir string, projectID int, d *redcap.Dictionary, now time.Time)
 			name = fmt.Sprintf("%s-%d.json", base, i)
 		}
 		path := filepath.Join(dir, name)
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		// outfile.CreateNew: the backup appears complete or not at all (a
+		// failed or killed run leaves no half backup to restore from).
+		err := outfile.CreateNew(path, 0o600, func(w io.Writer) error { return redcap.WriteJSON(w, d) })
 		if errors.Is(err, os.ErrExist) {
 			continue
 		}
 		if err != nil {
-			return "", fmt.Errorf("create backup %s: %w", path, err)
-		}
-		werr := redcap.WriteJSON(f, d)
-		cerr := f.Close()
-		if werr != nil || cerr != nil {
-			return "", fmt.Errorf("write backup %s: %w", path, errors.Join(werr, cerr))
+			return "", fmt.Errorf("back up the project's dictionary: %w", err)
 		}
 		return path, nil
 	}

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/rcolpipe/rcolpipe/internal/outfile"
 )
 
 // LockFileName is the lock file's name, next to the pipeline file.
@@ -85,11 +87,9 @@ func (l *Lock) Write(path string) error {
 	if err != nil {
 		return fmt.Errorf("write lock file: %w", err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write lock file: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	// Through outfile: a fixed temporary name ("rcolpipe.lock.tmp") let a
+	// planted symbolic link redirect the write to any file.
+	if err := outfile.WriteBytes(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write lock file: %w", err)
 	}
 	return nil

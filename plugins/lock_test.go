@@ -124,3 +124,31 @@ func TestSearchPath(t *testing.T) {
 		t.Errorf("by name: %+v, %v", res, err)
 	}
 }
+
+// Issue 9 item 2: `plugins lock` wrote through a symbolic link planted at
+// rcolpipe.lock.tmp, overwriting whatever file it named.
+func TestLockWriteLeavesPlantedTmpSymlinkAlone(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(t.TempDir(), "bashrc")
+	if err := os.WriteFile(victim, []byte("# victim\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lockPath := filepath.Join(dir, LockFileName)
+	if err := os.Symlink(victim, lockPath+".tmp"); err != nil {
+		t.Fatal(err)
+	}
+	lock := &Lock{Version: 1, Plugins: map[string]LockEntry{"prefix": {Bundled: true}}}
+	if err := lock.Write(lockPath); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(victim); err != nil || string(b) != "# victim\n" {
+		t.Errorf("victim holds %q (%v), want it untouched", b, err)
+	}
+	read, err := ReadLock(lockPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !read.Plugins["prefix"].Bundled {
+		t.Errorf("lock read back = %+v", read)
+	}
+}

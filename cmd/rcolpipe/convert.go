@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/rcolpipe/rcolpipe/internal/outfile"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/urfave/cli/v2"
 )
@@ -40,8 +40,10 @@ func convertCommand(e *env) *cli.Command {
 
 Without --to the format follows the extension of -o (.json: json, .csv: csv).
 -o - (the default) writes to stdout. The output file is written to a temporary
-file next to it and renamed, so a failed run leaves the old file as it was; an
-output that is one of the inputs is refused.
+file next to it and renamed, so a failed run leaves the old file as it was; a
+symbolic link is written through to its file (the link stays), a device or
+FIFO such as /dev/null is written to as it is, and a folder or an output that
+is one of the inputs is refused.
 
 ` + loadInputsHelp + `
 
@@ -79,6 +81,9 @@ Examples:
 			}
 			if out == "" {
 				return usageError("convert: -o is empty; give a file or - for stdout")
+			}
+			if err := checkOutput("convert", out); err != nil {
+				return err
 			}
 			if out != "-" {
 				if in := inputNamed(out, paths); in != "" {
@@ -118,8 +123,21 @@ func writeDictionary(e *env, cmd, out string, read []string, write func(io.Write
 	if err := write(&buf, d); err != nil {
 		return inputError("%s: %v", cmd, err)
 	}
-	if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+	if err := outfile.WriteBytes(out, buf.Bytes(), 0o644); err != nil {
 		return inputError("%s: %v", cmd, err)
+	}
+	return nil
+}
+
+// checkOutput refuses an -o that names a folder, before any work is done.
+// Everything else (a file, a link to one, a device such as /dev/null) is
+// for outfile.Write to handle when the result is ready.
+func checkOutput(cmd, out string) error {
+	if out == "-" {
+		return nil
+	}
+	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		return usageError("%s: -o %s is a folder; give a file name", cmd, out)
 	}
 	return nil
 }
@@ -139,43 +157,4 @@ func inputNamed(out string, inputs []string) string {
 		}
 	}
 	return ""
-}
-
-// writeFileAtomic writes data to a temporary file in path's folder and
-// renames it over path, so readers never see half a file. An existing
-// file's permissions are kept; a new file gets 0644.
-func writeFileAtomic(path string, data []byte) (err error) {
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		if st.IsDir() {
-			return fmt.Errorf("write %s: is a folder", path)
-		}
-		mode = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/rcolpipe/rcolpipe/internal/outfile"
 )
 
 func exportCommand(e *env) *cli.Command {
@@ -21,7 +23,9 @@ CSV with API keys, or CSV with the headers of REDCap's Data Dictionary page:
    --to redcap-csv  CSV with the Data Dictionary page's headers and a UTF-8 BOM
 
 Without --to the format follows the extension of -o (.json: json, .csv: csv;
-stdout: json). REDCap leaves the <form>_complete fields out of the export.
+stdout: json). -o FILE is written as convert writes it (a temporary file renamed
+when complete; links written through, devices as they are, folders refused).
+REDCap leaves the <form>_complete fields out of the export.
 --form limits the export to some instruments (repeat it for more).
 The export is retried on network errors and server errors (5xx).
 
@@ -44,6 +48,9 @@ Examples:
 			out := c.String("output")
 			if out == "" {
 				return usageError("export: -o is empty; give a file or - for stdout")
+			}
+			if err := checkOutput("export", out); err != nil {
+				return err
 			}
 			format := c.String("to")
 			if format == "" {
@@ -88,7 +95,7 @@ Examples:
 				if _, err := e.stdout.Write(buf.Bytes()); err != nil {
 					return inputError("export: %v", err)
 				}
-			} else if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+			} else if err := outfile.WriteBytes(out, buf.Bytes(), 0o644); err != nil {
 				return inputError("export: %v", err)
 			}
 			dest := out

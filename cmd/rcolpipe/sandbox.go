@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/internal/outfile"
 	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
 )
 
@@ -49,8 +51,8 @@ Production) and one user per token, and prints the tokens:
    production   project 2 (in Production), every right
    expired      project 1, every right, expired on 2020-01-01
 
-An existing state is kept unless --force; then it is first renamed to
-state.json.bak-YYYYMMDD-HHMMSS.
+An existing state is kept unless --force; then it is first copied to
+state.json.bak-YYYYMMDD-HHMMSS (UTC; -1, -2... added when that name is taken).
 
 Examples:
    rcolpipe sandbox init --state ./sandbox
@@ -131,9 +133,9 @@ func runSandboxInit(c *cli.Context, e *env) error {
 	case err == nil && !c.Bool("force"):
 		return inputError("sandbox init: %s exists; use --force to replace it (it is backed up first)", path)
 	case err == nil:
-		backup := path + ".bak-" + time.Now().UTC().Format("20060102-150405")
-		if err := os.Rename(path, backup); err != nil {
-			return inputError("sandbox init: back up %s: %v", path, err)
+		backup, err := backUpState(path, time.Now())
+		if err != nil {
+			return inputError("sandbox init: %v", err)
 		}
 		e.log.Info().Str("backup", backup).Msg("backed up the old state")
 	case !errors.Is(err, fs.ErrNotExist):
@@ -148,6 +150,36 @@ func runSandboxInit(c *cli.Context, e *env) error {
 	}
 	e.log.Info().Str("state", path).Msg("wrote the demo state")
 	return nil
+}
+
+// backUpState copies the state file at path to path.bak-TIME (-1, -2...
+// when taken) and returns the copy's name. It never replaces a file: two
+// backups in one second both stay. The state file itself stays until
+// SaveState replaces it, so a failed init leaves the old state in place.
+func backUpState(path string, now time.Time) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("back up %s: %w", path, err)
+	}
+	base := path + ".bak-" + now.UTC().Format("20060102-150405")
+	for i := 0; ; i++ {
+		backup := base
+		if i > 0 {
+			backup = fmt.Sprintf("%s-%d", base, i)
+		}
+		// 0600: the state holds the sandbox's tokens.
+		err := outfile.CreateNew(backup, 0o600, func(w io.Writer) error {
+			_, err := w.Write(data)
+			return err
+		})
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("back up %s: %w", path, err)
+		}
+		return backup, nil
+	}
 }
 
 // isLoopback reports whether a listen address stays on this machine.

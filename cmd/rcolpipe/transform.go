@@ -46,7 +46,10 @@ executable; JSON is its config, an object. Quote it for the shell. Repeatable.
 
 The result is JSON (API keys, columns A..R) unless --to says csv (API keys) or
 redcap-csv (the Data Dictionary page's headers, with BOM); a -o ending in .csv
-means csv. -o - (the default) is stdout. Findings go to stderr as a text report;
+means csv. -o - (the default) is stdout. -o FILE is written as convert writes it:
+through a temporary file next to it, renamed when complete; a symbolic link is
+written through to its file, a device or FIFO such as /dev/null as it is, and a
+folder is refused. Findings go to stderr as a text report;
 a stage's own findings are marked with its name, and problems found while reading
 the inputs are in the same report.
 
@@ -139,6 +142,9 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 	}
 	spec, err := loadPipelineSpec("transform", c.String("config"), stageValues, c.Args().Slice(), c.Bool("strict"))
 	if err != nil {
+		return err
+	}
+	if err := checkOutput("transform", out); err != nil {
 		return err
 	}
 	if out != "-" {
