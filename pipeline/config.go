@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -245,7 +246,15 @@ func (raw *rawConfig) resolve(path string, root *yaml.Node) (*Config, error) {
 			add(fmt.Sprintf("inputs[%d]", i), "pattern %q matches no file (relative to %s)", in, dir)
 		default:
 			sort.Strings(matches)
-			c.Inputs = append(c.Inputs, matches...)
+			// A pattern, like a folder input, never follows a symbolic link:
+			// in a checkout under review, aa.csv -> ../.env would be read.
+			for _, m := range matches {
+				if fi, err := os.Lstat(m); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+					add(fmt.Sprintf("inputs[%d]", i), "pattern %q matches %s, a symbolic link; patterns do not follow links: name the file itself in inputs, or remove the link", in, filepath.Base(m))
+					continue
+				}
+				c.Inputs = append(c.Inputs, m)
+			}
 		}
 	}
 

@@ -225,3 +225,34 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// A glob in the pipeline file does not follow a symbolic link, as a folder
+// input does not: a checkout's aa.csv -> ../.env would be read.
+func TestLoadConfigGlobRefusesSymlink(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "repo")
+	if err := os.MkdirAll(filepath.Join(dir, "instruments"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(root, ".env")
+	if err := os.WriteFile(secret, []byte("RC_API_KEY=0123456789ABCDEF0123456789ABCDEF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "instruments", "b.csv"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(dir, "instruments", "aa.csv")); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "rcolpipe.yaml")
+	if err := os.WriteFile(cfgPath, []byte("version: 1\ninputs: [\"instruments/*.csv\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadConfig(cfgPath)
+	if err == nil {
+		t.Fatal("LoadConfig accepted a pattern that matches a symbolic link")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "aa.csv, a symbolic link") || !strings.Contains(msg, "inputs[0]") {
+		t.Errorf("error does not name the link and the key: %v", err)
+	}
+}

@@ -2,7 +2,9 @@ package redcap
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Severity orders findings: info < warning < error.
@@ -95,6 +97,7 @@ func At(f *Field, c Column, sev Severity, code, message, hint string) Diagnostic
 
 // String renders "file:line: severity code: message (field, column)".
 func (d Diagnostic) String() string {
+	d = d.Printable()
 	var b strings.Builder
 	if d.File != "" {
 		b.WriteString(d.File)
@@ -142,3 +145,42 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.Diagnostic.String() }
+
+// Printable returns s with what a terminal would act on written as escapes:
+// control characters (but line feed and tab) and the bidirectional controls
+// that reorder text on screen (Trojan Source). Field names and file names
+// come from files under review, so text reports print them this way.
+func Printable(s string) string {
+	if !strings.ContainsFunc(s, unprintable) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unprintable(r) {
+			q := strconv.QuoteRune(r) // e.g. '\x1b' or '\u202e'
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func unprintable(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case unicode.IsControl(r):
+		return true
+	case 0x202A <= r && r <= 0x202E, 0x2066 <= r && r <= 0x2069, r == 0x200E, r == 0x200F, r == 0x061C:
+		return true
+	}
+	return false
+}
+
+// Printable returns d with its texts made Printable.
+func (d Diagnostic) Printable() Diagnostic {
+	d.File, d.Field, d.Column = Printable(d.File), Printable(d.Field), Printable(d.Column)
+	d.Message, d.Hint = Printable(d.Message), Printable(d.Hint)
+	return d
+}

@@ -34,6 +34,7 @@ func githubCommand(s redcap.Severity) string {
 }
 
 func (g githubOutput) Output(w io.Writer, r Result) error {
+	r = r.printable()
 	bw := bufio.NewWriter(w)
 	for _, d := range r.Diagnostics {
 		var props []string

@@ -23,6 +23,21 @@ type Result struct {
 	Rules []RuleInfo
 }
 
+// printable returns a copy of r whose texts are redcap.Printable, for the
+// formats a terminal or a CI log shows as they are (text, github).
+func (r Result) printable() Result {
+	ds := make(redcap.Diagnostics, len(r.Diagnostics))
+	for i, d := range r.Diagnostics {
+		ds[i] = d.Printable()
+	}
+	files := make([]string, len(r.Files))
+	for i, f := range r.Files {
+		files[i] = redcap.Printable(f)
+	}
+	r.Diagnostics, r.Files = ds, files
+	return r
+}
+
 // RuleInfo describes one rule code.
 type RuleInfo struct {
 	Code     string

@@ -302,3 +302,31 @@ func TestArtifactRelativeToBase(t *testing.T) {
 		t.Errorf("github with BaseDir: %q", got)
 	}
 }
+
+// Field names, file names and messages come from files under review: the
+// text and GitHub reports write terminal controls and bidi overrides as
+// escapes, never raw.
+func TestTerminalReportsEscapeControls(t *testing.T) {
+	d := redcap.Diagnostic{Severity: redcap.SeverityError, Code: "RC102", File: "in\x1b[2Jstr.csv", Line: 2,
+		Field: "evil\x1b]0;pwned\x07", Column: "field_name", Message: "name \u202eexe.txt\u202c is odd", Hint: "rename\x1b[31m"}
+	for _, format := range []string{"text", "github"} {
+		out, err := New(format, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := out.Output(&b, Result{Diagnostics: redcap.Diagnostics{d}, Files: []string{d.File}, Fields: 1}); err != nil {
+			t.Fatal(err)
+		}
+		got := b.String()
+		if strings.ContainsAny(got, "\x1b\x07\u202e\u202c") {
+			t.Errorf("%s report prints a raw control character: %q", format, got)
+		}
+		if !strings.Contains(got, `evil\x1b]0;pwned\a`) || !strings.Contains(got, `\u202e`) {
+			t.Errorf("%s report does not show the controls as escapes: %q", format, got)
+		}
+	}
+	if s := d.String(); strings.ContainsAny(s, "\x1b\x07\u202e") {
+		t.Errorf("Diagnostic.String prints a raw control character: %q", s)
+	}
+}

@@ -43,6 +43,7 @@ func (t textOutput) severity(s redcap.Severity) string {
 }
 
 func (t textOutput) Output(w io.Writer, r Result) error {
+	r = r.printable()
 	bw := bufio.NewWriter(w)
 	files, groups := byFile(r)
 	for _, file := range files {
