@@ -102,10 +102,16 @@ type instance struct {
 	spec   Spec
 	res    Resolved
 	client *plugin.Client
-	rpc    rcolpipev1.TransformerClient
-	info   Info
-	ring   *ring
-	log    zerolog.Logger
+	// cmd is the plugin's process (nil when attached); its PID is the ID
+	// of the plugin's process group.
+	cmd *exec.Cmd
+	// endGroupOnce ends the process group once: a second signal later
+	// could reach a new group that reuses the number.
+	endGroupOnce sync.Once
+	rpc          rcolpipev1.TransformerClient
+	info         Info
+	ring         *ring
+	log          zerolog.Logger
 	// reattach is set for a plugin started by hand.
 	reattach *plugin.ReattachConfig
 
@@ -161,6 +167,9 @@ func Start(ctx context.Context, specs []Spec, opts Options) (*Host, error) {
 	}
 	if len(specs) == 0 {
 		return h, nil
+	}
+	if err := protectHost(); err != nil {
+		return nil, err
 	}
 	dir, err := makeSocketDir()
 	if err != nil {
@@ -235,6 +244,7 @@ func (h *Host) launch(ctx context.Context, in *instance) error {
 	cmd := exec.Command(in.res.Path, in.res.Args...)
 	cmd.Env = h.pluginEnv()
 	cmd.SysProcAttr = sysProcAttr()
+	in.cmd = cmd
 	pluginLog := &hclogAdapter{
 		zl:         in.log,
 		pluginName: filepath.Base(in.res.Path),
@@ -269,6 +279,7 @@ func (h *Host) launch(ctx context.Context, in *instance) error {
 		// go-plugin picks the plugin set from the handshake, which a
 		// reattach skips.
 		cfg.Cmd, cfg.Reattach, cfg.Plugins = nil, in.reattach, set
+		in.cmd = nil
 	}
 	in.client = plugin.NewClient(cfg)
 	proto, err := in.client.Client()
@@ -473,9 +484,45 @@ func (in *instance) fail(kind Kind, what, hint string, err error) error {
 	return e
 }
 
+// killGrace is how long a plugin's leftover processes get between SIGTERM
+// and SIGKILL, and how long kill waits beyond go-plugin's own two seconds
+// for the plugin itself to exit.
+const killGrace = 2 * time.Second
+
+// kill stops the plugin, then whatever it started (its process group).
+// go-plugin's Kill asks the plugin to shut down, kills it after two
+// seconds, and then waits until the plugin's output pipes close, which a
+// child still holding them would delay forever. So the group is ended as
+// soon as the plugin itself has exited, while Kill is still waiting.
 func (in *instance) kill() {
-	if in.client != nil {
+	if in.client == nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
 		in.client.Kill()
+	}()
+	pid := 0
+	if in.cmd != nil && in.cmd.Process != nil {
+		pid = in.cmd.Process.Pid
+	}
+	if pid > 0 {
+		deadline := time.Now().Add(killGrace + 2*time.Second)
+		for !isClosed(done) && !processEnded(pid) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		in.endGroupOnce.Do(func() { endGroup(pid, killGrace) })
+	}
+	<-done
+}
+
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -490,7 +537,7 @@ func (h *Host) Close() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			in.client.Kill()
+			in.kill()
 		}()
 	}
 	wg.Wait()
