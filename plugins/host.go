@@ -57,8 +57,13 @@ type Options struct {
 	// folder); "" is the working directory.
 	BaseDir string
 	// Lock, when set, pins each plugin's SHA-256; a plugin whose binary
-	// differs, or that the lock does not list, is refused.
+	// differs, or that the lock does not list, is refused. A pin is also
+	// what lets a plugin found in the project folder run.
 	Lock *Lock
+	// AllowProjectLocal lets plugins found in the project folder
+	// (LocalPluginDir) run unpinned. Only the user's command line sets it,
+	// never the pipeline file: both come with the checkout.
+	AllowProjectLocal bool
 	// Log receives the plugins' logs, with stage and plugin name.
 	Log zerolog.Logger
 	// LogLevel is passed to plugins (RCOLPIPE_LOG_LEVEL) so they filter at
@@ -126,7 +131,8 @@ type instance struct {
 // left running.
 func Start(ctx context.Context, specs []Spec, opts Options) (*Host, error) {
 	h := &Host{opts: opts, stages: map[string]*instance{}}
-	r := &Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: opts.BaseDir}
+	r := &Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: opts.BaseDir,
+		AllowProjectLocal: opts.AllowProjectLocal, Lock: opts.Lock}
 	for _, s := range specs {
 		if s.Stage == "" {
 			return nil, fmt.Errorf("plugin %s: the stage has no name", s.Plugin)
@@ -152,9 +158,17 @@ func Start(ctx context.Context, specs []Spec, opts Options) (*Host, error) {
 			continue
 		}
 		res, err := r.Resolve(s.Plugin)
+		var ple *ProjectLocalError
+		if errors.As(err, &ple) {
+			return nil, &Error{Kind: KindProjectLocal, Stage: s.Stage, Plugin: s.Plugin, What: "not run: " + err.Error(),
+				Hint: "if you trust it, pass " + AllowProjectFlag + " or pin it with `rcolpipe plugins lock " + AllowProjectFlag + "`; or install your own " + s.Plugin + " in your plugin folder", Err: err}
+		}
 		if err != nil {
 			return nil, &Error{Kind: KindMissing, Stage: s.Stage, Plugin: s.Plugin, What: err.Error(),
 				Hint: "check the name or path, or put the plugin on $" + EnvPluginPath, Err: err}
+		}
+		if res.Warning != "" {
+			in.log.Warn().Msg(res.Warning)
 		}
 		if opts.Lock != nil {
 			if err := opts.Lock.verify(res, s.Stage); err != nil {

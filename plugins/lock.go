@@ -165,6 +165,17 @@ func (l *Lock) entry(res Resolved) (LockEntry, bool) {
 	return LockEntry{}, false
 }
 
+// pins reports whether the lock pins res as it is now: an entry for its
+// reference with the file's current SHA-256.
+func (l *Lock) pins(res Resolved) bool {
+	e, ok := l.entry(res)
+	if !ok || e.Bundled {
+		return false
+	}
+	sum, err := HashFile(res.Path)
+	return err == nil && sum == e.SHA256
+}
+
 // HashFile returns the hex SHA-256 of a file.
 func HashFile(path string) (string, error) {
 	f, err := os.Open(path)
