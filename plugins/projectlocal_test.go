@@ -92,7 +92,7 @@ func TestProjectLocalPluginsShadowInstalled(t *testing.T) {
 		if !errors.As(err, &ple) || ple.Path != localOnly {
 			t.Fatalf("err = %v, want a *ProjectLocalError for %s", err, localOnly)
 		}
-		for _, want := range []string{localOnly, AllowProjectFlag, LockFileName} {
+		for _, want := range []string{localOnly, LockFileName} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("error %q does not name %s", err, want)
 			}

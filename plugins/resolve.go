@@ -105,8 +105,8 @@ type ProjectLocalError struct {
 }
 
 func (e *ProjectLocalError) Error() string {
-	return fmt.Sprintf("%q is found only in the project folder, at %s, which came with the checkout; it runs only when %s pins it or you pass %s",
-		e.Ref, e.Path, LockFileName, AllowProjectFlag)
+	return fmt.Sprintf("%q is found only in the project folder, at %s, which came with the checkout, and %s does not pin it",
+		e.Ref, e.Path, LockFileName)
 }
 
 // ServeCommand is the hidden subcommand through which the rcolpipe binary
