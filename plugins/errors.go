@@ -24,6 +24,7 @@ const (
 	KindTooLarge                    // a message over the protocol's size limit
 	KindInvalidResponse             // the plugin's answer is unusable
 	KindCanceled                    // the run was interrupted
+	KindProjectLocal                // found only in the project folder, neither pinned nor allowed
 )
 
 // Error is a failed plugin stage: one message naming the stage, the plugin,

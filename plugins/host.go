@@ -57,8 +57,13 @@ type Options struct {
 	// folder); "" is the working directory.
 	BaseDir string
 	// Lock, when set, pins each plugin's SHA-256; a plugin whose binary
-	// differs, or that the lock does not list, is refused.
+	// differs, or that the lock does not list, is refused. A pin is also
+	// what lets a plugin found in the project folder run.
 	Lock *Lock
+	// AllowProjectLocal lets plugins found in the project folder
+	// (LocalPluginDir) run unpinned. Only the user's command line sets it,
+	// never the pipeline file: both come with the checkout.
+	AllowProjectLocal bool
 	// Log receives the plugins' logs, with stage and plugin name.
 	Log zerolog.Logger
 	// LogLevel is passed to plugins (RCOLPIPE_LOG_LEVEL) so they filter at
@@ -102,10 +107,16 @@ type instance struct {
 	spec   Spec
 	res    Resolved
 	client *plugin.Client
-	rpc    rcolpipev1.TransformerClient
-	info   Info
-	ring   *ring
-	log    zerolog.Logger
+	// cmd is the plugin's process (nil when attached); its PID is the ID
+	// of the plugin's process group.
+	cmd *exec.Cmd
+	// endGroupOnce ends the process group once: a second signal later
+	// could reach a new group that reuses the number.
+	endGroupOnce sync.Once
+	rpc          rcolpipev1.TransformerClient
+	info         Info
+	ring         *ring
+	log          zerolog.Logger
 	// reattach is set for a plugin started by hand.
 	reattach *plugin.ReattachConfig
 
@@ -120,7 +131,8 @@ type instance struct {
 // left running.
 func Start(ctx context.Context, specs []Spec, opts Options) (*Host, error) {
 	h := &Host{opts: opts, stages: map[string]*instance{}}
-	r := &Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: opts.BaseDir}
+	r := &Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: opts.BaseDir,
+		AllowProjectLocal: opts.AllowProjectLocal, Lock: opts.Lock}
 	for _, s := range specs {
 		if s.Stage == "" {
 			return nil, fmt.Errorf("plugin %s: the stage has no name", s.Plugin)
@@ -146,9 +158,17 @@ func Start(ctx context.Context, specs []Spec, opts Options) (*Host, error) {
 			continue
 		}
 		res, err := r.Resolve(s.Plugin)
+		var ple *ProjectLocalError
+		if errors.As(err, &ple) {
+			return nil, &Error{Kind: KindProjectLocal, Stage: s.Stage, Plugin: s.Plugin, What: "not run: " + err.Error(),
+				Hint: "if you trust it, pass " + AllowProjectFlag + " or pin it with `rcolpipe plugins lock " + AllowProjectFlag + "`; or install your own " + s.Plugin + " in your plugin folder", Err: err}
+		}
 		if err != nil {
 			return nil, &Error{Kind: KindMissing, Stage: s.Stage, Plugin: s.Plugin, What: err.Error(),
 				Hint: "check the name or path, or put the plugin on $" + EnvPluginPath, Err: err}
+		}
+		if res.Warning != "" {
+			in.log.Warn().Msg(res.Warning)
 		}
 		if opts.Lock != nil {
 			if err := opts.Lock.verify(res, s.Stage); err != nil {
@@ -161,6 +181,9 @@ func Start(ctx context.Context, specs []Spec, opts Options) (*Host, error) {
 	}
 	if len(specs) == 0 {
 		return h, nil
+	}
+	if err := protectHost(); err != nil {
+		return nil, err
 	}
 	dir, err := makeSocketDir()
 	if err != nil {
@@ -235,6 +258,7 @@ func (h *Host) launch(ctx context.Context, in *instance) error {
 	cmd := exec.Command(in.res.Path, in.res.Args...)
 	cmd.Env = h.pluginEnv()
 	cmd.SysProcAttr = sysProcAttr()
+	in.cmd = cmd
 	pluginLog := &hclogAdapter{
 		zl:         in.log,
 		pluginName: filepath.Base(in.res.Path),
@@ -269,6 +293,7 @@ func (h *Host) launch(ctx context.Context, in *instance) error {
 		// go-plugin picks the plugin set from the handshake, which a
 		// reattach skips.
 		cfg.Cmd, cfg.Reattach, cfg.Plugins = nil, in.reattach, set
+		in.cmd = nil
 	}
 	in.client = plugin.NewClient(cfg)
 	proto, err := in.client.Client()
@@ -473,9 +498,45 @@ func (in *instance) fail(kind Kind, what, hint string, err error) error {
 	return e
 }
 
+// killGrace is how long a plugin's leftover processes get between SIGTERM
+// and SIGKILL, and how long kill waits beyond go-plugin's own two seconds
+// for the plugin itself to exit.
+const killGrace = 2 * time.Second
+
+// kill stops the plugin, then whatever it started (its process group).
+// go-plugin's Kill asks the plugin to shut down, kills it after two
+// seconds, and then waits until the plugin's output pipes close, which a
+// child still holding them would delay forever. So the group is ended as
+// soon as the plugin itself has exited, while Kill is still waiting.
 func (in *instance) kill() {
-	if in.client != nil {
+	if in.client == nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
 		in.client.Kill()
+	}()
+	pid := 0
+	if in.cmd != nil && in.cmd.Process != nil {
+		pid = in.cmd.Process.Pid
+	}
+	if pid > 0 {
+		deadline := time.Now().Add(killGrace + 2*time.Second)
+		for !isClosed(done) && !processEnded(pid) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		in.endGroupOnce.Do(func() { endGroup(pid, killGrace) })
+	}
+	<-done
+}
+
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -490,7 +551,7 @@ func (h *Host) Close() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			in.client.Kill()
+			in.kill()
 		}()
 	}
 	wg.Wait()

@@ -106,13 +106,20 @@ func (l *Lock) Refs() []string {
 }
 
 // LockFor resolves each reference and pins it. Path references are keyed
-// relative to r.BaseDir, where the lock file goes.
-func LockFor(r *Resolver, refs []string) (*Lock, error) {
+// relative to r.BaseDir, where the lock file goes. A name found in the
+// project folder is pinned only as r allows (see Resolver.Resolve); the
+// warnings are Resolve's, about names the project folder and an installed
+// plugin share.
+func LockFor(r *Resolver, refs []string) (*Lock, []string, error) {
 	l := &Lock{Version: 1, Plugins: map[string]LockEntry{}, dir: r.BaseDir}
+	var warnings []string
 	for _, ref := range refs {
 		res, err := r.Resolve(ref)
 		if err != nil {
-			return nil, err
+			return nil, warnings, err
+		}
+		if res.Warning != "" {
+			warnings = append(warnings, res.Warning)
 		}
 		if res.Bundled {
 			l.Plugins[ref] = LockEntry{Bundled: true}
@@ -120,7 +127,7 @@ func LockFor(r *Resolver, refs []string) (*Lock, error) {
 		}
 		sum, err := HashFile(res.Path)
 		if err != nil {
-			return nil, err
+			return nil, warnings, err
 		}
 		key := ref
 		if IsPath(ref) {
@@ -128,7 +135,7 @@ func LockFor(r *Resolver, refs []string) (*Lock, error) {
 		}
 		l.Plugins[key] = LockEntry{Path: res.Path, SHA256: sum}
 	}
-	return l, nil
+	return l, warnings, nil
 }
 
 func displayPath(base, p string) string {
@@ -163,6 +170,17 @@ func (l *Lock) entry(res Resolved) (LockEntry, bool) {
 		}
 	}
 	return LockEntry{}, false
+}
+
+// pins reports whether the lock pins res as it is now: an entry for its
+// reference with the file's current SHA-256.
+func (l *Lock) pins(res Resolved) bool {
+	e, ok := l.entry(res)
+	if !ok || e.Bundled {
+		return false
+	}
+	sum, err := HashFile(res.Path)
+	return err == nil && sum == e.SHA256
 }
 
 // HashFile returns the hex SHA-256 of a file.

@@ -39,7 +39,7 @@ func TestLock(t *testing.T) {
 	copyPlugin(t, testPlugin("echo"), bin, "echo")
 	r := &Resolver{BaseDir: dir, SearchPath: []string{bin}, Bundled: []string{"prefix"}, SelfExe: "/proc/self/exe"}
 	// The pipeline names it once by path and once by name on the search path.
-	lock, err := LockFor(r, []string{"bin/echo", "echo", "prefix"})
+	lock, _, err := LockFor(r, []string{"bin/echo", "echo", "prefix"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 
 // testPlugins are the names testdata/testplugin answers to; each is a
 // hard link to the one binary.
-var testPlugins = []string{"echo", "panicker", "exiter", "hanger", "wrongversion", "stdoutgarbage", "invaliddict", "hosthelper"}
+var testPlugins = []string{"echo", "panicker", "exiter", "hanger", "wrongversion", "stdoutgarbage", "invaliddict", "hosthelper", "spawner", "peeker", "peekhost"}
 
 // pluginDir holds the built test plugins; set once by TestMain.
 var pluginDir string

@@ -14,10 +14,19 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/rcolpipe/rcolpipe/plugins/sdk"
+	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
 )
 
 func TestMain(m *testing.M) {
+	// Started by rcolpipe as a plugin (see cmdTestPlugin): the host sets
+	// the handshake cookie and passes no arguments (a bundled plugin gets
+	// "__plugin NAME").
+	if os.Getenv("RCOLPIPE_PLUGIN_MAGIC_COOKIE") != "" && len(os.Args) == 1 {
+		sdk.Serve(envDump{})
+		return
+	}
 	testscript.Main(m, map[string]func(){
 		"rcolpipe": func() { os.Exit(run(os.Args, newEnv())) },
 	})
@@ -51,6 +60,7 @@ func TestScripts(t *testing.T) {
 			"expandenv":      cmdExpandEnv,
 			"sandbox-start":  cmdSandboxStart,
 			"sandbox-tokens": cmdSandboxTokens,
+			"test-plugin":    cmdTestPlugin,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "corpus" {
@@ -153,6 +163,36 @@ func cmdSandboxTokens(ts *testscript.TestScript, neg bool, args []string) {
 	if n == 0 {
 		ts.Fatalf("sandbox-tokens: no NAME TOKEN lines in %s", args[0])
 	}
+}
+
+// cmdTestPlugin makes FILE (and its folder) a plugin: a link to this test
+// binary, which then serves envDump.
+//
+//	test-plugin .rcolpipe/plugins/mine
+func cmdTestPlugin(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: test-plugin FILE")
+	}
+	self, err := os.Executable()
+	ts.Check(err)
+	dest := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Dir(dest), 0o755))
+	ts.Check(os.Symlink(self, dest))
+}
+
+// envDump is the plugin cmdTestPlugin installs: it returns the dictionary
+// as it is, with the diagnostics "ran PATH" (the file rcolpipe started) and
+// "env NAME=VALUE" for each variable of its environment.
+type envDump struct{}
+
+func (envDump) Info() sdk.Info { return sdk.Info{Name: "envdump", Version: "0.0.1"} }
+
+func (envDump) Transform(ctx context.Context, req *sdk.Request) (*sdk.Response, error) {
+	diags := redcap.Diagnostics{{Severity: redcap.SeverityInfo, Code: "RAN", Message: "ran " + os.Args[0]}}
+	for _, kv := range os.Environ() {
+		diags = append(diags, redcap.Diagnostic{Severity: redcap.SeverityInfo, Code: "ENV", Message: "env " + kv})
+	}
+	return &sdk.Response{Dictionary: req.Dictionary, Diagnostics: diags}, nil
 }
 
 // goEnv returns the go command's cache settings, for scripts that run

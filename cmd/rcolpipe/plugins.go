@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,11 +18,22 @@ import (
 	"github.com/rcolpipe/rcolpipe/plugins/bundled"
 )
 
+// flagAllowProjectPlugins lets plugins found in ./.rcolpipe/plugins run
+// without a pin in rcolpipe.lock. A flag only: the pipeline file comes with
+// the same checkout as the plugins, so it cannot vouch for them.
+const flagAllowProjectPlugins = "allow-project-plugins"
+
+func allowProjectPluginsFlag() cli.Flag {
+	return &cli.BoolFlag{Name: flagAllowProjectPlugins,
+		Usage: "run plugins found in ./.rcolpipe/plugins (they come with the checkout) even when rcolpipe.lock does not pin them"}
+}
+
 // pluginHostOptions is how every command that runs plugins configures the
 // host: the search path from the environment, the bundled registry served
 // by this executable, rcolpipe's log and version. baseDir anchors relative
-// plugin paths (the pipeline file's folder); lock may be nil.
-func pluginHostOptions(e *env, baseDir string, lock *plugins.Lock) (plugins.Options, error) {
+// plugin paths (the pipeline file's folder); lock may be nil; allowProject
+// is --allow-project-plugins.
+func pluginHostOptions(e *env, baseDir string, lock *plugins.Lock, allowProject bool) (plugins.Options, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return plugins.Options{}, fmt.Errorf("find rcolpipe's own executable (for bundled plugins): %w", err)
@@ -38,9 +50,11 @@ func pluginHostOptions(e *env, baseDir string, lock *plugins.Lock) (plugins.Opti
 		BaseDir:    baseDir,
 		Lock:       lock,
 		Log:        e.log,
-		LogLevel:   e.log.GetLevel().String(),
-		Version:    version,
-		AutoMTLS:   e.getenv(envPluginMTLS) == "1",
+		// The flag only: see flagAllowProjectPlugins.
+		AllowProjectLocal: allowProject,
+		LogLevel:          e.log.GetLevel().String(),
+		Version:           version,
+		AutoMTLS:          e.getenv(envPluginMTLS) == "1",
 	}, nil
 }
 
@@ -59,6 +73,10 @@ A plugin is named in a pipeline by path (anything with a slash, relative to the
 pipeline file's folder) or by name: a bundled plugin, or an executable of that
 name in, in order, $RCOLPIPE_PLUGIN_PATH, ./.rcolpipe/plugins and the user's
 plugin folder (` + "`rcolpipe plugins list`" + ` prints it).
+
+Plugins in ./.rcolpipe/plugins come with the checkout, so they run only when
+rcolpipe.lock pins them or you pass --allow-project-plugins; otherwise an
+installed plugin of the same name runs (with a warning), or the stage fails.
 
 Examples:
    rcolpipe plugins list
@@ -90,6 +108,7 @@ Examples:
    rcolpipe plugins info --json ./bin/add-annotation`,
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "json", Usage: "print the info as JSON"},
+					allowProjectPluginsFlag(),
 				},
 				Action: func(c *cli.Context) error { return runPluginsInfo(c, e) },
 			},
@@ -101,13 +120,16 @@ Examples:
 rcolpipe.lock next to it, with the SHA-256 of each external plugin. Runs of a
 pipeline that has a lock file refuse a plugin whose binary has changed since.
 Bundled plugins are part of rcolpipe itself and are recorded without a sum.
-Run it again after you update a plugin you trust.
+Run it again after you update a plugin you trust. A plugin in
+./.rcolpipe/plugins is pinned only with --allow-project-plugins (or when the
+lock already pins it as it is); pinning it is what lets runs use it.
 
 Examples:
    rcolpipe plugins lock
    rcolpipe plugins lock -c pipelines/nightly.yaml`,
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Value: "rcolpipe.yaml", Usage: "pipeline `FILE`"},
+					allowProjectPluginsFlag(),
 				},
 				Action: func(c *cli.Context) error { return runPluginsLock(c, e) },
 			},
@@ -133,6 +155,8 @@ func runPluginsList(c *cli.Context, e *env) error {
 		note := ""
 		if f.ShadowedBy != "" {
 			note = " (shadowed by " + f.ShadowedBy + ")"
+		} else if f.ProjectLocal {
+			note = " (project-local: runs only when pinned in " + plugins.LockFileName + " or with --" + flagAllowProjectPlugins + ")"
 		}
 		fmt.Fprintf(w, "  %-16s %s%s\n", f.Name, f.Path, note)
 	}
@@ -151,7 +175,7 @@ func runPluginsInfo(c *cli.Context, e *env) error {
 		return usageError("plugins info: want one plugin NAME or PATH")
 	}
 	ref := c.Args().First()
-	opts, err := pluginHostOptions(e, "", nil)
+	opts, err := pluginHostOptions(e, "", nil, c.Bool(flagAllowProjectPlugins))
 	if err != nil {
 		return inputError("%v", err)
 	}
@@ -221,7 +245,12 @@ func runPluginsLock(c *cli.Context, e *env) error {
 		return inputError("%v", err)
 	}
 	base := filepath.Dir(c.String("config"))
-	opts, err := pluginHostOptions(e, base, nil)
+	// A project-local plugin the lock already pins as it is stays pinned.
+	old, err := plugins.ReadLockIfExists(filepath.Join(base, plugins.LockFileName))
+	if err != nil {
+		return inputError("plugins lock: %v", err)
+	}
+	opts, err := pluginHostOptions(e, base, old, c.Bool(flagAllowProjectPlugins))
 	if err != nil {
 		return inputError("%v", err)
 	}
@@ -231,9 +260,17 @@ func runPluginsLock(c *cli.Context, e *env) error {
 			refs = append(refs, s.Plugin)
 		}
 	}
-	r := &plugins.Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: base}
-	lock, err := plugins.LockFor(r, refs)
+	r := &plugins.Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: base,
+		AllowProjectLocal: opts.AllowProjectLocal, Lock: old}
+	lock, warnings, err := plugins.LockFor(r, refs)
+	for _, w := range warnings {
+		e.log.Warn().Msg(w)
+	}
 	if err != nil {
+		var ple *plugins.ProjectLocalError
+		if errors.As(err, &ple) {
+			return inputError("plugins lock: %v; if you trust it, run `rcolpipe plugins lock --%s`", err, flagAllowProjectPlugins)
+		}
 		return inputError("plugins lock: %v", err)
 	}
 	path := filepath.Join(base, plugins.LockFileName)

@@ -45,6 +45,7 @@ Examples:
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation (needed when there is no terminal)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "report format: text or json"},
 			&cli.BoolFlag{Name: "strict", Usage: "stop on validation warnings too"},
+			allowProjectPluginsFlag(),
 			&cli.StringFlag{Name: flagTokenFile, Usage: "file holding the API token, when RC_API_KEY is neither in the environment nor in ./.env"},
 			&cli.StringFlag{Name: flagUsername, EnvVars: []string{"RC_USERNAME"}, Usage: "your REDCap user name, for the user-rights check"},
 			&cli.BoolFlag{Name: flagDebugHTTP, Usage: "log every API request and response at debug level (the token is redacted)"},
@@ -62,6 +63,7 @@ Examples:
 			if err != nil {
 				return err
 			}
+			spec.allowProjectPlugins = c.Bool(flagAllowProjectPlugins)
 			if spec.cfg.Target.URL == "" {
 				return usageError("run: %s has no target.url: set it to your REDCap API URL, or to sandbox to try the pipeline locally", c.Args().First())
 			}

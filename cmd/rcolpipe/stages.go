@@ -22,6 +22,8 @@ type pipelineSpec struct {
 	strict bool
 	// fromFile is true when cfg was read from -c (or run's argument).
 	fromFile bool
+	// allowProjectPlugins is --allow-project-plugins.
+	allowProjectPlugins bool
 }
 
 // loadPipelineSpec reads the pipeline file at configPath (may be ""), adds
@@ -106,7 +108,7 @@ func executePipeline(ctx context.Context, e *env, cmd string, spec *pipelineSpec
 			return nil, inputError("%s: %v", cmd, err)
 		}
 	}
-	opts, err := pluginHostOptions(e, baseDir, lock)
+	opts, err := pluginHostOptions(e, baseDir, lock, spec.allowProjectPlugins)
 	if err != nil {
 		return nil, inputError("%s: %v", cmd, err)
 	}

@@ -70,6 +70,7 @@ line or pipeline file (unknown flag, bad --stage, invalid rcolpipe.yaml).`,
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "output `FILE`, or - for stdout"},
 			&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "output format: json (default), csv or redcap-csv"},
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1, nothing written) on warnings too"},
+			allowProjectPluginsFlag(),
 		},
 		Action: func(c *cli.Context) error { return runTransform(c, e, stages.values) },
 	}
@@ -147,6 +148,7 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 	if err := checkOutput("transform", out); err != nil {
 		return err
 	}
+	spec.allowProjectPlugins = c.Bool(flagAllowProjectPlugins)
 	if out != "-" {
 		if in := inputNamed(out, spec.inputs); in != "" {
 			return usageError("transform: refusing to overwrite %s, which is one of the inputs", in)

@@ -25,6 +25,7 @@ func uploadFlags(stages *stageFlags, withWrites bool) []cli.Flag {
 		&cli.BoolFlag{Name: "replace-all", Usage: "send exactly the input instead of merging it into the project's dictionary"},
 		&cli.StringFlag{Name: "format", Value: "text", Usage: "report format: text or json"},
 		&cli.BoolFlag{Name: "strict", Usage: "stop on validation warnings too"},
+		allowProjectPluginsFlag(),
 	}
 	if withWrites {
 		fs = append(fs,
@@ -111,6 +112,7 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	if err != nil {
 		return err
 	}
+	spec.allowProjectPlugins = c.Bool(flagAllowProjectPlugins)
 	settings := targetSettingsFrom(c, &spec.cfg.Target)
 	opts := uploadOptions(c, e, spec.cfg.Target, dryRun)
 	ctx, stop := plugins.WithSignals(c.Context)

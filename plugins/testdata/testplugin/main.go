@@ -31,6 +31,14 @@ func main() {
 		wrongVersion()
 	case "hosthelper":
 		os.Exit(hostHelper())
+	case "spawner":
+		sdk.Serve(spawner{})
+	case "sleeper":
+		sleep()
+	case "peeker":
+		sdk.Serve(peeker{})
+	case "peekhost":
+		os.Exit(peekHost())
 	default:
 		fmt.Fprintf(os.Stderr, "testplugin: unknown name %q\n", name)
 		os.Exit(2)
