@@ -7,119 +7,27 @@
 package pipeline
 
 import (
-	"bytes"
-	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/rcolpipe/rcolpipe/internal/benchdict"
 	"github.com/rcolpipe/rcolpipe/pipeline/rules"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/schemas"
 )
 
 // benchRows is the size of the generated dictionary the issue asks for.
-const benchRows = 10000
-
-// genDictionary builds a realistic dictionary of n rows: forms of 50
-// fields; text fields with and without validation and min/max, radio,
-// dropdown, checkbox with choices, yesno, notes, sliders, descriptive
-// fields, calc fields over earlier fields, a matrix group per form, and
-// branching logic (plain, checkbox codes, and/or) on about a third of the
-// rows. It is deterministic.
-func genDictionary(n int) *redcap.Dictionary {
-	d := &redcap.Dictionary{Files: []string{"bench.json"}}
-	add := func(f redcap.Field) {
-		f.Origin = redcap.Origin{File: "bench.json", Line: len(d.Fields) + 1, Row: len(d.Fields) + 1}
-		d.Fields = append(d.Fields, f)
-	}
-	add(redcap.Field{FieldName: "record_id", FormName: "f000", FieldType: "text", FieldLabel: "Record ID"})
-	choices := "1, Never | 2, Rarely | 3, Sometimes | 4, Often | 5, Always"
-	for i := 1; len(d.Fields) < n; i++ {
-		form := fmt.Sprintf("f%03d", (i-1)/50)
-		name := fmt.Sprintf("%s_q%05d", form, i)
-		prev := func(k int) string { return fmt.Sprintf("%s_q%05d", form, i-k) }
-		f := redcap.Field{FieldName: name, FormName: form, FieldLabel: fmt.Sprintf("Question %d: how often did this happen in the <b>last week</b>?", i)}
-		pos := i % 50
-		switch {
-		case pos == 1:
-			f.FieldType = "descriptive"
-			f.SectionHeader = "Section " + form
-			f.FieldLabel = "Please answer every question of this page."
-		case pos >= 40 && pos < 45:
-			f.FieldType, f.Choices, f.MatrixGroupName = "radio", choices, form+"_grid"
-			f.RequiredField = "y"
-		case i%10 == 0:
-			f.FieldType = "calc"
-			f.Choices = fmt.Sprintf("round(([%s] + [%s]) / 2, 1)", prev(1), prev(2))
-			if i%20 == 0 {
-				f.Choices = fmt.Sprintf("if([%s] = '', '', datediff([%s], 'today', 'y'))", prev(3), prev(3))
-			}
-		case i%10 == 1, i%10 == 2:
-			f.FieldType, f.Validation = "text", "integer"
-			f.ValidationMin, f.ValidationMax = "0", "120"
-			f.FieldNote = "years"
-		case i%10 == 3:
-			f.FieldType, f.Validation, f.ValidationMin, f.ValidationMax = "text", "date_ymd", "1900-01-01", "today"
-			f.FieldAnnotation = "@TODAY"
-		case i%10 == 4:
-			f.FieldType, f.Choices = "radio", choices
-		case i%10 == 5:
-			f.FieldType, f.Choices = "checkbox", "1, Pain | 2, Fatigue | 3, Nausea | 98, Other"
-		case i%10 == 6:
-			f.FieldType, f.Choices = "dropdown", "0, No | 1, Yes, once | 2, Yes, more often | 99, Unknown"
-		case i%10 == 7:
-			f.FieldType = "yesno"
-			f.Identifier = ""
-		case i%10 == 8:
-			f.FieldType, f.Choices, f.Validation = "slider", "Not at all | Somewhat | Very much", "number"
-			f.ValidationMin, f.ValidationMax = "0", "100"
-		default:
-			f.FieldType = "notes"
-			f.FieldAnnotation = "@CHARLIMIT=500"
-		}
-		if f.FieldType != "descriptive" && pos > 5 && i%3 == 0 {
-			switch i % 4 {
-			case 0:
-				f.BranchingLogic = fmt.Sprintf("[%s] = '1'", prev(2))
-			case 1:
-				f.BranchingLogic = fmt.Sprintf("[%s] <> '' and [%s] > 17", prev(3), prev(5))
-			case 2:
-				f.BranchingLogic = fmt.Sprintf("[%s] = '1' or [%s] = '2'", prev(1), prev(4))
-			default:
-				f.BranchingLogic = fmt.Sprintf("[record_id] <> '' and [%s] != '99'", prev(2))
-			}
-		}
-		add(f)
-	}
-	return d
-}
+const benchRows = benchdict.Rows
 
 func loadBench(tb testing.TB) ([]byte, *redcap.Dictionary) {
-	return loadGenerated(tb, benchRows)
-}
-
-// loadGenerated writes a generated dictionary of n rows as JSON and reads
-// it back, as a user's file would be.
-func loadGenerated(tb testing.TB, n int) ([]byte, *redcap.Dictionary) {
-	tb.Helper()
-	var b bytes.Buffer
-	if err := redcap.WriteJSON(&b, genDictionary(n)); err != nil {
-		tb.Fatal(err)
-	}
-	data := b.Bytes()
-	d, ds := redcap.ReadBytes("bench.json", data)
-	if ds.HasErrors() || d.Len() != n {
-		tb.Fatalf("generated dictionary: %d rows, reader findings %v", d.Len(), ds)
-	}
-	return data, d
+	return benchdict.Generated(tb, benchRows)
 }
 
 // The generated dictionary is a clean, realistic one: the benchmarks
 // measure the common case, not the cost of rendering thousands of findings.
 // (2,000 rows keep the test fast; every form repeats the same pattern.)
 func TestBenchDictionaryIsClean(t *testing.T) {
-	_, d := loadGenerated(t, 2000)
+	_, d := benchdict.Generated(t, 2000)
 	v, err := NewValidator(ValidateOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -131,15 +39,6 @@ func TestBenchDictionaryIsClean(t *testing.T) {
 	}
 }
 
-// cpuTime returns the CPU time the process has used so far.
-func cpuTime(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // loop runs op in the benchmark loop and reports cpu-ns/op as well.
 func loop(b *testing.B, op func()) {
 	b.ReportAllocs()
@@ -147,11 +46,11 @@ func loop(b *testing.B, op func()) {
 	first := true
 	for b.Loop() {
 		if first {
-			start, first = cpuTime(b), false
+			start, first = benchdict.CPUTime(b), false
 		}
 		op()
 	}
-	b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(benchdict.CPUTime(b)-start)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkRead reads the 10,000-row JSON dictionary.

@@ -9,8 +9,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
-	"github.com/rcolpipe/rcolpipe/pipeline/report"
 	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -185,9 +185,9 @@ func printTransformReport(e *env, d *redcap.Dictionary, all redcap.Diagnostics) 
 		}
 		shown[i] = x
 	}
-	out, err := report.New("text", report.Options{Color: false, ToolVersion: version})
+	out, err := output.NewFindingsWriter("text", output.Options{Color: false, ToolVersion: version})
 	if err != nil {
 		return err
 	}
-	return out.Output(e.stderr, report.Result{Diagnostics: shown, Files: reportFiles(d.Files, shown), Fields: d.Len()})
+	return out.Output(e.stderr, output.Findings{Diagnostics: shown, Files: reportFiles(d.Files, shown), Fields: d.Len()})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
+	"github.com/rcolpipe/rcolpipe/upload"
 )
 
 // uploadFlags are the flags of upload (diff takes the first few).
@@ -129,8 +130,8 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 }
 
 // uploadOptions reads the upload flags over the pipeline file's target.
-func uploadOptions(c *cli.Context, e *env, tc pipeline.TargetConfig, dryRun bool) pipeline.UploadOptions {
-	opts := pipeline.UploadOptions{
+func uploadOptions(c *cli.Context, e *env, tc pipeline.TargetConfig, dryRun bool) upload.Options {
+	opts := upload.Options{
 		BackupDir:   tc.BackupDir,
 		ReplaceAll:  c.Bool("replace-all") || tc.ReplaceAll,
 		AllowDelete: c.Bool("allow-delete") || tc.AllowDelete,
@@ -172,8 +173,8 @@ func confirmer(e *env) func(redcap.Diff) (bool, error) {
 }
 
 // uploadAndReport uploads res.Result and prints what happened.
-func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, res *pipelineResult, opts pipeline.UploadOptions, format string) error {
-	rep, err := pipeline.Upload(ctx, client, res.Result, opts)
+func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, res *pipelineResult, opts upload.Options, format string) error {
+	rep, err := upload.Upload(ctx, client, res.Result, opts)
 	if format == "json" {
 		if jerr := writeUploadJSON(e.stdout, rep, err); jerr != nil {
 			return inputError("%s: %v", cmd, jerr)
@@ -191,7 +192,7 @@ func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client
 				fmt.Fprintf(e.stdout, "  - %s\n", p)
 			}
 		}
-		if errors.Is(err, pipeline.ErrDeclined) {
+		if errors.Is(err, upload.ErrDeclined) {
 			return inputError("%s: %v", cmd, err)
 		}
 		if adv := api.Advice(err); adv != "" {
@@ -202,13 +203,13 @@ func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client
 	return nil
 }
 
-func writeUploadJSON(w io.Writer, rep *pipeline.UploadReport, err error) error {
+func writeUploadJSON(w io.Writer, rep *upload.Report, err error) error {
 	out := struct {
-		*pipeline.UploadReport
+		*upload.Report
 		Error string `json:"error,omitempty"`
-	}{UploadReport: rep}
+	}{Report: rep}
 	if rep == nil {
-		out.UploadReport = &pipeline.UploadReport{}
+		out.Report = &upload.Report{}
 	}
 	if err != nil {
 		out.Error = err.Error()
@@ -219,7 +220,7 @@ func writeUploadJSON(w io.Writer, rep *pipeline.UploadReport, err error) error {
 }
 
 // writeUploadText prints the upload step by step.
-func writeUploadText(w io.Writer, rep *pipeline.UploadReport, uploadErr error) error {
+func writeUploadText(w io.Writer, rep *upload.Report, uploadErr error) error {
 	var b strings.Builder
 	line := func(step, format string, args ...any) {
 		fmt.Fprintf(&b, "%-9s %s\n", step, fmt.Sprintf(format, args...))

@@ -9,8 +9,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
-	"github.com/rcolpipe/rcolpipe/pipeline/report"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -43,7 +43,7 @@ Exit codes: 0 no errors (with --strict: no warnings either), 1 findings that
 fail the run, 2 a wrong command line (unknown format, bad --rule, no INPUT).`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text",
-				Usage: "report format: " + strings.Join(report.Formats(), ", ")},
+				Usage: "report format: " + strings.Join(output.FindingFormats(), ", ")},
 			&cli.StringSliceFlag{Name: "schema", Usage: "JSON Schema `FILE` applied to every row (repeatable)"},
 			&cli.StringFlag{Name: "validation-types", Usage: "`FILE` listing your server's extra validation types, one per line (# comments)"},
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
@@ -65,7 +65,7 @@ func runValidate(c *cli.Context, e *env) error {
 	if base == "" {
 		base, _ = os.Getwd()
 	}
-	out, err := report.New(c.String("format"), report.Options{
+	out, err := output.NewFindingsWriter(c.String("format"), output.Options{
 		Color:       e.stdoutIsTerminal && e.getenv("NO_COLOR") == "",
 		Strict:      strict,
 		ToolVersion: version,
@@ -116,9 +116,9 @@ func runValidate(c *cli.Context, e *env) error {
 	all := append(pipeline.ApplySeverities(loadDiags, severities), v.Validate(d)...)
 	pipeline.SortDiagnostics(all, d.Files)
 
-	res := report.Result{Diagnostics: all, Files: reportFiles(d.Files, all), Fields: d.Len()}
+	res := output.Findings{Diagnostics: all, Files: reportFiles(d.Files, all), Fields: d.Len()}
 	for _, r := range v.Rules() {
-		res.Rules = append(res.Rules, report.RuleInfo{Code: r.Code, Severity: r.Severity, Title: r.Title, Doc: r.Doc})
+		res.Rules = append(res.Rules, output.RuleInfo{Code: r.Code, Severity: r.Severity, Title: r.Title, Doc: r.Doc})
 	}
 	if err := out.Output(e.stdout, res); err != nil {
 		return inputError("validate: write report: %w", err)

@@ -1,6 +1,4 @@
-// Package report writes the findings of a validation run in the formats
-// people and CI systems read: text, json, sarif, github, junit.
-package report
+package output
 
 import (
 	"fmt"
@@ -12,8 +10,8 @@ import (
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
-// Result is what a report is about.
-type Result struct {
+// Findings is what a findings report is about.
+type Findings struct {
 	Diagnostics redcap.Diagnostics
 	// Files are the inputs that were read, in order.
 	Files []string
@@ -25,7 +23,7 @@ type Result struct {
 
 // printable returns a copy of r whose texts are redcap.Printable, for the
 // formats a terminal or a CI log shows as they are (text, github).
-func (r Result) printable() Result {
+func (r Findings) printable() Findings {
 	ds := make(redcap.Diagnostics, len(r.Diagnostics))
 	for i, d := range r.Diagnostics {
 		ds[i] = d.Printable()
@@ -46,9 +44,9 @@ type RuleInfo struct {
 	Doc      string
 }
 
-// Outputter writes a Result in one format.
+// Outputter writes Findings in one format.
 type Outputter interface {
-	Output(w io.Writer, r Result) error
+	Output(w io.Writer, r Findings) error
 }
 
 // Options configure the outputters.
@@ -66,11 +64,11 @@ type Options struct {
 	BaseDir string
 }
 
-// Formats lists the format names New accepts.
-func Formats() []string { return []string{"text", "json", "sarif", "github", "junit"} }
+// FindingFormats lists the format names NewFindingsWriter accepts.
+func FindingFormats() []string { return []string{"text", "json", "sarif", "github", "junit"} }
 
-// New returns the outputter for a format name.
-func New(format string, opts Options) (Outputter, error) {
+// NewFindingsWriter returns the outputter for a format name.
+func NewFindingsWriter(format string, opts Options) (Outputter, error) {
 	switch format {
 	case "text":
 		return textOutput{opts}, nil
@@ -83,7 +81,7 @@ func New(format string, opts Options) (Outputter, error) {
 	case "junit":
 		return junitOutput{opts}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(FindingFormats(), ", "))
 }
 
 // Summary counts the findings of a result.
@@ -96,7 +94,7 @@ type Summary struct {
 }
 
 // Summarize counts errors, warnings and infos.
-func Summarize(r Result) Summary {
+func Summarize(r Findings) Summary {
 	return Summary{
 		Files:    len(r.Files),
 		Fields:   r.Fields,
@@ -123,7 +121,7 @@ func plural(n int, word string) string {
 // byFile groups diagnostics by file in the order of r.Files (files not in
 // that list follow in name order; findings without a file come last),
 // each group sorted by line, then code.
-func byFile(r Result) (files []string, groups map[string]redcap.Diagnostics) {
+func byFile(r Findings) (files []string, groups map[string]redcap.Diagnostics) {
 	groups = map[string]redcap.Diagnostics{}
 	for _, d := range r.Diagnostics {
 		groups[d.File] = append(groups[d.File], d)

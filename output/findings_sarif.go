@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"encoding/json"
@@ -86,7 +86,7 @@ func sarifLevel(s redcap.Severity) string {
 	return "note"
 }
 
-func (s sarifOutput) Output(w io.Writer, r Result) error {
+func (s sarifOutput) Output(w io.Writer, r Findings) error {
 	// Only the rules that have findings, so the log stays small; a code
 	// without RuleInfo (a user schema's x-code) gets a rule made from it.
 	info := map[string]RuleInfo{}

@@ -1,4 +1,4 @@
-package pipeline
+package upload
 
 import (
 	"context"
@@ -17,8 +17,8 @@ import (
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
 
-// UploadOptions configures Upload.
-type UploadOptions struct {
+// Options configures Upload.
+type Options struct {
 	// BackupDir receives the project's dictionary before anything changes
 	// (default ./rcolpipe-backups).
 	BackupDir string
@@ -45,8 +45,8 @@ type StepTiming struct {
 	Took time.Duration `json:"took_ns"`
 }
 
-// UploadReport is what Upload did.
-type UploadReport struct {
+// Report is what Upload did.
+type Report struct {
 	Preflight api.PreflightReport `json:"preflight"`
 	// BackupPath is the file holding the project's dictionary as it was.
 	BackupPath string      `json:"backup"`
@@ -88,7 +88,7 @@ func (e *DeleteError) Error() string {
 // deletions unless allowed, confirm, import, export again and verify. The
 // report is returned with the error too, so that a caller can show how far
 // it got (the diff of a refused upload, the backup of a failed import).
-func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts UploadOptions) (*UploadReport, error) {
+func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Options) (*Report, error) {
 	if d == nil || d.Len() == 0 {
 		return nil, errors.New("the dictionary to upload is empty: REDCap would delete every field of the project; nothing was sent")
 	}
@@ -98,7 +98,7 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Uploa
 	if opts.BackupDir == "" {
 		opts.BackupDir = "rcolpipe-backups"
 	}
-	rep := &UploadReport{DryRun: opts.DryRun}
+	rep := &Report{DryRun: opts.DryRun}
 	step := func(name string, start time.Time) {
 		rep.Steps = append(rep.Steps, StepTiming{Step: name, Took: time.Since(start)})
 	}
@@ -230,7 +230,7 @@ func clashes(send, input *redcap.Dictionary, kept []string) error {
 }
 
 // sideEffects lists what REDCap does on its own when forms are added.
-func sideEffects(rep *UploadReport, p *api.ProjectInfo) []string {
+func sideEffects(rep *Report, p *api.ProjectInfo) []string {
 	if len(rep.Diff.FormsAdded) == 0 {
 		return nil
 	}

@@ -1,9 +1,8 @@
 //go:build unix
 
-// Unix only because it uses genDictionary and cpuTime of bench_test.go,
-// which are.
+// Unix only because it uses internal/benchdict (getrusage), which is.
 
-package pipeline
+package upload
 
 import (
 	"bytes"
@@ -20,19 +19,21 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/rcolpipe/rcolpipe/internal/benchdict"
+	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 // BenchmarkUploadPath runs the whole upload path on a generated dictionary
-// (genDictionary: record_id first, forms of 50 fields, validated text,
+// (benchdict.Dictionary: record_id first, forms of 50 fields, validated text,
 // radio/dropdown/checkbox, calc, sliders, matrix groups, branching logic):
 // validate → the bundled prefix stage → validate again → Upload (preflight,
 // export, backup, merge, diff, import, export and verify) into a fresh
 // in-memory sandbox behind httptest, merging into the demo project as
 // `rcolpipe upload` does by default.
 //
-// Reported per step: STEP-ns/op (wall time, from UploadReport.Steps inside
+// Reported per step: STEP-ns/op (wall time, from Report.Steps inside
 // Upload) and STEP-% (its share of the whole path's wall time). "merge+diff"
 // is Upload's time outside its timed steps (merge, diff, side-effect
 // warnings). On a shared machine wall time swings with other processes, so
@@ -62,8 +63,8 @@ func uploadPathSteps() []string {
 
 func benchUploadPath(b *testing.B, n int) {
 	ctx := context.Background()
-	_, d := loadGenerated(b, n)
-	v, err := NewValidator(ValidateOptions{})
+	_, d := benchdict.Generated(b, n)
+	v, err := pipeline.NewValidator(pipeline.ValidateOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -95,11 +96,11 @@ func benchUploadPath(b *testing.B, n int) {
 		dir := b.TempDir()
 		b.StartTimer()
 
-		c0, t0 := cpuTime(b), time.Now()
+		c0, t0 := benchdict.CPUTime(b), time.Now()
 		if ds := v.Validate(d); ds.HasErrors() {
 			b.Fatalf("validate: %d errors on the generated dictionary", ds.Count(redcap.SeverityError))
 		}
-		c1, t1 := cpuTime(b), time.Now()
+		c1, t1 := benchdict.CPUTime(b), time.Now()
 		p1, _ := childCPU(plugins.ServeCommand)
 		// The Runner gives each stage a copy; so does this.
 		out, sd, err := stage.Run(ctx, d.Clone())
@@ -107,13 +108,13 @@ func benchUploadPath(b *testing.B, n int) {
 			b.Fatalf("stage: %v %v", err, sd)
 		}
 		p2, _ := childCPU(plugins.ServeCommand)
-		c2, t2 := cpuTime(b), time.Now()
+		c2, t2 := benchdict.CPUTime(b), time.Now()
 		if ds := v.Validate(out); ds.HasErrors() {
 			b.Fatalf("validate after the stage: %d errors", ds.Count(redcap.SeverityError))
 		}
-		c3, t3 := cpuTime(b), time.Now()
-		rep, err := Upload(ctx, c, out, UploadOptions{BackupDir: dir, Log: zerolog.Nop()})
-		c4, t4 := cpuTime(b), time.Now()
+		c3, t3 := benchdict.CPUTime(b), time.Now()
+		rep, err := Upload(ctx, c, out, Options{BackupDir: dir, Log: zerolog.Nop()})
+		c4, t4 := benchdict.CPUTime(b), time.Now()
 		if err != nil {
 			b.Fatalf("upload: %v", err)
 		}

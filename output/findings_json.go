@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"encoding/json"
@@ -29,7 +29,7 @@ type jsonReport struct {
 	Summary     Summary          `json:"summary"`
 }
 
-func (jsonOutput) Output(w io.Writer, r Result) error {
+func (jsonOutput) Output(w io.Writer, r Findings) error {
 	out := jsonReport{Diagnostics: make([]jsonDiagnostic, 0, len(r.Diagnostics)), Summary: Summarize(r)}
 	for _, d := range r.Diagnostics {
 		out.Diagnostics = append(out.Diagnostics, jsonDiagnostic{

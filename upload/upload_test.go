@@ -1,4 +1,4 @@
-package pipeline
+package upload
 
 import (
 	"context"
@@ -64,7 +64,7 @@ func TestUploadMergesAndVerifies(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	rep, err := Upload(ctx, c, sleepForm(), UploadOptions{BackupDir: dir})
+	rep, err := Upload(ctx, c, sleepForm(), Options{BackupDir: dir})
 	if err != nil {
 		t.Fatalf("upload: %v", err)
 	}
@@ -112,7 +112,7 @@ func TestUploadRefusesDeleteUnlessAllowed(t *testing.T) {
 	// The project's participant form without part_site.
 	in := before.Clone()
 	in.Fields = in.Fields[:len(in.Fields)-1]
-	_, err := Upload(ctx, c, in, UploadOptions{BackupDir: t.TempDir()})
+	_, err := Upload(ctx, c, in, Options{BackupDir: t.TempDir()})
 	var de *DeleteError
 	if !errors.As(err, &de) || len(de.Fields) != 1 || de.Fields[0].Field != "part_site" {
 		t.Fatalf("err = %v, want a DeleteError naming part_site", err)
@@ -124,7 +124,7 @@ func TestUploadRefusesDeleteUnlessAllowed(t *testing.T) {
 	if fieldNames(now) != fieldNames(before) {
 		t.Fatalf("a refused upload changed the project: %s", fieldNames(now))
 	}
-	if _, err := Upload(ctx, c, in, UploadOptions{BackupDir: t.TempDir(), AllowDelete: true}); err != nil {
+	if _, err := Upload(ctx, c, in, Options{BackupDir: t.TempDir(), AllowDelete: true}); err != nil {
 		t.Fatalf("with AllowDelete: %v", err)
 	}
 	now, _ = c.ExportMetadata(ctx)
@@ -138,7 +138,7 @@ func TestUploadDryRunChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	before := srv.State().Clone()
 	dir := t.TempDir()
-	rep, err := Upload(ctx, c, sleepForm(), UploadOptions{BackupDir: dir, DryRun: true})
+	rep, err := Upload(ctx, c, sleepForm(), Options{BackupDir: dir, DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestUploadBackupAndRestore(t *testing.T) {
 	c, _ := sandboxClient(t, sandbox.DemoFull)
 	ctx := context.Background()
 	original, _ := c.ExportMetadata(ctx)
-	rep, err := Upload(ctx, c, sleepForm(), UploadOptions{BackupDir: t.TempDir()})
+	rep, err := Upload(ctx, c, sleepForm(), Options{BackupDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestUploadBackupAndRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Upload(ctx, c, backup, UploadOptions{BackupDir: t.TempDir(), ReplaceAll: true, AllowDelete: true}); err != nil {
+	if _, err := Upload(ctx, c, backup, Options{BackupDir: t.TempDir(), ReplaceAll: true, AllowDelete: true}); err != nil {
 		t.Fatalf("restore: %v", err)
 	}
 	restored, _ := c.ExportMetadata(ctx)
@@ -183,16 +183,16 @@ func TestUploadBackupAndRestore(t *testing.T) {
 func TestUploadRefusals(t *testing.T) {
 	ctx := context.Background()
 	c, _ := sandboxClient(t, sandbox.DemoFull)
-	if _, err := Upload(ctx, c, &redcap.Dictionary{}, UploadOptions{BackupDir: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "empty") {
+	if _, err := Upload(ctx, c, &redcap.Dictionary{}, Options{BackupDir: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("empty dictionary: err = %v", err)
 	}
-	_, err := Upload(ctx, c, sleepForm(), UploadOptions{BackupDir: t.TempDir(), Confirm: func(redcap.Diff) (bool, error) { return false, nil }})
+	_, err := Upload(ctx, c, sleepForm(), Options{BackupDir: t.TempDir(), Confirm: func(redcap.Diff) (bool, error) { return false, nil }})
 	if !errors.Is(err, ErrDeclined) {
 		t.Errorf("declined: err = %v", err)
 	}
 	prod, _ := sandboxClient(t, sandbox.DemoProduction)
 	dir := t.TempDir()
-	_, err = Upload(ctx, prod, sleepForm(), UploadOptions{BackupDir: dir})
+	_, err = Upload(ctx, prod, sleepForm(), Options{BackupDir: dir})
 	if err == nil || !strings.Contains(err.Error(), "project status") {
 		t.Errorf("production: err = %v", err)
 	}
@@ -229,7 +229,7 @@ func TestUploadRefusesNameClashAfterMerge(t *testing.T) {
 	in := &redcap.Dictionary{Fields: []redcap.Field{
 		{FieldName: "part_site", FormName: "visit", FieldType: "text", FieldLabel: "Site of the visit"},
 	}}
-	_, err := Upload(ctx, c, in, UploadOptions{BackupDir: t.TempDir()})
+	_, err := Upload(ctx, c, in, Options{BackupDir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "part_site (form visit of the input, and form participant that stays in the project)") ||
 		!strings.Contains(err.Error(), "nothing was changed") {
 		t.Fatalf("err = %v, want the clash named", err)

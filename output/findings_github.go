@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"bufio"
@@ -33,7 +33,7 @@ func githubCommand(s redcap.Severity) string {
 	return "notice"
 }
 
-func (g githubOutput) Output(w io.Writer, r Result) error {
+func (g githubOutput) Output(w io.Writer, r Findings) error {
 	r = r.printable()
 	bw := bufio.NewWriter(w)
 	for _, d := range r.Diagnostics {

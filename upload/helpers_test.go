@@ -1,4 +1,4 @@
-package pipeline
+package upload
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/plugins/bundled"
 	"github.com/rcolpipe/rcolpipe/plugins/sdk"
@@ -38,14 +39,14 @@ func TestMain(m *testing.M) {
 
 // startBundledStage starts the bundled plugin as stage name with config,
 // served by this test binary, and stops it when the test ends.
-func startBundledStage(tb testing.TB, name, plugin, config string) (*plugins.Host, Stage) {
+func startBundledStage(tb testing.TB, name, plugin, config string) (*plugins.Host, pipeline.Stage) {
 	tb.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		tb.Fatalf("find the test binary: %v", err)
 	}
-	host, stages, err := StartPlugins(context.Background(),
-		[]StageConfig{{Name: name, Plugin: plugin, Config: json.RawMessage(config)}},
+	host, stages, err := pipeline.StartPlugins(context.Background(),
+		[]pipeline.StageConfig{{Name: name, Plugin: plugin, Config: json.RawMessage(config)}},
 		plugins.Options{Bundled: bundled.Names(), SelfExe: self, Log: zerolog.Nop(), Version: "test"})
 	if err != nil {
 		tb.Fatalf("start stage %s: %v", name, err)

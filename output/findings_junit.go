@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"encoding/xml"
@@ -38,7 +38,7 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-func (j junitOutput) Output(w io.Writer, r Result) error {
+func (j junitOutput) Output(w io.Writer, r Findings) error {
 	files, groups := byFile(r)
 	suite := junitSuite{Name: "rcolpipe validate"}
 	for _, file := range files {

@@ -1,4 +1,4 @@
-package pipeline
+package upload
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
@@ -85,7 +86,7 @@ func TestUploadRcolCorpus(t *testing.T) {
 	if info, err := host.Info(stage.Name()); err != nil || !info.Bundled {
 		t.Fatalf("stage info %+v, %v: want the bundled plugin", info, err)
 	}
-	v, err := NewValidator(ValidateOptions{})
+	v, err := pipeline.NewValidator(pipeline.ValidateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func TestUploadRcolCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Upload(ctx, c, out, UploadOptions{BackupDir: t.TempDir(), ReplaceAll: true, AllowDelete: true})
+	rep, err := Upload(ctx, c, out, Options{BackupDir: t.TempDir(), ReplaceAll: true, AllowDelete: true})
 	if err != nil {
 		t.Fatalf("upload: %v", err)
 	}

@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"bufio"
@@ -42,7 +42,7 @@ func (t textOutput) severity(s redcap.Severity) string {
 	return t.paint(ansiCyan, s.String())
 }
 
-func (t textOutput) Output(w io.Writer, r Result) error {
+func (t textOutput) Output(w io.Writer, r Findings) error {
 	r = r.printable()
 	bw := bufio.NewWriter(w)
 	files, groups := byFile(r)

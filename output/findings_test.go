@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"bytes"
@@ -13,8 +13,8 @@ import (
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
-func sample() Result {
-	return Result{
+func sample() Findings {
+	return Findings{
 		Files:  []string{"instruments/demo.csv", "phq9.json", "clean.csv"},
 		Fields: 12,
 		Diagnostics: redcap.Diagnostics{
@@ -31,9 +31,9 @@ func sample() Result {
 	}
 }
 
-func render(t *testing.T, format string, opts Options, r Result) string {
+func render(t *testing.T, format string, opts Options, r Findings) string {
 	t.Helper()
-	o, err := New(format, opts)
+	o, err := NewFindingsWriter(format, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func render(t *testing.T, format string, opts Options, r Result) string {
 }
 
 func TestNewUnknownFormatListsFormats(t *testing.T) {
-	_, err := New("xml", Options{})
+	_, err := NewFindingsWriter("xml", Options{})
 	if err == nil || !strings.Contains(err.Error(), "text, json, sarif, github, junit") {
 		t.Fatalf("New(xml) error = %v, want it to list the formats", err)
 	}
@@ -80,14 +80,14 @@ lib.zip!instrument.csv
 }
 
 func TestTextEmpty(t *testing.T) {
-	got := render(t, "text", Options{}, Result{Files: []string{"a.csv"}, Fields: 1})
+	got := render(t, "text", Options{}, Findings{Files: []string{"a.csv"}, Fields: 1})
 	if got != "0 errors, 0 warnings, 0 infos in 1 file (1 field)\n" {
 		t.Errorf("got %q", got)
 	}
 }
 
 func TestJSONExactShape(t *testing.T) {
-	for _, r := range []Result{sample(), {Files: []string{"a.csv"}, Fields: 3}} {
+	for _, r := range []Findings{sample(), {Files: []string{"a.csv"}, Fields: 3}} {
 		out := render(t, "json", Options{}, r)
 		var doc map[string]any
 		dec := json.NewDecoder(strings.NewReader(out))
@@ -124,7 +124,7 @@ func TestJSONExactShape(t *testing.T) {
 			t.Errorf("summary %v, want %+v", sum, s)
 		}
 	}
-	if out := render(t, "json", Options{}, Result{}); !strings.Contains(out, `"diagnostics": []`) {
+	if out := render(t, "json", Options{}, Findings{}); !strings.Contains(out, `"diagnostics": []`) {
 		t.Errorf("no findings: want an empty array, got\n%s", out)
 	}
 }
@@ -234,7 +234,7 @@ func TestGitHub(t *testing.T) {
 	}
 	// Property values escape : and ,
 	d := redcap.Diagnostic{Severity: redcap.SeverityError, Code: "X", File: "a,b:c.csv", Line: 1, Message: "m"}
-	got = render(t, "github", Options{}, Result{Diagnostics: redcap.Diagnostics{d}})
+	got = render(t, "github", Options{}, Findings{Diagnostics: redcap.Diagnostics{d}})
 	if got != "::error file=a%2Cb%3Ac.csv,line=1,title=X::m\n" {
 		t.Errorf("property escaping: %q", got)
 	}
@@ -297,7 +297,7 @@ func TestArtifactRelativeToBase(t *testing.T) {
 		}
 	}
 	d := redcap.Diagnostic{Severity: redcap.SeverityWarning, Code: "X", File: filepath.Join(base, "a.csv"), Line: 2, Message: "m"}
-	got := render(t, "github", Options{BaseDir: base}, Result{Diagnostics: redcap.Diagnostics{d}})
+	got := render(t, "github", Options{BaseDir: base}, Findings{Diagnostics: redcap.Diagnostics{d}})
 	if got != "::warning file=a.csv,line=2,title=X::m\n" {
 		t.Errorf("github with BaseDir: %q", got)
 	}
@@ -310,12 +310,12 @@ func TestTerminalReportsEscapeControls(t *testing.T) {
 	d := redcap.Diagnostic{Severity: redcap.SeverityError, Code: "RC102", File: "in\x1b[2Jstr.csv", Line: 2,
 		Field: "evil\x1b]0;pwned\x07", Column: "field_name", Message: "name \u202eexe.txt\u202c is odd", Hint: "rename\x1b[31m"}
 	for _, format := range []string{"text", "github"} {
-		out, err := New(format, Options{})
+		out, err := NewFindingsWriter(format, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var b strings.Builder
-		if err := out.Output(&b, Result{Diagnostics: redcap.Diagnostics{d}, Files: []string{d.File}, Fields: 1}); err != nil {
+		if err := out.Output(&b, Findings{Diagnostics: redcap.Diagnostics{d}, Files: []string{d.File}, Fields: 1}); err != nil {
 			t.Fatal(err)
 		}
 		got := b.String()

@@ -1,4 +1,4 @@
-package pipeline
+package upload
 
 import (
 	"context"
@@ -35,7 +35,7 @@ func TestUploadStopsWhenTheBackupFails(t *testing.T) {
 				t.Fatal(err)
 			}
 			asked := false
-			rep, err := Upload(ctx, c, sleepForm(), UploadOptions{BackupDir: tc.dir,
+			rep, err := Upload(ctx, c, sleepForm(), Options{BackupDir: tc.dir,
 				Confirm: func(redcap.Diff) (bool, error) { asked = true; return true, nil }})
 			if err == nil {
 				t.Error("the upload went on without a backup")

@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 // whose "results" is null (or missing) as a broken upload, not as a clean
 // one, so a run without findings must say "results": [] (and "rules": []).
 func TestSARIFCleanRunHasEmptyResults(t *testing.T) {
-	clean := Result{Files: []string{"clean.csv"}, Fields: 3, Rules: sample().Rules}
+	clean := Findings{Files: []string{"clean.csv"}, Fields: 3, Rules: sample().Rules}
 	out := render(t, "sarif", Options{ToolVersion: "1.2.3"}, clean)
 	for _, want := range []string{`"results": []`, `"rules": []`} {
 		if !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(out) {
