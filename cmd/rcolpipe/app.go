@@ -8,9 +8,10 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
-	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
+
+	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
 
 // Exit codes, documented in --help and README.

@@ -2,24 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"strings"
 
-	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/urfave/cli/v2"
-)
 
-// checkReport is the output of rcolpipe check: the URL and token rows,
-// then the API preflight.
-type checkReport struct {
-	OK      bool                `json:"ok"`
-	URL     string              `json:"url"`
-	Version string              `json:"redcap_version,omitempty"`
-	Project *api.ProjectInfo    `json:"project,omitempty"`
-	Checks  []api.PreflightItem `json:"checks"`
-}
+	"github.com/rcolpipe/rcolpipe/output"
+	"github.com/rcolpipe/rcolpipe/redcap/api"
+)
 
 // Names of the rows check adds before the preflight.
 const (
@@ -70,8 +58,8 @@ EXIT CODES:
 				return usageError("check: unexpected argument %q", c.Args().First())
 			}
 			format := c.String("format")
-			if format != "text" && format != "json" {
-				return usageError("check: --format %q: want text or json", format)
+			if err := output.CheckFormat(format); err != nil {
+				return usageError("check: %v", err)
 			}
 			cfg, err := loadTargetConfig(c)
 			if err != nil {
@@ -85,7 +73,7 @@ EXIT CODES:
 				return usageError("check: the target \"sandbox\" exists only inside rcolpipe run; start one with rcolpipe sandbox serve and pass its URL")
 			}
 			r := runCheck(c.Context, e, s)
-			if err := writeCheckReport(e.stdout, r, format); err != nil {
+			if err := output.WriteCheck(e.stdout, r, format); err != nil {
 				return inputError("check: %v", err)
 			}
 			if !r.OK {
@@ -97,8 +85,8 @@ EXIT CODES:
 }
 
 // runCheck checks the URL and the token, then runs the API preflight.
-func runCheck(ctx context.Context, e *env, s targetSettings) checkReport {
-	var r checkReport
+func runCheck(ctx context.Context, e *env, s targetSettings) output.Check {
+	var r output.Check
 	if _, err := api.CheckURL(s.URL); err != nil {
 		// The report leaves out a refused URL: it may hold a secret.
 		r.Checks = append(r.Checks, api.PreflightItem{Check: checkRowURL, Result: api.ResultFail, Required: true,
@@ -136,43 +124,4 @@ func runCheck(ctx context.Context, e *env, s targetSettings) checkReport {
 		}
 	}
 	return r
-}
-
-func writeCheckReport(w io.Writer, r checkReport, format string) error {
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
-	}
-	width := len("CHECK")
-	for _, it := range r.Checks {
-		width = max(width, len(it.Check))
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-*s  %-7s  %s\n", width, "CHECK", "RESULT", "DETAIL")
-	for _, it := range r.Checks {
-		fmt.Fprintf(&b, "%-*s  %-7s  %s\n", width, it.Check, it.Result, it.Detail)
-		if it.Advice != "" && it.Result != api.ResultOK {
-			fmt.Fprintf(&b, "%-*s  %-7s  what to do: %s\n", width, "", "", it.Advice)
-		}
-	}
-	failed, notRun := 0, 0
-	for _, it := range r.Checks {
-		switch {
-		case it.Result == api.ResultFail:
-			failed++
-		case it.Required && it.Result != api.ResultOK:
-			notRun++
-		}
-	}
-	switch {
-	case r.OK:
-		b.WriteString("\nall required checks passed\n")
-	case notRun > 0:
-		fmt.Fprintf(&b, "\n%d check(s) failed; %d required check(s) could not run\n", failed, notRun)
-	default:
-		fmt.Fprintf(&b, "\n%d check(s) failed\n", failed)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }

@@ -7,23 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/rcolpipe/rcolpipe/internal/outfile"
-	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/urfave/cli/v2"
-)
 
-// convertWriter returns the writer for a --to value.
-func convertWriter(format string) (func(io.Writer, *redcap.Dictionary) error, bool) {
-	switch format {
-	case "json":
-		return redcap.WriteJSON, true
-	case "csv":
-		return func(w io.Writer, d *redcap.Dictionary) error { return redcap.WriteCSV(w, d, redcap.HeaderAPI) }, true
-	case "redcap-csv":
-		return func(w io.Writer, d *redcap.Dictionary) error { return redcap.WriteCSV(w, d, redcap.HeaderDownload) }, true
-	}
-	return nil, false
-}
+	"github.com/rcolpipe/rcolpipe/internal/outfile"
+	"github.com/rcolpipe/rcolpipe/output"
+	"github.com/rcolpipe/rcolpipe/redcap"
+)
 
 func convertCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -75,7 +64,7 @@ Examples:
 					return usageError("convert: --to is required (json, csv or redcap-csv) when -o is %q", out)
 				}
 			}
-			write, ok := convertWriter(format)
+			write, ok := output.DictionaryWriter(format)
 			if !ok {
 				return usageError("convert: --to %q: want json, csv or redcap-csv", format)
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/internal/outfile"
+	"github.com/rcolpipe/rcolpipe/output"
 )
 
 func exportCommand(e *env) *cli.Command {
@@ -63,7 +64,7 @@ Examples:
 					return usageError("export: --to is required (json, csv or redcap-csv) when -o is %q", out)
 				}
 			}
-			write, ok := convertWriter(format)
+			write, ok := output.DictionaryWriter(format)
 			if !ok {
 				return usageError("export: --to %q: want json, csv or redcap-csv", format)
 			}

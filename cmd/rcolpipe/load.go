@@ -1,8 +1,8 @@
 package main
 
 import (
+	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/redcap"
-	"github.com/rs/zerolog"
 )
 
 // inputsHelp documents, for --help, what an INPUT (redcap.Load) may be.
@@ -23,7 +23,7 @@ message" (errors, warnings and infos at the matching log level; --log-level erro
 hides the rest). Any error stops the command with exit code 1.`
 
 // loadInputs reads and stacks the inputs (files, folders, instrument ZIPs)
-// and logs the reader's diagnostics (logDiagnostics). It returns an exit-1
+// and logs the reader's diagnostics (output.LogDiagnostics). It returns an exit-1
 // error when a path cannot be read or any diagnostic is an error; the
 // diagnostics are returned as well, for a command that reports them again.
 // paths must not be empty (commands check their arguments first).
@@ -32,30 +32,9 @@ func loadInputs(e *env, paths []string) (*redcap.Dictionary, redcap.Diagnostics,
 	if err != nil {
 		return nil, diags, inputError("%v", err)
 	}
-	logDiagnostics(e, diags)
+	output.LogDiagnostics(e.log, diags)
 	if n := diags.Count(redcap.SeverityError); n > 0 {
 		return nil, diags, inputError("the input has %d error(s); nothing was done", n)
 	}
 	return d, diags, nil
-}
-
-// logDiagnostics writes each diagnostic to the log (stderr) at the level of
-// its severity, as "file:line: severity code: message", with its hint as a
-// field. stdout stays free for the command's result (convert -o - writes the
-// dictionary there).
-func logDiagnostics(e *env, diags redcap.Diagnostics) {
-	for _, d := range diags {
-		lvl := zerolog.InfoLevel
-		switch d.Severity {
-		case redcap.SeverityError:
-			lvl = zerolog.ErrorLevel
-		case redcap.SeverityWarning:
-			lvl = zerolog.WarnLevel
-		}
-		ev := e.log.WithLevel(lvl)
-		if d.Hint != "" {
-			ev = ev.Str("hint", d.Hint)
-		}
-		ev.Msg(d.String())
-	}
 }

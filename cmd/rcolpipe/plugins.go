@@ -2,17 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/plugins/bundled"
@@ -105,9 +103,10 @@ config.
 
 Examples:
    rcolpipe plugins info prefix
-   rcolpipe plugins info --json ./bin/add-annotation`,
+   rcolpipe plugins info --format json ./bin/add-annotation`,
 				Flags: []cli.Flag{
-					&cli.BoolFlag{Name: "json", Usage: "print the info as JSON"},
+					&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text or json"},
+					&cli.BoolFlag{Name: "json", Usage: "the same as --format json"},
 					allowProjectPluginsFlag(),
 				},
 				Action: func(c *cli.Context) error { return runPluginsInfo(c, e) },
@@ -141,38 +140,26 @@ func runPluginsList(c *cli.Context, e *env) error {
 	if c.NArg() > 0 {
 		return usageError("plugins list: takes no arguments")
 	}
-	w := e.stdout
-	fmt.Fprintln(w, "bundled:")
+	l := output.PluginList{SearchPath: plugins.SearchPath(e.getenv), AllowFlag: flagAllowProjectPlugins}
 	registry := bundled.Transformers()
 	for _, name := range bundled.Names() {
 		info := registry[name].Info()
-		fmt.Fprintf(w, "  %-16s %-8s %s\n", name, info.Version, info.Description)
+		l.Bundled = append(l.Bundled, output.BundledPlugin{Name: name, Version: info.Version, Description: info.Description})
 	}
-	fmt.Fprintln(w, "on the search path:")
-	dirs := plugins.SearchPath(e.getenv)
-	found := (&plugins.Resolver{SearchPath: dirs, Bundled: bundled.Names()}).Installed()
-	for _, f := range found {
-		note := ""
-		if f.ShadowedBy != "" {
-			note = " (shadowed by " + f.ShadowedBy + ")"
-		} else if f.ProjectLocal {
-			note = " (project-local: runs only when pinned in " + plugins.LockFileName + " or with --" + flagAllowProjectPlugins + ")"
-		}
-		fmt.Fprintf(w, "  %-16s %s%s\n", f.Name, f.Path, note)
-	}
-	if len(found) == 0 {
-		fmt.Fprintln(w, "  (none)")
-	}
-	fmt.Fprintln(w, "search path:")
-	for _, dir := range dirs {
-		fmt.Fprintf(w, "  %s\n", dir)
-	}
-	return nil
+	l.Installed = (&plugins.Resolver{SearchPath: l.SearchPath, Bundled: bundled.Names()}).Installed()
+	return output.WritePluginList(e.stdout, l)
 }
 
 func runPluginsInfo(c *cli.Context, e *env) error {
 	if c.NArg() != 1 {
 		return usageError("plugins info: want one plugin NAME or PATH")
+	}
+	format := c.String("format")
+	if c.Bool("json") {
+		format = output.FormatJSON
+	}
+	if err := output.CheckFormat(format); err != nil {
+		return usageError("plugins info: %v", err)
 	}
 	ref := c.Args().First()
 	opts, err := pluginHostOptions(e, "", nil, c.Bool(flagAllowProjectPlugins))
@@ -190,50 +177,7 @@ func runPluginsInfo(c *cli.Context, e *env) error {
 	if err != nil {
 		return inputError("%v", err)
 	}
-	if c.Bool("json") {
-		return writePluginInfoJSON(e.stdout, info)
-	}
-	w := e.stdout
-	fmt.Fprintf(w, "name:         %s\n", info.Name)
-	fmt.Fprintf(w, "version:      %s\n", info.Version)
-	fmt.Fprintf(w, "description:  %s\n", info.Description)
-	fmt.Fprintf(w, "protocol:     %d\n", info.ProtocolVersion)
-	fmt.Fprintf(w, "sdk:          %s\n", info.SDKVersion)
-	if info.Bundled {
-		fmt.Fprintf(w, "path:         %s (bundled)\n", info.Path)
-	} else {
-		fmt.Fprintf(w, "path:         %s\n", info.Path)
-	}
-	fmt.Fprintf(w, "capabilities: %s\n", strings.Join(info.Capabilities, ", "))
-	if len(info.ConfigSchema) > 0 {
-		var v any
-		if json.Unmarshal(info.ConfigSchema, &v) == nil {
-			b, _ := json.MarshalIndent(v, "  ", "  ")
-			fmt.Fprintf(w, "config schema:\n  %s\n", b)
-		}
-	}
-	return nil
-}
-
-func writePluginInfoJSON(w io.Writer, info plugins.Info) error {
-	out := struct {
-		Name            string          `json:"name"`
-		Version         string          `json:"version"`
-		Description     string          `json:"description"`
-		ProtocolVersion int             `json:"protocol_version"`
-		SDKVersion      string          `json:"sdk_version"`
-		Capabilities    []string        `json:"capabilities"`
-		ConfigSchema    json.RawMessage `json:"config_schema,omitempty"`
-		Path            string          `json:"path"`
-		Bundled         bool            `json:"bundled"`
-	}{info.Name, info.Version, info.Description, info.ProtocolVersion, info.SDKVersion,
-		append([]string{}, info.Capabilities...), info.ConfigSchema, info.Path, info.Bundled}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return fmt.Errorf("write plugin info: %w", err)
-	}
-	return nil
+	return output.WritePluginInfo(e.stdout, info, format)
 }
 
 func runPluginsLock(c *cli.Context, e *env) error {
@@ -277,15 +221,5 @@ func runPluginsLock(c *cli.Context, e *env) error {
 	if err := lock.Write(path); err != nil {
 		return inputError("%v", err)
 	}
-	keys := lock.Refs() // sorted
-	for _, k := range keys {
-		ent := lock.Plugins[k]
-		if ent.Bundled {
-			fmt.Fprintf(e.stdout, "%-24s bundled\n", k)
-		} else {
-			fmt.Fprintf(e.stdout, "%-24s sha256:%s\n", k, ent.SHA256)
-		}
-	}
-	fmt.Fprintf(e.stdout, "wrote %s (%d plugins)\n", path, len(keys))
-	return nil
+	return output.WriteLock(e.stdout, lock, path)
 }

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/pipeline/rules"
 )
@@ -43,8 +40,8 @@ Examples:
 
 func runRules(c *cli.Context, e *env) error {
 	format := c.String("format")
-	if format != "text" && format != "json" {
-		return usageError("rules --format %q: want text or json", format)
+	if err := output.CheckFormat(format); err != nil {
+		return usageError("rules %v", err)
 	}
 	v, err := pipeline.NewValidator(pipeline.ValidateOptions{SchemaFiles: c.StringSlice("schema")})
 	if err != nil {
@@ -66,50 +63,5 @@ func runRules(c *cli.Context, e *env) error {
 			list = append(list, r)
 		}
 	}
-	if format == "json" {
-		return writeRulesJSON(e.stdout, list)
-	}
-	if c.Args().Len() > 0 {
-		return writeRuleDocs(e.stdout, list)
-	}
-	return writeRulesTable(e.stdout, list)
-}
-
-// writeRulesJSON writes [{"code","severity","title","doc"}, ...].
-func writeRulesJSON(w io.Writer, list []rules.Rule) error {
-	if list == nil {
-		list = []rules.Rule{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(list); err != nil {
-		return fmt.Errorf("write rules: %w", err)
-	}
-	return nil
-}
-
-// writeRulesTable writes one aligned line per rule.
-func writeRulesTable(w io.Writer, list []rules.Rule) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CODE\tSEVERITY\tTITLE")
-	for _, r := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Code, r.Severity, r.Title)
-	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write rules: %w", err)
-	}
-	return nil
-}
-
-// writeRuleDocs writes the full entry of each rule.
-func writeRuleDocs(w io.Writer, list []rules.Rule) error {
-	for i, r := range list {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		if _, err := fmt.Fprintf(w, "%s  %s  %s\n\n%s\n", r.Code, r.Severity, r.Title, strings.TrimSpace(r.Doc)); err != nil {
-			return fmt.Errorf("write rules: %w", err)
-		}
-	}
-	return nil
+	return output.WriteRules(e.stdout, list, format, c.Args().Len() > 0)
 }

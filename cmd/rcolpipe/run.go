@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/output"
+	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/plugins"
-	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
 )
@@ -56,23 +56,22 @@ Examples:
 				return usageError("run: want exactly one pipeline file, e.g. rcolpipe run examples/rcolpipe.yaml")
 			}
 			format := c.String("format")
-			if format != "text" && format != "json" {
-				return usageError("run: --format %q: want text or json", format)
+			if err := output.CheckFormat(format); err != nil {
+				return usageError("run: %v", err)
 			}
-			spec, err := loadPipelineSpec("run", c.Args().First(), nil, nil, c.Bool("strict"))
+			spec, err := newSpec("run", pipeline.Request{ConfigPath: c.Args().First(), Strict: c.Bool("strict")})
 			if err != nil {
 				return err
 			}
-			spec.allowProjectPlugins = c.Bool(flagAllowProjectPlugins)
-			if spec.cfg.Target.URL == "" {
+			if spec.Config.Target.URL == "" {
 				return usageError("run: %s has no target.url: set it to your REDCap API URL, or to sandbox to try the pipeline locally", c.Args().First())
 			}
 			ctx, stop := plugins.WithSignals(c.Context)
 			defer stop()
-			opts := uploadOptions(c, e, spec.cfg.Target, false)
+			opts := uploadOptions(c, e, spec.Config.Target, false)
 
 			var client *api.Client
-			if spec.cfg.Target.URL == "sandbox" {
+			if spec.Config.Target.URL == "sandbox" {
 				cl, stopSandbox, err := startSandbox(ctx, e)
 				if err != nil {
 					return inputError("run: %v", err)
@@ -81,22 +80,22 @@ Examples:
 				client = cl
 				opts.Confirm = nil // a throwaway project: nothing to lose
 			} else {
-				t, err := openTarget(e, targetSettingsFrom(c, &spec.cfg.Target))
+				t, err := openTarget(e, targetSettingsFrom(c, &spec.Config.Target))
 				if err != nil {
 					return err
 				}
 				client = t.Client
 			}
-			res, err := executePipeline(ctx, e, "run", spec)
+			res, err := runStages(ctx, e, "run", spec, c.Bool(flagAllowProjectPlugins))
 			if err != nil {
 				return err
 			}
-			if format == "text" {
-				fmt.Fprintf(e.stdout, "pipeline  %d fields in %d forms from %d file(s) after %d stage(s); %d warning(s)\n",
-					res.Result.Len(), len(res.Result.Forms()), len(res.Loaded.Files), len(spec.stages), res.Diagnostics.Count(redcap.SeverityWarning))
-				fmt.Fprintf(e.stdout, "target    %s\n\n", client.URL())
+			if format == output.FormatText {
+				if err := output.WriteRunHeader(e.stdout, res, len(spec.Stages), client.URL()); err != nil {
+					return inputError("run: %v", err)
+				}
 			}
-			return uploadAndReport(ctx, e, "run", client, res, opts, format)
+			return uploadAndReport(ctx, e, "run", client, res.Dictionary, opts, format)
 		},
 	}
 }

@@ -25,10 +25,11 @@ import (
 	"os"
 	"time"
 
-	"github.com/rcolpipe/rcolpipe/pipeline"
-	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
+
+	"github.com/rcolpipe/rcolpipe/pipeline"
+	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
 
 // Target flag names.

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -12,7 +9,6 @@ import (
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/plugins"
-	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 // stageFlags collects repeated --stage values. It is a cli.Generic, not a
@@ -76,55 +72,6 @@ line or pipeline file (unknown flag, bad --stage, invalid rcolpipe.yaml).`,
 	}
 }
 
-// parseStageFlag reads one --stage 'NAME[:JSON]'.
-func parseStageFlag(v string) (pipeline.StageConfig, error) {
-	name, cfg, hasCfg := strings.Cut(v, ":")
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return pipeline.StageConfig{}, fmt.Errorf("--stage %q: want NAME or NAME:JSON", v)
-	}
-	st := pipeline.StageConfig{Name: filepath.Base(name), Plugin: name, Config: json.RawMessage("{}")}
-	if hasCfg {
-		raw := bytes.TrimSpace([]byte(cfg))
-		var obj map[string]any
-		if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-			msg := "not a JSON object"
-			if err != nil {
-				msg = err.Error()
-			}
-			return pipeline.StageConfig{}, fmt.Errorf("--stage %s: the config after ':' must be a JSON object, e.g. '%s:{\"key\":\"value\"}': %s", name, name, msg)
-		}
-		st.Config = json.RawMessage(raw)
-	}
-	if plugins.IsPath(name) {
-		// A path on the command line is relative to the working directory,
-		// not to the pipeline file's folder.
-		abs, err := filepath.Abs(name)
-		if err != nil {
-			return pipeline.StageConfig{}, fmt.Errorf("--stage %s: %w", name, err)
-		}
-		st.Plugin = abs
-	}
-	return st, nil
-}
-
-// uniqueStageNames gives command-line stages names that differ from the
-// file's and from each other ("prefix", "prefix-2").
-func uniqueStageNames(stages []pipeline.StageConfig, from int) {
-	used := map[string]bool{}
-	for i := range stages[:from] {
-		used[stages[i].Name] = true
-	}
-	for i := from; i < len(stages); i++ {
-		base, name := stages[i].Name, stages[i].Name
-		for n := 2; used[name]; n++ {
-			name = fmt.Sprintf("%s-%d", base, n)
-		}
-		used[name] = true
-		stages[i].Name = name
-	}
-}
-
 func runTransform(c *cli.Context, e *env, stageValues []string) error {
 	format := c.String("to")
 	out := c.String("output")
@@ -137,57 +84,35 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 			format = "csv"
 		}
 	}
-	write, ok := convertWriter(format)
+	write, ok := output.DictionaryWriter(format)
 	if !ok {
 		return usageError("transform: --to %q: want json, csv or redcap-csv", format)
 	}
-	spec, err := loadPipelineSpec("transform", c.String("config"), stageValues, c.Args().Slice(), c.Bool("strict"))
+	spec, err := newSpec("transform", pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: c.Args().Slice(), Strict: c.Bool("strict")})
 	if err != nil {
 		return err
 	}
 	if err := checkOutput("transform", out); err != nil {
 		return err
 	}
-	spec.allowProjectPlugins = c.Bool(flagAllowProjectPlugins)
 	if out != "-" {
-		if in := inputNamed(out, spec.inputs); in != "" {
+		if in := inputNamed(out, spec.Inputs); in != "" {
 			return usageError("transform: refusing to overwrite %s, which is one of the inputs", in)
 		}
 	}
 
 	ctx, stop := plugins.WithSignals(c.Context)
 	defer stop()
-	res, err := executePipeline(ctx, e, "transform", spec)
+	res, err := runStages(ctx, e, "transform", spec, c.Bool(flagAllowProjectPlugins))
 	if err != nil {
 		return err
 	}
-	result := res.Result
+	result := res.Dictionary
 	if err := writeDictionary(e, "transform", out, res.Loaded.Files, write, result); err != nil {
 		return err
 	}
 	if out != "-" {
-		e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s) after %d stage(s)", result.Len(), len(result.Forms()), out, format, len(spec.stages))
+		e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s) after %d stage(s)", result.Len(), len(result.Forms()), out, format, len(spec.Stages))
 	}
 	return nil
-}
-
-// printTransformReport writes the findings as the text report to stderr
-// (stdout may carry the dictionary). Findings of a transform stage say
-// which stage reported them.
-func printTransformReport(e *env, d *redcap.Dictionary, all redcap.Diagnostics) error {
-	if len(all) == 0 {
-		return nil
-	}
-	shown := make(redcap.Diagnostics, len(all))
-	for i, x := range all {
-		if x.Stage != "" && x.Stage != pipeline.StageValidate && x.Stage != "load" {
-			x.Message = "[" + x.Stage + "] " + x.Message
-		}
-		shown[i] = x
-	}
-	out, err := output.NewFindingsWriter("text", output.Options{Color: false, ToolVersion: version})
-	if err != nil {
-		return err
-	}
-	return out.Output(e.stderr, output.Findings{Diagnostics: shown, Files: reportFiles(d.Files, shown), Fields: d.Len()})
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/redcap"
@@ -106,27 +106,26 @@ Examples:
 // runUpload is upload and diff (dryRun forces --dry-run).
 func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, dryRun bool) error {
 	format := c.String("format")
-	if format != "text" && format != "json" {
-		return usageError("%s: --format %q: want text or json", cmd, format)
+	if err := output.CheckFormat(format); err != nil {
+		return usageError("%s: %v", cmd, err)
 	}
-	spec, err := loadPipelineSpec(cmd, c.String("config"), stageValues, args, c.Bool("strict"))
+	spec, err := newSpec(cmd, pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: args, Strict: c.Bool("strict")})
 	if err != nil {
 		return err
 	}
-	spec.allowProjectPlugins = c.Bool(flagAllowProjectPlugins)
-	settings := targetSettingsFrom(c, &spec.cfg.Target)
-	opts := uploadOptions(c, e, spec.cfg.Target, dryRun)
+	settings := targetSettingsFrom(c, &spec.Config.Target)
+	opts := uploadOptions(c, e, spec.Config.Target, dryRun)
 	ctx, stop := plugins.WithSignals(c.Context)
 	defer stop()
 	t, err := openTarget(e, settings)
 	if err != nil {
 		return err
 	}
-	res, err := executePipeline(ctx, e, cmd, spec)
+	res, err := runStages(ctx, e, cmd, spec, c.Bool(flagAllowProjectPlugins))
 	if err != nil {
 		return err
 	}
-	return uploadAndReport(ctx, e, cmd, t.Client, res, opts, format)
+	return uploadAndReport(ctx, e, cmd, t.Client, res.Dictionary, opts, format)
 }
 
 // uploadOptions reads the upload flags over the pipeline file's target.
@@ -172,26 +171,13 @@ func confirmer(e *env) func(redcap.Diff) (bool, error) {
 	}
 }
 
-// uploadAndReport uploads res.Result and prints what happened.
-func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, res *pipelineResult, opts upload.Options, format string) error {
-	rep, err := upload.Upload(ctx, client, res.Result, opts)
-	if format == "json" {
-		if jerr := writeUploadJSON(e.stdout, rep, err); jerr != nil {
-			return inputError("%s: %v", cmd, jerr)
-		}
-	} else if rep != nil {
-		if werr := writeUploadText(e.stdout, rep, err); werr != nil {
-			return inputError("%s: %v", cmd, werr)
-		}
+// uploadAndReport uploads d and writes what happened.
+func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, d *redcap.Dictionary, opts upload.Options, format string) error {
+	rep, err := upload.Upload(ctx, client, d, opts)
+	if werr := output.WriteUpload(e.stdout, rep, err, format); werr != nil {
+		return inputError("%s: %v", cmd, werr)
 	}
 	if err != nil {
-		var de *api.DictionaryErrors
-		if errors.As(err, &de) && format == "text" {
-			fmt.Fprintf(e.stdout, "REDCap refused the dictionary (%d problem(s)):\n", len(de.Problems))
-			for _, p := range de.Problems {
-				fmt.Fprintf(e.stdout, "  - %s\n", p)
-			}
-		}
 		if errors.Is(err, upload.ErrDeclined) {
 			return inputError("%s: %v", cmd, err)
 		}
@@ -201,86 +187,4 @@ func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client
 		return inputError("%s: %v", cmd, err)
 	}
 	return nil
-}
-
-func writeUploadJSON(w io.Writer, rep *upload.Report, err error) error {
-	out := struct {
-		*upload.Report
-		Error string `json:"error,omitempty"`
-	}{Report: rep}
-	if rep == nil {
-		out.Report = &upload.Report{}
-	}
-	if err != nil {
-		out.Error = err.Error()
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
-}
-
-// writeUploadText prints the upload step by step.
-func writeUploadText(w io.Writer, rep *upload.Report, uploadErr error) error {
-	var b strings.Builder
-	line := func(step, format string, args ...any) {
-		fmt.Fprintf(&b, "%-9s %s\n", step, fmt.Sprintf(format, args...))
-	}
-	if len(rep.Preflight.Items) > 0 {
-		if err := writeCheckReport(&b, checkReport{OK: rep.Preflight.OK(), URL: rep.Preflight.URL, Checks: rep.Preflight.Items}, "text"); err != nil {
-			return err
-		}
-		b.WriteString("\n")
-		if !rep.Preflight.OK() {
-			_, err := io.WriteString(w, b.String())
-			return err
-		}
-	}
-	if rep.BackupPath != "" {
-		line("backup", "%s (the project's dictionary before the upload; restore: rcolpipe upload --replace-all --allow-delete %s)", rep.BackupPath, rep.BackupPath)
-	}
-	if rep.Sent != nil {
-		line("merge", "forms replaced: %s; added: %s; kept: %s", list(rep.Replaced), list(rep.Added), list(rep.Kept))
-	}
-	for _, n := range rep.Notes {
-		line("", "%s", n.String())
-	}
-	if rep.Sent != nil {
-		b.WriteString("diff\n")
-		var db strings.Builder
-		if err := rep.Diff.WriteText(&db); err != nil {
-			return err
-		}
-		for _, l := range strings.Split(strings.TrimRight(db.String(), "\n"), "\n") {
-			b.WriteString("  " + l + "\n")
-		}
-	}
-	for _, wn := range rep.Warnings {
-		line("note", "%s", wn)
-	}
-	switch {
-	case uploadErr != nil:
-	case rep.DryRun:
-		line("dry-run", "stopped before the import; nothing was changed")
-	case rep.Imported > 0:
-		line("import", "REDCap imported %d fields", rep.Imported)
-		line("verify", "ok: the project's dictionary now matches what was sent")
-	case rep.Verified:
-		line("import", "nothing to do: the project already holds this dictionary")
-	}
-	if len(rep.Steps) > 0 {
-		var parts []string
-		for _, s := range rep.Steps {
-			parts = append(parts, fmt.Sprintf("%s %s", s.Step, s.Took.Round(100_000)))
-		}
-		line("timing", "%s", strings.Join(parts, ", "))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func list(xs []string) string {
-	if len(xs) == 0 {
-		return "-"
-	}
-	return strings.Join(xs, ", ")
 }

@@ -1,0 +1,183 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rcolpipe/rcolpipe/pipeline/rules"
+	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/redcap"
+)
+
+// StageLoad is the Stage value of the findings of reading the inputs (and
+// the assumed fields).
+const StageLoad = "load"
+
+// Result is what Run produced.
+type Result struct {
+	// Loaded is the stacked input, before any stage.
+	Loaded *redcap.Dictionary
+	// Dictionary is the dictionary after the last stage (the input when
+	// CheckOnly); nil when the run stopped.
+	Dictionary *redcap.Dictionary
+	// Diagnostics are every finding, with severities applied, each with
+	// its Stage, sorted (SortDiagnostics).
+	Diagnostics redcap.Diagnostics
+	// Rules are the validator's rules, for reports that describe codes.
+	Rules []rules.Rule
+	// Timings are the run's steps in order: load, then each stage.
+	Timings []Timing
+}
+
+// Timing is how long one step of a run took.
+type Timing struct {
+	Step string        `json:"step"`
+	Took time.Duration `json:"took_ns"`
+}
+
+// ErrorKind says what a failed run means for the caller.
+type ErrorKind int
+
+const (
+	// KindInput: the input could not be read or a stage failed.
+	KindInput ErrorKind = iota
+	// KindUsage: the command line or the pipeline file is wrong.
+	KindUsage
+	// KindFindings: the run finished, and its findings (reported in the
+	// Result) fail it: errors, or warnings when strict.
+	KindFindings
+)
+
+// Error is the error of Run and NewSpec: its Kind tells a command line
+// error from a failed run.
+type Error struct {
+	Kind ErrorKind
+	Err  error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+func usageErrorf(format string, args ...any) error {
+	return &Error{Kind: KindUsage, Err: fmt.Errorf(format, args...)}
+}
+
+func inputErrorf(format string, args ...any) error {
+	return &Error{Kind: KindInput, Err: fmt.Errorf(format, args...)}
+}
+
+func findingsErrorf(format string, args ...any) error {
+	return &Error{Kind: KindFindings, Err: fmt.Errorf(format, args...)}
+}
+
+// Run runs spec: it reads the assumed fields, builds the validator, starts
+// the plugins of every stage (so that a missing or broken plugin fails
+// before any work), reads the inputs, validates them, runs each stage and
+// validates after it, then sorts the findings. The plugins are stopped
+// before it returns. The Result is returned with the error whenever the
+// input was read, so that its findings can be reported; the error is an
+// *Error.
+func Run(ctx context.Context, spec Spec) (*Result, error) {
+	vc := spec.Config.Validate
+	var loadDiags redcap.Diagnostics
+	var assume *redcap.Dictionary
+	if len(vc.AssumeFields) > 0 {
+		d, ds, err := redcap.Load(vc.AssumeFields...)
+		if err != nil {
+			return nil, inputErrorf("validate.assume_fields: %v", err)
+		}
+		assume, loadDiags = d, append(loadDiags, ds...)
+	}
+	v, err := NewValidator(ValidateOptions{
+		SchemaFiles: vc.Schemas, ValidationTypesFile: vc.ValidationTypes, AssumeFields: assume, Severities: vc.Rules,
+	})
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	if spec.CheckOnly {
+		if unknown := v.UnknownCodes(); len(unknown) > 0 {
+			return nil, usageErrorf("unknown rule code %s in --rule or validate.rules (`rcolpipe rules` lists them)", strings.Join(unknown, ", "))
+		}
+	}
+
+	var stages []Stage
+	if !spec.CheckOnly && len(spec.Stages) > 0 {
+		opts := spec.Plugins
+		if spec.FromFile {
+			opts.BaseDir = spec.Config.Dir()
+			lock, err := plugins.ReadLockIfExists(filepath.Join(opts.BaseDir, plugins.LockFileName))
+			if err != nil {
+				return nil, inputErrorf("%v", err)
+			}
+			opts.Lock = lock
+		}
+		host, started, err := StartPlugins(ctx, spec.Stages, opts)
+		if err != nil {
+			return nil, inputErrorf("%v", err)
+		}
+		defer host.Close()
+		stages = started
+	}
+
+	res := &Result{Rules: v.Rules()}
+	start := time.Now()
+	d, ds, err := redcap.Load(spec.Inputs...)
+	if err != nil {
+		return nil, inputErrorf("%v", err)
+	}
+	res.Timings = append(res.Timings, Timing{Step: StageLoad, Took: time.Since(start)})
+	res.Loaded = d
+	loadDiags = withStage(ApplySeverities(append(loadDiags, ds...), vc.Rules), StageLoad)
+
+	var runErr error
+	switch {
+	case spec.CheckOnly:
+		start := time.Now()
+		res.Diagnostics = append(loadDiags, withStage(v.Validate(d), StageValidate)...)
+		res.Timings = append(res.Timings, Timing{Step: StageValidate, Took: time.Since(start)})
+		res.Dictionary = d
+	case loadDiags.HasErrors():
+		res.Diagnostics = loadDiags
+		runErr = findingsErrorf("the input has %d error(s) while reading; no stage ran", loadDiags.Count(redcap.SeverityError))
+	default:
+		for i := range stages {
+			stages[i] = &timedStage{Stage: stages[i], timings: &res.Timings}
+		}
+		r := &Runner{Validator: v, Stages: stages, Log: spec.Log, Severities: vc.Rules}
+		out, runDiags, err := r.Run(ctx, d)
+		res.Diagnostics = append(loadDiags, runDiags...)
+		if err != nil {
+			runErr = inputErrorf("%w", err)
+		} else {
+			res.Dictionary = out
+		}
+	}
+	SortDiagnostics(res.Diagnostics, d.Files)
+	if runErr != nil {
+		return res, runErr
+	}
+	errs, warns := res.Diagnostics.Count(redcap.SeverityError), res.Diagnostics.Count(redcap.SeverityWarning)
+	switch {
+	case errs > 0:
+		return res, findingsErrorf("%d error(s)", errs)
+	case spec.Strict && warns > 0:
+		return res, findingsErrorf("%d warning(s) and strict is on; stopping", warns)
+	}
+	return res, nil
+}
+
+// timedStage records how long each run of its stage took.
+type timedStage struct {
+	Stage
+	timings *[]Timing
+}
+
+func (s *timedStage) Run(ctx context.Context, d *redcap.Dictionary) (*redcap.Dictionary, redcap.Diagnostics, error) {
+	start := time.Now()
+	out, ds, err := s.Stage.Run(ctx, d)
+	*s.timings = append(*s.timings, Timing{Step: s.Name(), Took: time.Since(start)})
+	return out, ds, err
+}
