@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/internal/redact"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
 
@@ -38,18 +39,18 @@ type env struct {
 	log zerolog.Logger
 	// secrets redacts every token rcolpipe knows from stdout and stderr
 	// (redact.go); loadToken adds a token read from .env or a token file.
-	secrets *redactor
+	secrets *redact.Redactor
 }
 
 // newEnv is the real world: stdout and stderr behind the redactor, which
 // knows RC_API_KEY from the environment from the start.
 func newEnv() *env {
-	secrets := &redactor{}
+	secrets := &redact.Redactor{}
 	secrets.AddSecret(os.Getenv(api.TokenEnv))
-	stderr := secrets.wrap(os.Stderr)
+	stderr := secrets.Wrap(os.Stderr)
 	return &env{
 		stdin:            os.Stdin,
-		stdout:           secrets.wrap(os.Stdout),
+		stdout:           secrets.Wrap(os.Stdout),
 		stderr:           stderr,
 		getenv:           os.Getenv,
 		stdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()),

@@ -1,4 +1,4 @@
-package main
+package redact
 
 import (
 	"bytes"
@@ -26,9 +26,9 @@ func TestRedactorHidesSecretsAcrossWrites(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var out bytes.Buffer
-			r := &redactor{}
+			r := &Redactor{}
 			r.AddSecret(testSecret)
-			w := r.wrap(&out)
+			w := r.Wrap(&out)
 			for _, s := range c.writes {
 				n, err := w.Write([]byte(s))
 				if err != nil || n != len(s) {
@@ -46,9 +46,9 @@ func TestRedactorHidesSecretsAcrossWrites(t *testing.T) {
 func TestRedactorQuotedForms(t *testing.T) {
 	secret := `tok"en<with>odd\chars`
 	var out bytes.Buffer
-	r := &redactor{}
+	r := &Redactor{}
 	r.AddSecret(secret)
-	w := r.wrap(&out)
+	w := r.Wrap(&out)
 	fmt.Fprintf(w, "%q and %s and {\"k\":\"tok\\\"en\\u003cwith\\u003eodd\\\\chars\"}\n", secret, secret)
 	r.Flush()
 	if strings.Contains(out.String(), "odd") {
@@ -58,10 +58,10 @@ func TestRedactorQuotedForms(t *testing.T) {
 
 func TestRedactorIgnoresShortValues(t *testing.T) {
 	var out bytes.Buffer
-	r := &redactor{}
+	r := &Redactor{}
 	r.AddSecret("x")
 	r.AddSecret("   ")
-	w := r.wrap(&out)
+	w := r.Wrap(&out)
 	fmt.Fprint(w, "x marks the spot")
 	r.Flush()
 	if out.String() != "x marks the spot" {
@@ -72,9 +72,9 @@ func TestRedactorIgnoresShortValues(t *testing.T) {
 // The held-back tail of one stream is written before a prompt reads input.
 func TestRedactorFlushesEveryStream(t *testing.T) {
 	var a, b bytes.Buffer
-	r := &redactor{}
+	r := &Redactor{}
 	r.AddSecret(testSecret)
-	wa, wb := r.wrap(&a), r.wrap(&b)
+	wa, wb := r.Wrap(&a), r.Wrap(&b)
 	fmt.Fprint(wa, "A 0")
 	fmt.Fprint(wb, "B 01")
 	if a.String() != "A " || b.String() != "B " {

@@ -1,11 +1,11 @@
-package main
-
-// Every byte rcolpipe writes to stdout and stderr passes a redactor that
-// replaces each token rcolpipe knows of (RC_API_KEY in the environment from
-// the start; a token read from .env or a token file as soon as it is read)
-// with [REDACTED]. The API client already keeps the token out of what it
+// Package redact keeps secrets out of rcolpipe's output. Every byte
+// rcolpipe writes to stdout and stderr passes a Redactor that replaces each
+// token rcolpipe knows of (RC_API_KEY in the environment from the start; a
+// token read from .env or a token file as soon as it is read) with
+// [REDACTED]. The API client already keeps the token out of what it
 // produces; this catches what it cannot see: a token quoted back from an
 // input file, a plugin's log line, a server's answer in a report.
+package redact
 
 import (
 	"encoding/json"
@@ -23,10 +23,10 @@ const redactedText = "[REDACTED]"
 // turning every output into [REDACTED]; REDCap tokens have 32 characters.
 const minSecretLen = 8
 
-// redactor holds the secrets and serialises the writers that share them, so
+// Redactor holds the secrets and serialises the writers that share them, so
 // that a line written to stderr by a plugin's log goroutine and a report
 // written to stdout never interleave mid-secret.
-type redactor struct {
+type Redactor struct {
 	mu      sync.Mutex
 	secrets [][]byte // lower-case ASCII, longest first
 	maxLen  int
@@ -35,7 +35,7 @@ type redactor struct {
 
 // AddSecret registers s (and the forms it takes inside JSON and Go-quoted
 // strings) for redaction; api.Token hands itself over through this method.
-func (r *redactor) AddSecret(s string) {
+func (r *Redactor) AddSecret(s string) {
 	s = strings.TrimSpace(s)
 	if len(s) < minSecretLen {
 		return
@@ -60,10 +60,10 @@ func (r *redactor) AddSecret(s string) {
 	slices.SortStableFunc(r.secrets, func(a, b []byte) int { return len(b) - len(a) })
 }
 
-// wrap returns a writer to w that redacts r's secrets. Writes are passed on
+// Wrap returns a writer to w that redacts r's secrets. Writes are passed on
 // at once except for a tail that could be the start of a secret; Flush
 // writes that tail.
-func (r *redactor) wrap(w io.Writer) *redactingWriter {
+func (r *Redactor) Wrap(w io.Writer) io.Writer {
 	rw := &redactingWriter{r: r, w: w}
 	r.mu.Lock()
 	r.writers = append(r.writers, rw)
@@ -73,7 +73,7 @@ func (r *redactor) wrap(w io.Writer) *redactingWriter {
 
 // Flush writes out every wrapped writer's held-back tail (before a prompt
 // waits for input, and at exit).
-func (r *redactor) Flush() {
+func (r *Redactor) Flush() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, rw := range r.writers {
@@ -83,7 +83,7 @@ func (r *redactor) Flush() {
 
 // redactingWriter is one output stream behind a redactor.
 type redactingWriter struct {
-	r       *redactor
+	r       *Redactor
 	w       io.Writer
 	pending []byte // a tail that may be the start of a secret
 }
