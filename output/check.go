@@ -6,21 +6,12 @@ import (
 	"strings"
 
 	"github.com/rcolpipe/rcolpipe/redcap/api"
+	"github.com/rcolpipe/rcolpipe/upload"
 )
-
-// Check is the result of rcolpipe check: the URL and token rows, then the
-// API preflight.
-type Check struct {
-	OK      bool                `json:"ok"`
-	URL     string              `json:"url"`
-	Version string              `json:"redcap_version,omitempty"`
-	Project *api.ProjectInfo    `json:"project,omitempty"`
-	Checks  []api.PreflightItem `json:"checks"`
-}
 
 // WriteCheck writes r as a table with advice under each failed row (text)
 // or as one JSON object (json).
-func WriteCheck(w io.Writer, r Check, format string) error {
+func WriteCheck(w io.Writer, r upload.CheckResult, format string) error {
 	if format == FormatJSON {
 		return writeJSON(w, r, true)
 	}

@@ -56,7 +56,7 @@ func writeUploadText(w io.Writer, rep *upload.Report, uploadErr error) error {
 		fmt.Fprintf(&b, "%-9s %s\n", step, fmt.Sprintf(format, args...))
 	}
 	if len(rep.Preflight.Items) > 0 {
-		if err := WriteCheck(&b, Check{OK: rep.Preflight.OK(), URL: rep.Preflight.URL, Checks: rep.Preflight.Items}, FormatText); err != nil {
+		if err := WriteCheck(&b, upload.CheckResult{OK: rep.Preflight.OK(), URL: rep.Preflight.URL, Checks: rep.Preflight.Items}, FormatText); err != nil {
 			return err
 		}
 		b.WriteString("\n")

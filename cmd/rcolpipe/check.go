@@ -1,19 +1,9 @@
 package main
 
 import (
-	"context"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/output"
-	"github.com/rcolpipe/rcolpipe/redcap/api"
-)
-
-// Names of the rows check adds before the preflight.
-const (
-	checkRowURL   = "API URL"
-	checkRowToken = "token"
-	checkRowSafe  = "token storage"
 )
 
 func checkCommand(e *env) *cli.Command {
@@ -72,7 +62,11 @@ EXIT CODES:
 			if s.URL == "sandbox" {
 				return usageError("check: the target \"sandbox\" exists only inside rcolpipe run; start one with rcolpipe sandbox serve and pass its URL")
 			}
-			r := runCheck(c.Context, e, s)
+			te, err := targetEnv(e)
+			if err != nil {
+				return inputError("check: %v", err)
+			}
+			r := s.Check(c.Context, te)
 			if err := output.WriteCheck(e.stdout, r, format); err != nil {
 				return inputError("check: %v", err)
 			}
@@ -82,46 +76,4 @@ EXIT CODES:
 			return nil
 		},
 	}
-}
-
-// runCheck checks the URL and the token, then runs the API preflight.
-func runCheck(ctx context.Context, e *env, s targetSettings) output.Check {
-	var r output.Check
-	if _, err := api.CheckURL(s.URL); err != nil {
-		// The report leaves out a refused URL: it may hold a secret.
-		r.Checks = append(r.Checks, api.PreflightItem{Check: checkRowURL, Result: api.ResultFail, Required: true,
-			Detail: err.Error(), Advice: "Use your REDCap address followed by /api/, as shown on the project's API page (Applications > API)."})
-		return r
-	}
-	r.URL = s.URL
-	r.Checks = append(r.Checks, api.PreflightItem{Check: checkRowURL, Result: api.ResultOK, Required: true, Detail: s.URL})
-	tok, warnings, err := loadToken(e, s)
-	if err != nil {
-		r.Checks = append(r.Checks, api.PreflightItem{Check: checkRowToken, Result: api.ResultFail, Required: true,
-			Detail: err.Error(),
-			Advice: "Put the token in .env as RC_API_KEY=<token> (chmod 600 .env, and keep .env out of git), or pass --token-file. " +
-				"No token yet? Request one on the project's API page (Applications > API); your REDCap administrator approves it."})
-		return r
-	}
-	r.Checks = append(r.Checks, api.PreflightItem{Check: checkRowToken, Result: api.ResultOK, Required: true,
-		Detail: "from " + tok.Source()})
-	for _, w := range warnings {
-		r.Checks = append(r.Checks, api.PreflightItem{Check: checkRowSafe, Result: api.ResultWarn, Detail: w,
-			Advice: "Anyone who can read the token can change the project; keep it private."})
-	}
-	client, err := api.New(s.URL, tok, clientOptions(e, s)...)
-	if err != nil {
-		r.Checks = append(r.Checks, api.PreflightItem{Check: checkRowURL, Result: api.ResultFail, Required: true, Detail: err.Error()})
-		return r
-	}
-	pre := api.Preflight(ctx, client, api.PreflightOptions{Username: s.Username})
-	r.Version, r.Project = pre.Version, pre.Project
-	r.Checks = append(r.Checks, pre.Items...)
-	r.OK = true
-	for _, it := range r.Checks {
-		if it.Required && it.Result != api.ResultOK {
-			r.OK = false
-		}
-	}
-	return r
 }

@@ -72,16 +72,16 @@ Examples:
 			if err != nil {
 				return err
 			}
-			t, err := openTarget(e, targetSettingsFrom(c, cfg))
+			client, err := openTarget(e, targetSettingsFrom(c, cfg))
 			if err != nil {
 				return err
 			}
 			// The project information names the export ("REDCap project 12").
-			p, err := t.Client.ProjectInfo(c.Context)
+			p, err := client.ProjectInfo(c.Context)
 			if err != nil {
 				return apiError("export", err)
 			}
-			d, err := t.Client.ExportMetadata(c.Context, c.StringSlice("form")...)
+			d, err := client.ExportMetadata(c.Context, c.StringSlice("form")...)
 			if err != nil {
 				return apiError("export", err)
 			}

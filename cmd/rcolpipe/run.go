@@ -80,11 +80,11 @@ Examples:
 				client = cl
 				opts.Confirm = nil // a throwaway project: nothing to lose
 			} else {
-				t, err := openTarget(e, targetSettingsFrom(c, &spec.Config.Target))
+				cl, err := openTarget(e, targetSettingsFrom(c, &spec.Config.Target))
 				if err != nil {
 					return err
 				}
-				client = t.Client
+				client = cl
 			}
 			res, err := runStages(ctx, e, "run", spec, c.Bool(flagAllowProjectPlugins))
 			if err != nil {

@@ -1,35 +1,19 @@
 package main
 
-// Shared by every command that talks to a REDCap project (check, export,
-// and upload/diff/run): the target flags, where the token comes from, and
-// building the API client.
-//
-// Use:
-//
-//	Flags: append(targetFlags(), ...),
-//	Action: func(c *cli.Context) error {
-//	    s, err := targetSettingsFrom(c, cfgTarget) // cfgTarget: *pipeline.TargetConfig or nil
-//	    ...
-//	    t, err := openTarget(e, s)                 // resolves the token, logs its warnings
-//	    ... t.Client.ExportMetadata(ctx) ...
-//	}
-//
-// The token is read, in this order, from RC_API_KEY in the environment,
-// RC_API_KEY in .env in the working directory (the environment wins), then
-// the file named by --token-file (or target.token_file). It is never
-// printed: api.Token redacts itself and the client redacts it from every
-// error and --debug-http dump.
+// The target flags of every command that talks to a REDCap project
+// (check, export, and upload/diff/run); package upload opens the target
+// (upload.Target: the token's sources, the client).
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"time"
 
-	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
+	"github.com/rcolpipe/rcolpipe/upload"
 )
 
 // Target flag names.
@@ -60,20 +44,10 @@ func targetFlags() []cli.Flag {
 	}
 }
 
-// targetSettings says how to reach a REDCap project.
-type targetSettings struct {
-	URL          string
-	TokenFile    string
-	TokenPattern string
-	Username     string
-	Timeout      time.Duration
-	DebugHTTP    bool
-}
-
 // targetSettingsFrom reads the target flags; cfg (the pipeline file's
 // target section, may be nil) supplies what the flags leave unset.
-func targetSettingsFrom(c *cli.Context, cfg *pipeline.TargetConfig) targetSettings {
-	s := targetSettings{
+func targetSettingsFrom(c *cli.Context, cfg *pipeline.TargetConfig) upload.Target {
+	s := upload.Target{
 		URL:          c.String(flagURL),
 		TokenFile:    c.String(flagTokenFile),
 		TokenPattern: c.String(flagTokenPattern),
@@ -116,61 +90,34 @@ func configFlag() cli.Flag {
 		Usage: "pipeline file (rcolpipe.yaml) whose target section gives the URL, token file and user name; flags win"}
 }
 
-// target is an opened REDCap target.
-type target struct {
-	Client *api.Client
-	// TokenWarnings say when the token's file is readable by others or
-	// tracked by git; openTarget has logged them.
-	TokenWarnings []string
-}
-
-// loadToken finds the token for s (see the file comment for the order).
-func loadToken(e *env, s targetSettings) (api.Token, []string, error) {
+// targetEnv is what opening a target may read and tell.
+func targetEnv(e *env) (upload.Env, error) {
 	wd, err := os.Getwd()
 	if err != nil {
-		return api.Token{}, nil, fmt.Errorf("working directory: %w", err)
+		return upload.Env{}, fmt.Errorf("working directory: %w", err)
 	}
-	tok, warnings, err := api.LoadToken(e.getenv, wd, s.TokenFile, s.TokenPattern)
+	te := upload.Env{Getenv: e.getenv, Dir: wd, Log: e.log}
 	if e.secrets != nil {
-		tok.ShareWith(e.secrets)
+		te.Secrets = e.secrets
 	}
-	return tok, warnings, err
+	return te, nil
 }
 
-// clientOptions are the api options for s, logging to e.log.
-func clientOptions(e *env, s targetSettings) []api.Option {
-	lg := e.log
-	if s.DebugHTTP && lg.GetLevel() > zerolog.DebugLevel {
-		// --debug-http asks for the dumps even at the default log level.
-		lg = lg.Level(zerolog.DebugLevel)
-	}
-	return []api.Option{api.WithTimeout(s.Timeout), api.WithLogger(lg), api.WithDebugHTTP(s.DebugHTTP)}
-}
-
-// openTarget checks the URL, loads the token and builds the client. A
-// missing URL is a usage error (exit 2); a bad URL or token exits 1.
-func openTarget(e *env, s targetSettings) (*target, error) {
-	if s.URL == "" {
-		return nil, usageError("no REDCap API URL: pass --url https://redcap.example.org/redcap/api/ (or set RC_API_URL, or target.url in the pipeline file)")
-	}
-	if s.URL == "sandbox" {
-		return nil, usageError("the target \"sandbox\" exists only inside rcolpipe run; start one with rcolpipe sandbox serve and pass its URL")
-	}
-	if _, err := api.CheckURL(s.URL); err != nil {
-		return nil, inputError("%v", err)
-	}
-	tok, warnings, err := loadToken(e, s)
-	for _, w := range warnings {
-		e.log.Warn().Msg(w)
-	}
+// openTarget opens the client for s. A missing URL is a usage error
+// (exit 2); a bad URL or token exits 1.
+func openTarget(e *env, s upload.Target) (*api.Client, error) {
+	te, err := targetEnv(e)
 	if err != nil {
 		return nil, inputError("%v", err)
 	}
-	c, err := api.New(s.URL, tok, clientOptions(e, s)...)
-	if err != nil {
+	c, err := s.Open(te)
+	switch {
+	case errors.Is(err, upload.ErrNoURL), errors.Is(err, upload.ErrSandboxURL):
+		return nil, usageError("%v", err)
+	case err != nil:
 		return nil, inputError("%v", err)
 	}
-	return &target{Client: c, TokenWarnings: warnings}, nil
+	return c, nil
 }
 
 // apiError turns a client error into an exit-1 error that carries its

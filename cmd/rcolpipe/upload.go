@@ -117,7 +117,7 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	opts := uploadOptions(c, e, spec.Config.Target, dryRun)
 	ctx, stop := plugins.WithSignals(c.Context)
 	defer stop()
-	t, err := openTarget(e, settings)
+	client, err := openTarget(e, settings)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	if err != nil {
 		return err
 	}
-	return uploadAndReport(ctx, e, cmd, t.Client, res.Dictionary, opts, format)
+	return uploadAndReport(ctx, e, cmd, client, res.Dictionary, opts, format)
 }
 
 // uploadOptions reads the upload flags over the pipeline file's target.
