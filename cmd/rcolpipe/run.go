@@ -104,16 +104,9 @@ Examples:
 // and returns a client with the demo token that has every right. The
 // token stays in memory; it is never printed.
 func startSandbox(ctx context.Context, e *env) (*api.Client, func(), error) {
-	state, tokens := sandbox.Demo()
-	url, stop, err := sandbox.Start(ctx, sandbox.New(state))
+	url, secret, stop, err := sandbox.StartDemo(ctx)
 	if err != nil {
 		return nil, nil, err
-	}
-	var secret string
-	for _, t := range tokens {
-		if t.Name == sandbox.DemoFull {
-			secret = t.Token
-		}
 	}
 	tok, err := api.NewToken(secret, "the sandbox's demo user", "")
 	if err != nil {

@@ -3,19 +3,16 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/rcolpipe/rcolpipe/internal/outfile"
 	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
 )
 
@@ -133,7 +130,7 @@ func runSandboxInit(c *cli.Context, e *env) error {
 	case err == nil && !c.Bool("force"):
 		return inputError("sandbox init: %s exists; use --force to replace it (it is backed up first)", path)
 	case err == nil:
-		backup, err := backUpState(path, time.Now())
+		backup, err := sandbox.BackUpState(path, time.Now())
 		if err != nil {
 			return inputError("sandbox init: %v", err)
 		}
@@ -152,52 +149,9 @@ func runSandboxInit(c *cli.Context, e *env) error {
 	return nil
 }
 
-// backUpState copies the state file at path to path.bak-TIME (-1, -2...
-// when taken) and returns the copy's name. It never replaces a file: two
-// backups in one second both stay. The state file itself stays until
-// SaveState replaces it, so a failed init leaves the old state in place.
-func backUpState(path string, now time.Time) (string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("back up %s: %w", path, err)
-	}
-	base := path + ".bak-" + now.UTC().Format("20060102-150405")
-	for i := 0; ; i++ {
-		backup := base
-		if i > 0 {
-			backup = fmt.Sprintf("%s-%d", base, i)
-		}
-		// 0600: the state holds the sandbox's tokens.
-		err := outfile.CreateNew(backup, 0o600, func(w io.Writer) error {
-			_, err := w.Write(data)
-			return err
-		})
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", fmt.Errorf("back up %s: %w", path, err)
-		}
-		return backup, nil
-	}
-}
-
-// isLoopback reports whether a listen address stays on this machine.
-func isLoopback(addr string) (bool, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false, err
-	}
-	if host == "localhost" {
-		return true, nil
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback(), nil
-}
-
 func runSandboxServe(c *cli.Context, e *env) error {
 	addr := c.String("addr")
-	loop, err := isLoopback(addr)
+	loop, err := sandbox.IsLoopback(addr)
 	if err != nil {
 		return usageError("sandbox serve --addr %q: %v", addr, err)
 	}
@@ -240,21 +194,9 @@ func runSandboxServe(c *cli.Context, e *env) error {
 }
 
 func runSandboxAddUser(c *cli.Context, e *env) error {
-	var r sandbox.Rights
-	for _, name := range strings.Split(c.String("rights"), ",") {
-		switch strings.TrimSpace(name) {
-		case "":
-		case "export":
-			r.APIExport = 1
-		case "import":
-			r.APIImport = 1
-		case "design":
-			r.Design = 1
-		case "user_rights":
-			r.UserRights = 1
-		default:
-			return usageError("sandbox add-user --rights: unknown right %q (want export, import, design, user_rights)", name)
-		}
+	r, err := sandbox.ParseRights(c.String("rights"))
+	if err != nil {
+		return usageError("sandbox add-user --rights: %v", err)
 	}
 	if exp := c.String("expiration"); exp != "" {
 		if _, err := time.Parse("2006-01-02", exp); err != nil {
@@ -266,19 +208,11 @@ func runSandboxAddUser(c *cli.Context, e *env) error {
 	if err != nil {
 		return inputError("sandbox add-user: %v", err)
 	}
-	p := st.Project(c.Int("project"))
-	if p == nil {
+	tok, err := st.AddUser(sandbox.User{Username: c.String("username"), ProjectID: c.Int("project"),
+		Expiration: c.String("expiration"), Suspended: c.Bool("suspended"), Rights: r})
+	if errors.Is(err, sandbox.ErrNoProject) {
 		return usageError("sandbox add-user --project %d: no such project", c.Int("project"))
 	}
-	r.Forms, r.FormsExport = map[string]int{}, map[string]int{}
-	for _, in := range p.Instruments {
-		r.Forms[in.Name], r.FormsExport[in.Name] = 1, 1
-	}
-	tok := sandbox.NewToken()
-	st.Users = append(st.Users, &sandbox.User{
-		Token: tok, Username: c.String("username"), ProjectID: p.ID,
-		Expiration: c.String("expiration"), Suspended: c.Bool("suspended"), Rights: r,
-	})
 	if err := st.Check(); err != nil {
 		return inputError("sandbox add-user: %v", err)
 	}

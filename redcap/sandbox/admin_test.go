@@ -1,4 +1,4 @@
-package main
+package sandbox
 
 import (
 	"os"
@@ -20,7 +20,7 @@ func TestBackUpStateKeepsEarlierBackupOfTheSameSecond(t *testing.T) {
 		if err := os.WriteFile(path, []byte(state), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		b, err := backUpState(path, now)
+		b, err := BackUpState(path, now)
 		if err != nil {
 			t.Fatal(err)
 		}
