@@ -1,13 +1,17 @@
 package output
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/rcolpipe/rcolpipe/internal/outfile"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
-
-// DictionaryFormats are the --to values of convert, transform and export.
-func DictionaryFormats() []string { return []string{"json", "csv", "redcap-csv"} }
 
 // DictionaryWriter returns the writer of a dictionary format: json (API
 // keys, columns A..R), csv (API keys as header) or redcap-csv (the Data
@@ -22,4 +26,82 @@ func DictionaryWriter(format string) (func(io.Writer, *redcap.Dictionary) error,
 		return func(w io.Writer, d *redcap.Dictionary) error { return redcap.WriteCSV(w, d, redcap.HeaderDownload) }, true
 	}
 	return nil, false
+}
+
+// DictionaryOutput is where and how a command writes a dictionary: its -o
+// and --to (convert, transform, export).
+type DictionaryOutput struct {
+	// Path is the file, or "-" for stdout.
+	Path   string
+	Format string
+	write  func(io.Writer, *redcap.Dictionary) error
+}
+
+// NewDictionaryOutput checks -o and --to. Without --to the format follows
+// the extension of -o: .json is json, .csv is csv; stdout and a name
+// without extension get noExt, any other extension otherExt ("" there:
+// --to is required). An -o that names a folder is refused before any
+// work; everything else (a file, a link to one, a device such as
+// /dev/null) is for outfile to handle when the result is ready.
+func NewDictionaryOutput(path, to, noExt, otherExt string) (*DictionaryOutput, error) {
+	if path == "" {
+		return nil, errors.New("-o is empty; give a file or - for stdout")
+	}
+	if to == "" {
+		switch ext := strings.ToLower(filepath.Ext(path)); {
+		case ext == ".json":
+			to = "json"
+		case ext == ".csv":
+			to = "csv"
+		case ext == "" || path == "-":
+			to = noExt
+		default:
+			to = otherExt
+		}
+		if to == "" {
+			return nil, fmt.Errorf("--to is required (json, csv or redcap-csv) when -o is %q", path)
+		}
+	}
+	write, ok := DictionaryWriter(to)
+	if !ok {
+		return nil, fmt.Errorf("--to %q: want json, csv or redcap-csv", to)
+	}
+	if path != "-" {
+		if st, err := os.Stat(path); err == nil && st.IsDir() {
+			return nil, fmt.Errorf("-o %s is a folder; give a file name", path)
+		}
+	}
+	return &DictionaryOutput{Path: path, Format: to, write: write}, nil
+}
+
+// Overwrites returns an error when the output is one of inputs (the same
+// file; a ZIP member counts as its archive), nil otherwise.
+func (o *DictionaryOutput) Overwrites(inputs []string) error {
+	if o.Path == "-" {
+		return nil
+	}
+	ost, err := os.Stat(o.Path)
+	if err != nil {
+		return nil // not there yet
+	}
+	for _, in := range inputs {
+		in, _, _ = redcap.ZIPMember(in)
+		if ist, err := os.Stat(in); err == nil && os.SameFile(ost, ist) {
+			return fmt.Errorf("refusing to overwrite %s, which is one of the inputs", in)
+		}
+	}
+	return nil
+}
+
+// Write writes d to stdout (Path "-") or to the file, atomically: through
+// a temporary file next to it, renamed when complete.
+func (o *DictionaryOutput) Write(stdout io.Writer, d *redcap.Dictionary) error {
+	if o.Path == "-" {
+		return o.write(stdout, d)
+	}
+	var buf bytes.Buffer
+	if err := o.write(&buf, d); err != nil {
+		return err
+	}
+	return outfile.WriteBytes(o.Path, buf.Bytes(), 0o644)
 }

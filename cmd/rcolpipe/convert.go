@@ -1,15 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"io"
-	"os"
-	"path/filepath"
-	"strings"
-
 	"github.com/urfave/cli/v2"
 
-	"github.com/rcolpipe/rcolpipe/internal/outfile"
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -52,98 +45,37 @@ Examples:
 			if len(paths) == 0 {
 				return usageError("convert: missing INPUT (a file, folder or instrument ZIP)")
 			}
-			out := c.String("output")
-			format := c.String("to")
-			if format == "" {
-				switch strings.ToLower(filepath.Ext(out)) {
-				case ".json":
-					format = "json"
-				case ".csv":
-					format = "csv"
-				default:
-					return usageError("convert: --to is required (json, csv or redcap-csv) when -o is %q", out)
-				}
+			out, err := output.NewDictionaryOutput(c.String("output"), c.String("to"), "", "")
+			if err != nil {
+				return usageError("convert: %v", err)
 			}
-			write, ok := output.DictionaryWriter(format)
-			if !ok {
-				return usageError("convert: --to %q: want json, csv or redcap-csv", format)
-			}
-			if out == "" {
-				return usageError("convert: -o is empty; give a file or - for stdout")
-			}
-			if err := checkOutput("convert", out); err != nil {
-				return err
-			}
-			if out != "-" {
-				if in := inputNamed(out, paths); in != "" {
-					return usageError("convert: refusing to overwrite %s, which is one of the inputs", in)
-				}
+			if err := out.Overwrites(paths); err != nil {
+				return usageError("convert: %v", err)
 			}
 			d, _, err := loadInputs(e, paths)
 			if err != nil {
 				return err
 			}
-			if err := writeDictionary(e, "convert", out, d.Files, write, d); err != nil {
+			if err := writeDictionary(e, "convert", out, d.Files, d); err != nil {
 				return err
 			}
-			if out != "-" {
-				e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s)", d.Len(), len(d.Forms()), out, format)
+			if out.Path != "-" {
+				e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s)", d.Len(), len(d.Forms()), out.Path, out.Format)
 			}
 			return nil
 		},
 	}
 }
 
-// writeDictionary writes d with write to stdout (out "-") or to the file
-// out, atomically. An out that is one of the files read is refused: the
-// command checked its INPUT arguments before loading, but a folder input
-// may hold the output file. Errors are prefixed with cmd.
-func writeDictionary(e *env, cmd, out string, read []string, write func(io.Writer, *redcap.Dictionary) error, d *redcap.Dictionary) error {
-	if out == "-" {
-		if err := write(e.stdout, d); err != nil {
-			return inputError("%s: %v", cmd, err)
-		}
-		return nil
+// writeDictionary writes d to out. An out that is one of the files read
+// is refused: the command checked its INPUT arguments before loading, but
+// a folder input may hold the output file. Errors are prefixed with cmd.
+func writeDictionary(e *env, cmd string, out *output.DictionaryOutput, read []string, d *redcap.Dictionary) error {
+	if err := out.Overwrites(read); err != nil {
+		return usageError("%s: %v", cmd, err)
 	}
-	if in := inputNamed(out, read); in != "" {
-		return usageError("%s: refusing to overwrite %s, which is one of the inputs", cmd, in)
-	}
-	var buf bytes.Buffer
-	if err := write(&buf, d); err != nil {
-		return inputError("%s: %v", cmd, err)
-	}
-	if err := outfile.WriteBytes(out, buf.Bytes(), 0o644); err != nil {
+	if err := out.Write(e.stdout, d); err != nil {
 		return inputError("%s: %v", cmd, err)
 	}
 	return nil
-}
-
-// checkOutput refuses an -o that names a folder, before any work is done.
-// Everything else (a file, a link to one, a device such as /dev/null) is
-// for outfile.Write to handle when the result is ready.
-func checkOutput(cmd, out string) error {
-	if out == "-" {
-		return nil
-	}
-	if st, err := os.Stat(out); err == nil && st.IsDir() {
-		return usageError("%s: -o %s is a folder; give a file name", cmd, out)
-	}
-	return nil
-}
-
-// inputNamed returns the input that is the same file as out ("" when none
-// is, or out does not exist yet). ZIP members ("x.zip!instrument.csv")
-// count as their archive.
-func inputNamed(out string, inputs []string) string {
-	ost, err := os.Stat(out)
-	if err != nil {
-		return ""
-	}
-	for _, in := range inputs {
-		in, _, _ = redcap.ZIPMember(in)
-		if ist, err := os.Stat(in); err == nil && os.SameFile(ost, ist) {
-			return in
-		}
-	}
-	return ""
 }

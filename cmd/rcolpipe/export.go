@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/rcolpipe/rcolpipe/internal/outfile"
 	"github.com/rcolpipe/rcolpipe/output"
 )
 
@@ -46,27 +43,9 @@ Examples:
 			if c.Args().Len() > 0 {
 				return usageError("export: unexpected argument %q", c.Args().First())
 			}
-			out := c.String("output")
-			if out == "" {
-				return usageError("export: -o is empty; give a file or - for stdout")
-			}
-			if err := checkOutput("export", out); err != nil {
-				return err
-			}
-			format := c.String("to")
-			if format == "" {
-				switch strings.ToLower(filepath.Ext(out)) {
-				case ".json", "":
-					format = "json"
-				case ".csv":
-					format = "csv"
-				default:
-					return usageError("export: --to is required (json, csv or redcap-csv) when -o is %q", out)
-				}
-			}
-			write, ok := output.DictionaryWriter(format)
-			if !ok {
-				return usageError("export: --to %q: want json, csv or redcap-csv", format)
+			out, err := output.NewDictionaryOutput(c.String("output"), c.String("to"), "json", "")
+			if err != nil {
+				return usageError("export: %v", err)
 			}
 			cfg, err := loadTargetConfig(c)
 			if err != nil {
@@ -88,23 +67,15 @@ Examples:
 			if forms := c.StringSlice("form"); len(forms) > 0 && d.Len() == 0 {
 				return inputError("export: project %d has no fields in the form(s) %s", p.ProjectID, strings.Join(forms, ", "))
 			}
-			var buf bytes.Buffer
-			if err := write(&buf, d); err != nil {
-				return inputError("export: %v", err)
+			if err := writeDictionary(e, "export", out, nil, d); err != nil {
+				return err
 			}
-			if out == "-" {
-				if _, err := e.stdout.Write(buf.Bytes()); err != nil {
-					return inputError("export: %v", err)
-				}
-			} else if err := outfile.WriteBytes(out, buf.Bytes(), 0o644); err != nil {
-				return inputError("export: %v", err)
-			}
-			dest := out
-			if out == "-" {
+			dest := out.Path
+			if dest == "-" {
 				dest = "stdout"
 			}
 			e.log.Info().Msgf("exported %d field(s) in %d form(s) from REDCap project %d %q to %s (%s)",
-				d.Len(), len(d.Forms()), p.ProjectID, p.Title, dest, format)
+				d.Len(), len(d.Forms()), p.ProjectID, p.Title, dest, out.Format)
 			return nil
 		},
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -73,32 +72,16 @@ line or pipeline file (unknown flag, bad --stage, invalid rcolpipe.yaml).`,
 }
 
 func runTransform(c *cli.Context, e *env, stageValues []string) error {
-	format := c.String("to")
-	out := c.String("output")
-	if out == "" {
-		return usageError("transform: -o is empty; give a file or - for stdout")
-	}
-	if format == "" {
-		format = "json"
-		if strings.EqualFold(filepath.Ext(out), ".csv") {
-			format = "csv"
-		}
-	}
-	write, ok := output.DictionaryWriter(format)
-	if !ok {
-		return usageError("transform: --to %q: want json, csv or redcap-csv", format)
+	out, err := output.NewDictionaryOutput(c.String("output"), c.String("to"), "json", "json")
+	if err != nil {
+		return usageError("transform: %v", err)
 	}
 	spec, err := newSpec("transform", pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: c.Args().Slice(), Strict: c.Bool("strict")})
 	if err != nil {
 		return err
 	}
-	if err := checkOutput("transform", out); err != nil {
-		return err
-	}
-	if out != "-" {
-		if in := inputNamed(out, spec.Inputs); in != "" {
-			return usageError("transform: refusing to overwrite %s, which is one of the inputs", in)
-		}
+	if err := out.Overwrites(spec.Inputs); err != nil {
+		return usageError("transform: %v", err)
 	}
 
 	ctx, stop := plugins.WithSignals(c.Context)
@@ -108,11 +91,11 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 		return err
 	}
 	result := res.Dictionary
-	if err := writeDictionary(e, "transform", out, res.Loaded.Files, write, result); err != nil {
+	if err := writeDictionary(e, "transform", out, res.Loaded.Files, result); err != nil {
 		return err
 	}
-	if out != "-" {
-		e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s) after %d stage(s)", result.Len(), len(result.Forms()), out, format, len(spec.Stages))
+	if out.Path != "-" {
+		e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s) after %d stage(s)", result.Len(), len(result.Forms()), out.Path, out.Format, len(spec.Stages))
 	}
 	return nil
 }
