@@ -1,6 +1,10 @@
 package output
 
 import (
+	"fmt"
+	"io"
+	"strings"
+
 	"github.com/rs/zerolog"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
@@ -25,4 +29,22 @@ func LogDiagnostics(log zerolog.Logger, diags redcap.Diagnostics) {
 		}
 		ev.Msg(d.String())
 	}
+}
+
+// NewLogger is the log on w at level (debug, info, warn, error) in format
+// console (lines for people, no timestamps) or json (one object a line,
+// with a timestamp).
+func NewLogger(w io.Writer, level, format string) (zerolog.Logger, error) {
+	lvl, err := zerolog.ParseLevel(strings.ToLower(level))
+	if err != nil || level == "" {
+		return zerolog.Logger{}, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	switch format {
+	case "json":
+		return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
+	case "console":
+		cw := zerolog.ConsoleWriter{Out: w, NoColor: true, PartsExclude: []string{zerolog.TimestampFieldName}}
+		return zerolog.New(cw).Level(lvl), nil
+	}
+	return zerolog.Logger{}, fmt.Errorf("--log-format %q: want console or json", format)
 }

@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"slices"
 
 	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/redcap"
@@ -49,4 +51,32 @@ func StartPlugins(ctx context.Context, stages []StageConfig, opts plugins.Option
 		out[i] = &PluginStage{host: host, stage: s.Name}
 	}
 	return host, out, nil
+}
+
+// LockPlugins pins the plugin of every stage of cfg in rcolpipe.lock next
+// to the pipeline file and returns the lock, its path and the resolver's
+// warnings. A project-local plugin the old lock pins as it is stays
+// pinned; opts.BaseDir and opts.Lock are set here.
+func LockPlugins(cfg *Config, opts plugins.Options) (*plugins.Lock, string, []string, error) {
+	path := filepath.Join(cfg.Dir(), plugins.LockFileName)
+	old, err := plugins.ReadLockIfExists(path)
+	if err != nil {
+		return nil, path, nil, err
+	}
+	var refs []string
+	for _, s := range cfg.Stages {
+		if !slices.Contains(refs, s.Plugin) {
+			refs = append(refs, s.Plugin)
+		}
+	}
+	r := &plugins.Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: cfg.Dir(),
+		AllowProjectLocal: opts.AllowProjectLocal, Lock: old}
+	lock, warnings, err := plugins.LockFor(r, refs)
+	if err != nil {
+		return nil, path, warnings, err
+	}
+	if err := lock.Write(path); err != nil {
+		return nil, path, warnings, err
+	}
+	return lock, path, warnings, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/internal/redact"
+	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
 
@@ -120,7 +121,7 @@ Examples:
 			&cli.StringFlag{Name: "log-format", Value: "console", Usage: "log format on stderr: console or json"},
 		},
 		Before: func(c *cli.Context) error {
-			lg, err := newLogger(e.stderr, c.String("log-level"), c.String("log-format"))
+			lg, err := output.NewLogger(e.stderr, c.String("log-level"), c.String("log-format"))
 			if err != nil {
 				return usageError("%v", err)
 			}
@@ -168,21 +169,6 @@ func setUsageErrors(cmd *cli.Command) {
 	for _, sub := range cmd.Subcommands {
 		setUsageErrors(sub)
 	}
-}
-
-func newLogger(w io.Writer, level, format string) (zerolog.Logger, error) {
-	lvl, err := zerolog.ParseLevel(strings.ToLower(level))
-	if err != nil || level == "" {
-		return zerolog.Logger{}, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
-	}
-	switch format {
-	case "json":
-		return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
-	case "console":
-		cw := zerolog.ConsoleWriter{Out: w, NoColor: true, PartsExclude: []string{zerolog.TimestampFieldName}}
-		return zerolog.New(cw).Level(lvl), nil
-	}
-	return zerolog.Logger{}, fmt.Errorf("--log-format %q: want console or json", format)
 }
 
 // run runs the app and turns its error into an exit code.

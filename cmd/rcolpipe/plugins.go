@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -28,10 +26,9 @@ func allowProjectPluginsFlag() cli.Flag {
 
 // pluginHostOptions is how every command that runs plugins configures the
 // host: the search path from the environment, the bundled registry served
-// by this executable, rcolpipe's log and version. baseDir anchors relative
-// plugin paths (the pipeline file's folder); lock may be nil; allowProject
-// is --allow-project-plugins.
-func pluginHostOptions(e *env, baseDir string, lock *plugins.Lock, allowProject bool) (plugins.Options, error) {
+// by this executable, rcolpipe's log and version; allowProject is
+// --allow-project-plugins. The pipeline sets the base folder and the lock.
+func pluginHostOptions(e *env, allowProject bool) (plugins.Options, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return plugins.Options{}, fmt.Errorf("find rcolpipe's own executable (for bundled plugins): %w", err)
@@ -45,8 +42,6 @@ func pluginHostOptions(e *env, baseDir string, lock *plugins.Lock, allowProject 
 		SearchPath: plugins.SearchPath(e.getenv),
 		Bundled:    bundled.Names(),
 		SelfExe:    self,
-		BaseDir:    baseDir,
-		Lock:       lock,
 		Log:        e.log,
 		// The flag only: see flagAllowProjectPlugins.
 		AllowProjectLocal: allowProject,
@@ -162,7 +157,7 @@ func runPluginsInfo(c *cli.Context, e *env) error {
 		return usageError("plugins info: %v", err)
 	}
 	ref := c.Args().First()
-	opts, err := pluginHostOptions(e, "", nil, c.Bool(flagAllowProjectPlugins))
+	opts, err := pluginHostOptions(e, c.Bool(flagAllowProjectPlugins))
 	if err != nil {
 		return inputError("%v", err)
 	}
@@ -188,38 +183,19 @@ func runPluginsLock(c *cli.Context, e *env) error {
 	if err != nil {
 		return inputError("%v", err)
 	}
-	base := filepath.Dir(c.String("config"))
-	// A project-local plugin the lock already pins as it is stays pinned.
-	old, err := plugins.ReadLockIfExists(filepath.Join(base, plugins.LockFileName))
-	if err != nil {
-		return inputError("plugins lock: %v", err)
-	}
-	opts, err := pluginHostOptions(e, base, old, c.Bool(flagAllowProjectPlugins))
+	opts, err := pluginHostOptions(e, c.Bool(flagAllowProjectPlugins))
 	if err != nil {
 		return inputError("%v", err)
 	}
-	var refs []string
-	for _, s := range cfg.Stages {
-		if !slices.Contains(refs, s.Plugin) {
-			refs = append(refs, s.Plugin)
-		}
-	}
-	r := &plugins.Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: base,
-		AllowProjectLocal: opts.AllowProjectLocal, Lock: old}
-	lock, warnings, err := plugins.LockFor(r, refs)
+	lock, path, warnings, err := pipeline.LockPlugins(cfg, opts)
 	for _, w := range warnings {
 		e.log.Warn().Msg(w)
 	}
-	if err != nil {
-		var ple *plugins.ProjectLocalError
-		if errors.As(err, &ple) {
-			return inputError("plugins lock: %v; if you trust it, run `rcolpipe plugins lock --%s`", err, flagAllowProjectPlugins)
-		}
+	var ple *plugins.ProjectLocalError
+	if errors.As(err, &ple) {
+		return inputError("plugins lock: %v; if you trust it, run `rcolpipe plugins lock --%s`", err, flagAllowProjectPlugins)
+	} else if err != nil {
 		return inputError("plugins lock: %v", err)
-	}
-	path := filepath.Join(base, plugins.LockFileName)
-	if err := lock.Write(path); err != nil {
-		return inputError("%v", err)
 	}
 	return output.WriteLock(e.stdout, lock, path)
 }

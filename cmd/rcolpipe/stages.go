@@ -22,7 +22,7 @@ func newSpec(cmd string, req pipeline.Request) (pipeline.Spec, error) {
 // this command line, writes the findings to stderr as a text report, and
 // fails (exit 1) on errors, and on warnings when strict is on.
 func runStages(ctx context.Context, e *env, cmd string, spec pipeline.Spec, allowProjectPlugins bool) (*pipeline.Result, error) {
-	opts, err := pluginHostOptions(e, "", nil, allowProjectPlugins)
+	opts, err := pluginHostOptions(e, allowProjectPlugins)
 	if err != nil {
 		return nil, inputError("%s: %v", cmd, err)
 	}
