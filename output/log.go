@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
+	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
 )
 
 // LogDiagnostics writes each diagnostic to the log (stderr) at the level of
@@ -47,4 +48,22 @@ func NewLogger(w io.Writer, level, format string) (zerolog.Logger, error) {
 		return zerolog.New(cw).Level(lvl), nil
 	}
 	return zerolog.Logger{}, fmt.Errorf("--log-format %q: want console or json", format)
+}
+
+// SandboxRequestLogger logs each request the sandbox answers: info, or
+// warn for an error status or a dropped connection, with the fault
+// injected if any.
+func SandboxRequestLogger(log zerolog.Logger) func(sandbox.RequestInfo) {
+	return func(ri sandbox.RequestInfo) {
+		ev := log.Info()
+		if ri.Status >= 400 || ri.Status == 0 {
+			ev = log.Warn()
+		}
+		if ri.Fault != "" {
+			ev = ev.Str("fault", ri.Fault)
+		}
+		ev.Str("content", ri.Content).Str("action", ri.Action).Str("format", ri.Format).
+			Str("user", ri.Username).Int("status", ri.Status).
+			Dur("took", ri.Duration).Msg(ri.Method + " " + ri.Path)
+	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
 )
 
@@ -162,18 +163,7 @@ func runSandboxServe(c *cli.Context, e *env) error {
 	if _, err := os.Stat(filepath.Join(dir, sandbox.StateFile)); errors.Is(err, fs.ErrNotExist) {
 		return inputError("sandbox serve: no state in %s; create one with: rcolpipe sandbox init --state %s", dir, dir)
 	}
-	srv, err := sandbox.Open(dir, sandbox.WithRequestLog(func(ri sandbox.RequestInfo) {
-		ev := e.log.Info()
-		if ri.Status >= 400 || ri.Status == 0 {
-			ev = e.log.Warn()
-		}
-		if ri.Fault != "" {
-			ev = ev.Str("fault", ri.Fault)
-		}
-		ev.Str("content", ri.Content).Str("action", ri.Action).Str("format", ri.Format).
-			Str("user", ri.Username).Int("status", ri.Status).
-			Dur("took", ri.Duration).Msg(ri.Method + " " + ri.Path)
-	}))
+	srv, err := sandbox.Open(dir, sandbox.WithRequestLog(output.SandboxRequestLogger(e.log)))
 	if err != nil {
 		return inputError("sandbox serve: %v", err)
 	}

@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"fmt"
-	"io"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -157,17 +153,7 @@ func confirmer(e *env) func(redcap.Diff) (bool, error) {
 		if !e.stdinIsTerminal {
 			return false, errors.New("no terminal to confirm the upload on: read the diff (on stdout), then run again with --yes (or --dry-run to only look)")
 		}
-		if err := d.WriteText(e.stdout); err != nil {
-			return false, err
-		}
-		fmt.Fprint(e.stdout, "Import this into the REDCap project? [y/N] ")
-		e.flush() // the redactor may hold back a tail; the user must see the question
-		line, err := bufio.NewReader(e.stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return false, fmt.Errorf("read the answer: %w", err)
-		}
-		answer := strings.ToLower(strings.TrimSpace(line))
-		return answer == "y" || answer == "yes", nil
+		return output.AskImport(e.stdin, e.stdout, e.flush, d)
 	}
 }
 
