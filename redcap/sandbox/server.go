@@ -1,7 +1,7 @@
 // Package sandbox is a REDCap-compatible API server for tests and for
 // trying uploads without a REDCap account: an http.Handler that answers
 // the methods rcolpipe uses with REDCap 15.7.6's status codes, messages and
-// order of checks (shared/redcap-api.md §1, §2, §4, §5.2), keeps its state
+// order of checks (docs/redcap.md#order-of-checks and on), keeps its state
 // in a JSON file (docs/sandbox.md), and can inject faults (latency, 5xx,
 // HTML pages, redirects, dropped connections).
 package sandbox
@@ -205,7 +205,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	s.handle(w, req, &info)
 }
 
-// handle runs REDCap's checks in its order (shared/redcap-api.md §1.4) and
+// handle runs REDCap's checks in its order (docs/redcap.md#order-of-checks) and
 // then the method.
 func (s *Server) handle(w http.ResponseWriter, req *request, info *RequestInfo) {
 	rf := req.returnFormat

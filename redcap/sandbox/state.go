@@ -18,7 +18,7 @@ const StateFile = "state.json"
 // DefaultVersion is the REDCap version the sandbox reports.
 const DefaultVersion = "15.7.6"
 
-// Form-rights encodings of the user export (shared/redcap-api.md §2.7).
+// Form-rights encodings of the user export (docs/redcap.md#form-rights).
 const (
 	// RightsLegacy exports form rights as 0 (no access), 2 (read only),
 	// 1 (view & edit), 3 (edit survey responses).

@@ -28,7 +28,7 @@ const (
 	CodeSummary     = "PX010" // what was renamed
 )
 
-// Limits from REDCap's field-name rules (shared/redcap-api.md §4.1).
+// Limits from REDCap's field-name rules (docs/redcap.md#field-names).
 const (
 	maxNameLen     = 100
 	advisedNameLen = 26
