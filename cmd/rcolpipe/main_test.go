@@ -14,6 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/rcolpipe/rcolpipe/internal/testcorpus"
 	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
 )
 
@@ -24,13 +25,15 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the CLI sessions under testdata/script. $CORPUS points at
-// ../shared/corpus when it exists (scripts that need it skip otherwise),
-// $EXAMPLES at the repository's examples folder.
+// ../shared/corpus when it exists (scripts that need it skip otherwise; in
+// CI a missing corpus fails the test), $EXAMPLES at the repository's
+// examples folder.
 func TestScripts(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
+	corpus, haveCorpus := testcorpus.Optional(t)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(ts *testscript.Env) error {
@@ -40,8 +43,7 @@ func TestScripts(t *testing.T) {
 			for k, v := range goEnv() {
 				ts.Setenv(k, v)
 			}
-			corpus := filepath.Join(root, "..", "shared", "corpus")
-			if _, err := os.Stat(corpus); err == nil {
+			if haveCorpus {
 				ts.Setenv("CORPUS", corpus)
 			}
 			return nil
@@ -53,8 +55,7 @@ func TestScripts(t *testing.T) {
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "corpus" {
-				_, err := os.Stat(filepath.Join(root, "..", "shared", "corpus"))
-				return err == nil, nil
+				return haveCorpus, nil
 			}
 			return false, nil
 		},
