@@ -50,6 +50,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode":       cmdExitCode,
+			"expandenv":      cmdExpandEnv,
 			"sandbox-start":  cmdSandboxStart,
 			"sandbox-tokens": cmdSandboxTokens,
 		},
@@ -140,6 +141,30 @@ func cmdSandboxTokens(ts *testscript.TestScript, neg bool, args []string) {
 	if n == 0 {
 		ts.Fatalf("sandbox-tokens: no NAME TOKEN lines in %s", args[0])
 	}
+}
+
+// cmdExpandEnv writes SRC to DST (mode 0600: it may hold a token) with
+// $NAME and ${NAME} replaced by the script's variables, so that scripts
+// write files holding a URL or token without a shell. A variable that is
+// not set fails the command rather than vanishing.
+//
+//	expandenv env.tmpl proj/.env
+func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: expandenv SRC DST")
+	}
+	var unset []string
+	out := os.Expand(ts.ReadFile(args[0]), func(name string) string {
+		v := ts.Getenv(name)
+		if v == "" {
+			unset = append(unset, name)
+		}
+		return v
+	})
+	if len(unset) > 0 {
+		ts.Fatalf("expandenv %s: not set: %s", args[0], strings.Join(unset, ", "))
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o600))
 }
 
 // goEnv returns the go command's cache settings, for scripts that run
