@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -53,6 +56,8 @@ func TestScripts(t *testing.T) {
 			"expandenv":      cmdExpandEnv,
 			"sandbox-start":  cmdSandboxStart,
 			"sandbox-tokens": cmdSandboxTokens,
+			"serve-start":    cmdServeStart,
+			"serve-stop":     cmdServeStop,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "corpus" {
@@ -165,6 +170,108 @@ func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("expandenv %s: not set: %s", args[0], strings.Join(unset, ", "))
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o600))
+}
+
+// servedProcesses holds the `rcolpipe sandbox serve` process a script
+// started with serve-start.
+var servedProcesses sync.Map // *testscript.TestScript -> *servedProcess
+
+type servedProcess struct {
+	cmd    *exec.Cmd
+	stderr bytes.Buffer  // read only after the process has ended
+	rest   bytes.Buffer  // stdout after the URL line, likewise
+	copied chan struct{} // closed when stdout has been read to its end
+}
+
+// serveHangGuard bounds the waits of serve-start and serve-stop; they end
+// as soon as the server answers, and the guard only keeps a broken build
+// from hanging the run.
+const serveHangGuard = time.Minute
+
+// cmdServeStart runs the real `rcolpipe sandbox serve --state DIR --addr
+// 127.0.0.1:0` as a process, waits for the URL it prints and sets $URL;
+// serve-stop ends it. Unlike sandbox-start it goes through the CLI: flags,
+// logging, signal handling.
+//
+//	serve-start sb
+func cmdServeStart(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: serve-start DIR")
+	}
+	if _, ok := servedProcesses.Load(ts); ok {
+		ts.Fatalf("serve-start: a server runs already; serve-stop it first")
+	}
+	exe, err := exec.LookPath("rcolpipe")
+	ts.Check(err)
+	sp := &servedProcess{copied: make(chan struct{})}
+	sp.cmd = exec.Command(exe, "sandbox", "serve", "--state", ts.MkAbs(args[0]), "--addr", "127.0.0.1:0")
+	sp.cmd.Dir = ts.MkAbs(".")
+	for _, k := range []string{"PATH", "HOME", "TMPDIR"} {
+		sp.cmd.Env = append(sp.cmd.Env, k+"="+ts.Getenv(k))
+	}
+	sp.cmd.Stderr = &sp.stderr
+	stdout, err := sp.cmd.StdoutPipe()
+	ts.Check(err)
+	ts.Check(sp.cmd.Start())
+	servedProcesses.Store(ts, sp)
+	ts.Defer(func() {
+		if sp, ok := servedProcesses.LoadAndDelete(ts); ok {
+			p := sp.(*servedProcess)
+			_ = p.cmd.Process.Kill()
+			<-p.copied
+			_ = p.cmd.Wait()
+		}
+	})
+	urlc := make(chan string, 1)
+	go func() {
+		defer close(sp.copied)
+		br := bufio.NewReader(stdout)
+		line, _ := br.ReadString('\n')
+		urlc <- strings.TrimSpace(line)
+		_, _ = io.Copy(&sp.rest, br)
+	}()
+	select {
+	case url := <-urlc:
+		if url == "" {
+			ts.Fatalf("serve-start: the server printed no URL")
+		}
+		ts.Setenv("URL", url)
+	case <-time.After(serveHangGuard):
+		ts.Fatalf("serve-start: no URL from the server within %s", serveHangGuard)
+	}
+}
+
+// cmdServeStop sends SIGINT to the server of serve-start and waits for it
+// to end; it fails unless the server exits 0. The server's stderr goes to
+// FILE, for the script to check.
+//
+//	serve-stop serve.log
+func cmdServeStop(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: serve-stop LOGFILE")
+	}
+	v, ok := servedProcesses.LoadAndDelete(ts)
+	if !ok {
+		ts.Fatalf("serve-stop: no server; serve-start one first")
+	}
+	sp := v.(*servedProcess)
+	ts.Check(sp.cmd.Process.Signal(os.Interrupt))
+	select {
+	case <-sp.copied:
+	case <-time.After(serveHangGuard):
+		_ = sp.cmd.Process.Kill()
+		<-sp.copied
+		_ = sp.cmd.Wait()
+		ts.Fatalf("serve-stop: the server did not end within %s of SIGINT", serveHangGuard)
+	}
+	err := sp.cmd.Wait()
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), sp.stderr.Bytes(), 0o600))
+	if err != nil {
+		ts.Fatalf("serve-stop: the server ended with %v after SIGINT; its stderr is in %s", err, args[0])
+	}
+	if sp.rest.Len() > 0 {
+		ts.Fatalf("serve-stop: the server printed more than its URL on stdout: %q", sp.rest.String())
+	}
 }
 
 // goEnv returns the go command's cache settings, for scripts that run
