@@ -22,9 +22,16 @@ type repoFile struct {
 	data []byte
 }
 
+// testSupport are folders of test helpers that are not _test.go files
+// because several packages' tests share them. internal/testcorpus is the one
+// place that knows where the corpus of real dictionaries lives (outside the
+// repository); only tests import it.
+var testSupport = map[string]bool{"internal/testcorpus": true}
+
 // nonTestFiles returns the repository's text files other than tests:
-// *_test.go files and testdata folders are tests and may name the corpus
-// of real dictionaries that lives outside the repository.
+// *_test.go files, testdata folders and the testSupport folders are tests
+// and may name the corpus of real dictionaries that lives outside the
+// repository.
 func nonTestFiles(t *testing.T) []repoFile {
 	t.Helper()
 	var files []repoFile
@@ -39,7 +46,11 @@ func nonTestFiles(t *testing.T) []repoFile {
 			return nil
 		}
 		if d.IsDir() {
-			if d.Name() == "testdata" {
+			rel, err := filepath.Rel(root, path)
+			if err != nil {
+				return err
+			}
+			if d.Name() == "testdata" || testSupport[filepath.ToSlash(rel)] {
 				return filepath.SkipDir
 			}
 			return nil
@@ -82,6 +93,22 @@ func TestNoReferencesOutsideRepository(t *testing.T) {
 					t.Errorf("%s:%d mentions %q, which is not in the repository; cite docs/redcap.md or docs/architecture.md instead: %s",
 						f.path, i+1, s, strings.TrimSpace(line))
 				}
+			}
+		}
+	}
+}
+
+// TestTestSupportOnlyForTests fails when a package that is not a test
+// imports a testSupport package: then it would no longer be a test, and the
+// exemption in nonTestFiles would hide what it cites.
+func TestTestSupportOnlyForTests(t *testing.T) {
+	for _, f := range nonTestFiles(t) {
+		if !strings.HasSuffix(f.path, ".go") {
+			continue
+		}
+		for dir := range testSupport {
+			if bytes.Contains(f.data, []byte(`"github.com/rcolpipe/rcolpipe/`+dir+`"`)) {
+				t.Errorf("%s imports %s, which is for tests only", f.path, dir)
 			}
 		}
 	}
