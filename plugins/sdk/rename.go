@@ -19,7 +19,7 @@ import (
 // annotations, action-tag arguments included. Never an sql field's query:
 // its brackets are SQL.
 
-// Limits from REDCap's field-name rules (docs/redcap.md).
+// Limits from REDCap's field-name rules (docs/redcap.md#field-names).
 const (
 	maxNameLen     = 100
 	advisedNameLen = 26
