@@ -6,12 +6,12 @@ import (
 	"io"
 	"strings"
 
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 )
 
 // WritePluginInfo writes what a plugin says about itself: one line per
 // item and its config schema (text), or one JSON object (json).
-func WritePluginInfo(w io.Writer, info plugins.Info, format string) error {
+func WritePluginInfo(w io.Writer, info host.Info, format string) error {
 	if format == FormatJSON {
 		out := struct {
 			Name            string          `json:"name"`
@@ -58,7 +58,7 @@ type PluginList struct {
 	// Bundled are the plugins served by rcolpipe itself, in name order.
 	Bundled []BundledPlugin
 	// Installed are the executables found on the search path.
-	Installed []plugins.Found
+	Installed []host.Found
 	// SearchPath are the folders searched, in order.
 	SearchPath []string
 	// AllowFlag is the flag that lets project-local plugins run unpinned.
@@ -82,7 +82,7 @@ func WritePluginList(w io.Writer, l PluginList) error {
 		if f.ShadowedBy != "" {
 			note = " (shadowed by " + f.ShadowedBy + ")"
 		} else if f.ProjectLocal {
-			note = " (project-local: runs only when pinned in " + plugins.LockFileName + " or with --" + l.AllowFlag + ")"
+			note = " (project-local: runs only when pinned in " + host.LockFileName + " or with --" + l.AllowFlag + ")"
 		}
 		fmt.Fprintf(&b, "  %-16s %s%s\n", f.Name, f.Path, note)
 	}
@@ -98,7 +98,7 @@ func WritePluginList(w io.Writer, l PluginList) error {
 }
 
 // WriteLock writes what plugins lock pinned, one plugin a line, and where.
-func WriteLock(w io.Writer, lock *plugins.Lock, path string) error {
+func WriteLock(w io.Writer, lock *host.Lock, path string) error {
 	var b strings.Builder
 	keys := lock.Refs() // sorted
 	for _, k := range keys {

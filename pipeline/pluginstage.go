@@ -6,13 +6,13 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 // PluginStage is a transform stage served by a plugin of a started host.
 type PluginStage struct {
-	host  *plugins.Host
+	host  *host.Host
 	stage string
 }
 
@@ -26,10 +26,10 @@ func (s *PluginStage) Run(ctx context.Context, d *redcap.Dictionary) (*redcap.Di
 }
 
 // Specs turns stage configs into the host's plugin specs.
-func Specs(stages []StageConfig) []plugins.Spec {
-	specs := make([]plugins.Spec, len(stages))
+func Specs(stages []StageConfig) []host.Spec {
+	specs := make([]host.Spec, len(stages))
 	for i, s := range stages {
-		specs[i] = plugins.Spec{Stage: s.Name, Plugin: s.Plugin, Config: []byte(s.Config), Timeout: s.Timeout}
+		specs[i] = host.Spec{Stage: s.Name, Plugin: s.Plugin, Config: []byte(s.Config), Timeout: s.Timeout}
 	}
 	return specs
 }
@@ -38,28 +38,28 @@ func Specs(stages []StageConfig) []plugins.Spec {
 // broken plugin fails before any work) and returns the stages in order.
 // The caller closes the host when the run is over; with no stages the
 // host is nil.
-func StartPlugins(ctx context.Context, stages []StageConfig, opts plugins.Options) (*plugins.Host, []Stage, error) {
+func StartPlugins(ctx context.Context, stages []StageConfig, opts host.Options) (*host.Host, []Stage, error) {
 	if len(stages) == 0 {
 		return nil, nil, nil
 	}
-	host, err := plugins.Start(ctx, Specs(stages), opts)
+	h, err := host.Start(ctx, Specs(stages), opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("start plugins: %w", err)
 	}
 	out := make([]Stage, len(stages))
 	for i, s := range stages {
-		out[i] = &PluginStage{host: host, stage: s.Name}
+		out[i] = &PluginStage{host: h, stage: s.Name}
 	}
-	return host, out, nil
+	return h, out, nil
 }
 
 // LockPlugins pins the plugin of every stage of cfg in rcolpipe.lock next
 // to the pipeline file and returns the lock, its path and the resolver's
 // warnings. A project-local plugin the old lock pins as it is stays
 // pinned; opts.BaseDir and opts.Lock are set here.
-func LockPlugins(cfg *Config, opts plugins.Options) (*plugins.Lock, string, []string, error) {
-	path := filepath.Join(cfg.Dir(), plugins.LockFileName)
-	old, err := plugins.ReadLockIfExists(path)
+func LockPlugins(cfg *Config, opts host.Options) (*host.Lock, string, []string, error) {
+	path := filepath.Join(cfg.Dir(), host.LockFileName)
+	old, err := host.ReadLockIfExists(path)
 	if err != nil {
 		return nil, path, nil, err
 	}
@@ -69,9 +69,9 @@ func LockPlugins(cfg *Config, opts plugins.Options) (*plugins.Lock, string, []st
 			refs = append(refs, s.Plugin)
 		}
 	}
-	r := &plugins.Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: cfg.Dir(),
+	r := &host.Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: cfg.Dir(),
 		AllowProjectLocal: opts.AllowProjectLocal, Lock: old}
-	lock, warnings, err := plugins.LockFor(r, refs)
+	lock, warnings, err := host.LockFor(r, refs)
 	if err != nil {
 		return nil, path, warnings, err
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/rcolpipe/rcolpipe/pipeline/rules"
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -108,17 +108,17 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 		opts := spec.Plugins
 		if spec.FromFile {
 			opts.BaseDir = spec.Config.Dir()
-			lock, err := plugins.ReadLockIfExists(filepath.Join(opts.BaseDir, plugins.LockFileName))
+			lock, err := host.ReadLockIfExists(filepath.Join(opts.BaseDir, host.LockFileName))
 			if err != nil {
 				return nil, inputErrorf("%v", err)
 			}
 			opts.Lock = lock
 		}
-		host, started, err := StartPlugins(ctx, spec.Stages, opts)
+		h, started, err := StartPlugins(ctx, spec.Stages, opts)
 		if err != nil {
 			return nil, inputErrorf("%v", err)
 		}
-		defer host.Close()
+		defer h.Close()
 		stages = started
 	}
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -32,7 +32,7 @@ type Spec struct {
 	CheckOnly bool
 	// Plugins configures the plugin host; Run sets BaseDir and Lock from
 	// the pipeline file.
-	Plugins plugins.Options
+	Plugins host.Options
 	Log     zerolog.Logger
 }
 
@@ -131,7 +131,7 @@ func ParseStage(v string) (StageConfig, error) {
 		}
 		st.Config = json.RawMessage(raw)
 	}
-	if plugins.IsPath(name) {
+	if host.IsPath(name) {
 		// A path on the command line is relative to the working directory,
 		// not to the pipeline file's folder.
 		abs, err := filepath.Abs(name)

@@ -12,8 +12,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/rcolpipe/rcolpipe/pipeline"
-	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/plugins/bundled"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/plugins/sdk"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
@@ -26,10 +26,10 @@ import (
 // go-plugin handshake, gRPC) without building rcolpipe first, which would
 // cost seconds per `go test`.
 func TestMain(m *testing.M) {
-	if len(os.Args) == 3 && os.Args[1] == plugins.ServeCommand {
+	if len(os.Args) == 3 && os.Args[1] == host.ServeCommand {
 		t, ok := bundled.Transformers()[os.Args[2]]
 		if !ok {
-			fmt.Fprintf(os.Stderr, "%s: no bundled plugin %q (bundled: %v)\n", plugins.ServeCommand, os.Args[2], bundled.Names())
+			fmt.Fprintf(os.Stderr, "%s: no bundled plugin %q (bundled: %v)\n", host.ServeCommand, os.Args[2], bundled.Names())
 			os.Exit(2)
 		}
 		sdk.Serve(t) // exits the process
@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 
 // startBundledStage starts the bundled plugin as stage name with config,
 // served by this test binary, and stops it when the test ends.
-func startBundledStage(tb testing.TB, name, plugin, config string) (*plugins.Host, pipeline.Stage) {
+func startBundledStage(tb testing.TB, name, plugin, config string) (*host.Host, pipeline.Stage) {
 	tb.Helper()
 	self, err := os.Executable()
 	if err != nil {
@@ -47,7 +47,7 @@ func startBundledStage(tb testing.TB, name, plugin, config string) (*plugins.Hos
 	}
 	host, stages, err := pipeline.StartPlugins(context.Background(),
 		[]pipeline.StageConfig{{Name: name, Plugin: plugin, Config: json.RawMessage(config)}},
-		plugins.Options{Bundled: bundled.Names(), SelfExe: self, Log: zerolog.Nop(), Version: "test"})
+		host.Options{Bundled: bundled.Names(), SelfExe: self, Log: zerolog.Nop(), Version: "test"})
 	if err != nil {
 		tb.Fatalf("start stage %s: %v", name, err)
 	}

@@ -10,8 +10,8 @@ import (
 
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
-	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/plugins/bundled"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 )
 
 // flagAllowProjectPlugins lets plugins found in ./.rcolpipe/plugins run
@@ -28,18 +28,18 @@ func allowProjectPluginsFlag() cli.Flag {
 // host: the search path from the environment, the bundled registry served
 // by this executable, rcolpipe's log and version; allowProject is
 // --allow-project-plugins. The pipeline sets the base folder and the lock.
-func pluginHostOptions(e *env, allowProject bool) (plugins.Options, error) {
+func pluginHostOptions(e *env, allowProject bool) (host.Options, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return plugins.Options{}, fmt.Errorf("find rcolpipe's own executable (for bundled plugins): %w", err)
+		return host.Options{}, fmt.Errorf("find rcolpipe's own executable (for bundled plugins): %w", err)
 	}
-	reattach, err := plugins.ParseReattach(e.getenv(plugins.EnvReattach))
+	reattach, err := host.ParseReattach(e.getenv(host.EnvReattach))
 	if err != nil {
-		return plugins.Options{}, err
+		return host.Options{}, err
 	}
-	return plugins.Options{
+	return host.Options{
 		Reattach:   reattach,
-		SearchPath: plugins.SearchPath(e.getenv),
+		SearchPath: host.SearchPath(e.getenv),
 		Bundled:    bundled.Names(),
 		SelfExe:    self,
 		Log:        e.log,
@@ -135,13 +135,13 @@ func runPluginsList(c *cli.Context, e *env) error {
 	if c.NArg() > 0 {
 		return usageError("plugins list: takes no arguments")
 	}
-	l := output.PluginList{SearchPath: plugins.SearchPath(e.getenv), AllowFlag: flagAllowProjectPlugins}
+	l := output.PluginList{SearchPath: host.SearchPath(e.getenv), AllowFlag: flagAllowProjectPlugins}
 	registry := bundled.Transformers()
 	for _, name := range bundled.Names() {
 		info := registry[name].Info()
 		l.Bundled = append(l.Bundled, output.BundledPlugin{Name: name, Version: info.Version, Description: info.Description})
 	}
-	l.Installed = (&plugins.Resolver{SearchPath: l.SearchPath, Bundled: bundled.Names()}).Installed()
+	l.Installed = (&host.Resolver{SearchPath: l.SearchPath, Bundled: bundled.Names()}).Installed()
 	return output.WritePluginList(e.stdout, l)
 }
 
@@ -161,9 +161,9 @@ func runPluginsInfo(c *cli.Context, e *env) error {
 	if err != nil {
 		return inputError("%v", err)
 	}
-	ctx, stop := plugins.WithSignals(context.Background())
+	ctx, stop := host.WithSignals(context.Background())
 	defer stop()
-	h, err := plugins.Start(ctx, []plugins.Spec{{Stage: "info", Plugin: ref}}, opts)
+	h, err := host.Start(ctx, []host.Spec{{Stage: "info", Plugin: ref}}, opts)
 	if err != nil {
 		return inputError("%v", err)
 	}
@@ -191,7 +191,7 @@ func runPluginsLock(c *cli.Context, e *env) error {
 	for _, w := range warnings {
 		e.log.Warn().Msg(w)
 	}
-	var ple *plugins.ProjectLocalError
+	var ple *host.ProjectLocalError
 	if errors.As(err, &ple) {
 		return inputError("plugins lock: %v; if you trust it, run `rcolpipe plugins lock --%s`", err, flagAllowProjectPlugins)
 	} else if err != nil {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
 )
@@ -66,7 +66,7 @@ Examples:
 			if spec.Config.Target.URL == "" {
 				return usageError("run: %s has no target.url: set it to your REDCap API URL, or to sandbox to try the pipeline locally", c.Args().First())
 			}
-			ctx, stop := plugins.WithSignals(c.Context)
+			ctx, stop := host.WithSignals(c.Context)
 			defer stop()
 			opts := uploadOptions(c, e, spec.Config.Target, false)
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 )
 
 // stageFlags collects repeated --stage values. It is a cli.Generic, not a
@@ -84,7 +84,7 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 		return usageError("transform: %v", err)
 	}
 
-	ctx, stop := plugins.WithSignals(c.Context)
+	ctx, stop := host.WithSignals(c.Context)
 	defer stop()
 	res, err := runStages(ctx, e, "transform", spec, c.Bool(flagAllowProjectPlugins))
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rcolpipe/rcolpipe/upload"
@@ -111,7 +111,7 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	}
 	settings := targetSettingsFrom(c, &spec.Config.Target)
 	opts := uploadOptions(c, e, spec.Config.Target, dryRun)
-	ctx, stop := plugins.WithSignals(c.Context)
+	ctx, stop := host.WithSignals(c.Context)
 	defer stop()
 	client, err := openTarget(e, settings)
 	if err != nil {
