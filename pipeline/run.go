@@ -13,8 +13,8 @@ import (
 )
 
 // StageLoad is the Stage value of the findings of reading the inputs (and
-// the assumed fields).
-const StageLoad = "load"
+// the assumed fields); the readers in redcap stamp it.
+const StageLoad = redcap.StageLoad
 
 // Result is what Run produced.
 type Result struct {

@@ -162,7 +162,7 @@ func (rc *rowChecker) diagnostics(firstLine int) Diagnostics {
 	if rc.naTotal > len(rc.naCells) {
 		list += fmt.Sprintf(" and %d more", rc.naTotal-len(rc.naCells))
 	}
-	return Diagnostics{{Severity: SeverityWarning, Code: CodeLiteralNA, File: rc.name, Line: firstLine, Stage: stageLoad,
+	return Diagnostics{{Severity: SeverityWarning, Code: CodeLiteralNA, File: rc.name, Line: firstLine, Stage: StageLoad,
 		Message: fmt.Sprintf("%d cell(s) hold the literal text NA (R's missing value), kept as read: %s", rc.naTotal, list),
 		Hint:    "REDCap stores \"NA\" as text; write the file with na = \"\" (R: write.csv(..., na = \"\")) or blank those cells"}}
 }

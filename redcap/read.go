@@ -18,8 +18,8 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
-// stageLoad names the stage of every reader diagnostic.
-const stageLoad = "load"
+// StageLoad names the stage of every reader diagnostic.
+const StageLoad = "load"
 
 // Load reads files, folders (every dictionary file in them, in name order,
 // not recursing) and instrument ZIPs, and stacks them in the order given.
@@ -70,7 +70,7 @@ func Load(paths ...string) (*Dictionary, Diagnostics, error) {
 			return nil, diags, fmt.Errorf("load %s: %w", p, err)
 		}
 		if len(files) == 0 {
-			diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeEmptyInput, File: p, Stage: stageLoad,
+			diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeEmptyInput, File: p, Stage: StageLoad,
 				Message: "folder has no dictionary files (.csv, .tsv, .txt, .json, .zip)",
 				Hint:    "name the files to read, or put them in this folder"})
 			continue
@@ -141,7 +141,7 @@ func tooLargeFile(name, what string) Diagnostic {
 	if what == "" {
 		what = "file"
 	}
-	return Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Stage: stageLoad,
+	return Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Stage: StageLoad,
 		Message: fmt.Sprintf("%s is larger than %s, the limit for one input; REDCap dictionaries are far smaller", what, sizeText(MaxFileBytes)),
 		Hint:    "check that this is a REDCap data dictionary"}
 }
@@ -156,7 +156,7 @@ func dictionaryFiles(dir string) (files []string, skipped Diagnostics, err error
 		return nil, nil, err
 	}
 	skip := func(file, msg string) {
-		skipped = append(skipped, Diagnostic{Severity: SeverityWarning, Code: CodeSkippedEntry, File: file, Stage: stageLoad,
+		skipped = append(skipped, Diagnostic{Severity: SeverityWarning, Code: CodeSkippedEntry, File: file, Stage: StageLoad,
 			Message: msg, Hint: "links and special files in a folder are not read; name a file on the command line to read it"})
 	}
 	for _, e := range entries {
@@ -217,7 +217,7 @@ func ReadBytes(name string, data []byte) (*Dictionary, Diagnostics) {
 func readText(name, text string) (*Dictionary, Diagnostics) {
 	trimmed := strings.TrimLeft(text, " \t\r\n")
 	if trimmed == "" {
-		return &Dictionary{Files: []string{name}}, Diagnostics{{Severity: SeverityError, Code: CodeEmptyInput, File: name, Stage: stageLoad,
+		return &Dictionary{Files: []string{name}}, Diagnostics{{Severity: SeverityError, Code: CodeEmptyInput, File: name, Stage: StageLoad,
 			Message: "file is empty", Hint: "a dictionary needs a header row and at least one field"}}
 	}
 	if trimmed[0] == '[' || trimmed[0] == '{' {
@@ -237,7 +237,7 @@ func decodeText(name string, data []byte) (string, Diagnostics) {
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
 		out, err := dec.Bytes(data)
 		if err == nil && utf8.Valid(out) {
-			return strings.TrimPrefix(string(out), "\uFEFF"), Diagnostics{{Severity: SeverityInfo, Code: CodeUTF16, File: name, Stage: stageLoad,
+			return strings.TrimPrefix(string(out), "\uFEFF"), Diagnostics{{Severity: SeverityInfo, Code: CodeUTF16, File: name, Stage: StageLoad,
 				Message: "file is UTF-16; decoded to UTF-8"}}
 		}
 	}
@@ -251,7 +251,7 @@ func decodeText(name string, data []byte) (string, Diagnostics) {
 		// text readable anyway.
 		return strings.ToValidUTF8(string(data), "\uFFFD"), nil
 	}
-	return string(out), Diagnostics{{Severity: SeverityWarning, Code: CodeWindows1252, File: name, Line: line, Stage: stageLoad,
+	return string(out), Diagnostics{{Severity: SeverityWarning, Code: CodeWindows1252, File: name, Line: line, Stage: StageLoad,
 		Message: fmt.Sprintf("file is not valid UTF-8 (first bad byte 0x%02X on line %d); read as Windows-1252", bad, line),
 		Hint:    "check non-ASCII characters such as umlauts, and save the file as UTF-8 (CSV UTF-8 in Excel)"}}
 }
@@ -295,14 +295,14 @@ func lineAt(text string, off int) int {
 // carry nothing for the dictionary).
 func readZIP(name string, data []byte) (*Dictionary, Diagnostics) {
 	fail := func(msg, hint string) (*Dictionary, Diagnostics) {
-		return &Dictionary{Files: []string{name}}, Diagnostics{{Severity: SeverityError, Code: CodeBadZIP, File: name, Stage: stageLoad, Message: msg, Hint: hint}}
+		return &Dictionary{Files: []string{name}}, Diagnostics{{Severity: SeverityError, Code: CodeBadZIP, File: name, Stage: StageLoad, Message: msg, Hint: hint}}
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return fail(fmt.Sprintf("cannot read the ZIP archive: %v", err), "an instrument ZIP is what REDCap's \"Download instrument ZIP\" gives")
 	}
 	if len(zr.File) > MaxZIPMembers {
-		return &Dictionary{Files: []string{name}}, Diagnostics{{Severity: SeverityError, Code: CodeTooLarge, File: name, Stage: stageLoad,
+		return &Dictionary{Files: []string{name}}, Diagnostics{{Severity: SeverityError, Code: CodeTooLarge, File: name, Stage: StageLoad,
 			Message: fmt.Sprintf("ZIP has %d entries, more than the limit of %d; an instrument ZIP has a handful", len(zr.File), MaxZIPMembers),
 			Hint:    "an instrument ZIP is what REDCap's \"Download instrument ZIP\" gives"}}
 	}

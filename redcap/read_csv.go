@@ -248,7 +248,7 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 	d := &Dictionary{Files: []string{name}}
 	var diags Diagnostics
 	errAt := func(code string, line int, msg, hint string) {
-		diags = append(diags, Diagnostic{Severity: SeverityError, Code: code, File: name, Line: line, Stage: stageLoad, Message: msg, Hint: hint})
+		diags = append(diags, Diagnostic{Severity: SeverityError, Code: code, File: name, Line: line, Stage: StageLoad, Message: msg, Hint: hint})
 	}
 	var delim byte
 	if sep, ok := excelSepLine(text); ok {
@@ -265,7 +265,7 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 		for k, l := range s.strays {
 			lines[k] = fmt.Sprint(l)
 		}
-		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeStrayQuote, File: name, Line: s.strays[0], Stage: stageLoad,
+		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeStrayQuote, File: name, Line: s.strays[0], Stage: StageLoad,
 			Message: fmt.Sprintf("quote inside a quoted cell that is not doubled, on the row(s) starting at line %s; kept as a character", capList(lines, 10, ", ")),
 			Hint:    "inside a quoted cell write a quote as \"\"; check that the row's cells are in the right columns"})
 	}
@@ -331,7 +331,7 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 	}
 	if len(dupes) > 0 {
 		headerOK = false
-		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeDuplicateColumn, File: name, Line: header.line, Stage: stageLoad,
+		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeDuplicateColumn, File: name, Line: header.line, Stage: StageLoad,
 			Message: "header names a column twice: " + capList(dupes, 5, "; "),
 			Hint:    "keep one of the two columns"})
 	}
@@ -400,12 +400,12 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 		}
 	}
 	if len(extras) > 0 {
-		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeExtraColumns, File: name, Line: header.line, Stage: stageLoad,
+		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeExtraColumns, File: name, Line: header.line, Stage: StageLoad,
 			Message: "columns that are not REDCap's were ignored: " + capList(extras, 10, ", "),
 			Hint:    "remove them before uploading with another tool: REDCap maps columns by position"})
 	}
 	if isOldLayout(pos) {
-		diags = append(diags, Diagnostic{Severity: SeverityInfo, Code: CodeOldLayout, File: name, Line: header.line, Stage: stageLoad,
+		diags = append(diags, Diagnostic{Severity: SeverityInfo, Code: CodeOldLayout, File: name, Line: header.line, Stage: StageLoad,
 			Message: "header has no \"Matrix Ranking?\" and no \"Field Annotation\" column (older 16-column layout); both read as empty"})
 	}
 	diags = append(diags, rc.diagnostics(firstData)...)

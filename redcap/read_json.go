@@ -227,14 +227,14 @@ func badJSONValue(name string, row int, key, kind string, col Column, known bool
 	if known {
 		c = col.Key()
 	}
-	return Diagnostic{Severity: SeverityError, Code: CodeBadJSONValue, File: name, Line: row, Stage: stageLoad, Column: c,
+	return Diagnostic{Severity: SeverityError, Code: CodeBadJSONValue, File: name, Line: row, Stage: StageLoad, Column: c,
 		Message: fmt.Sprintf("row %d, key %s: value is %s; expected a string, number or null", row, excerpt(key), kind),
 		Hint:    "write the value as a string, e.g. \"y\" or \"\""}
 }
 
 // duplicateJSONKey reports two keys of one row that name the same column.
 func duplicateJSONKey(name string, row int, first, second string, col Column) Diagnostic {
-	return Diagnostic{Severity: SeverityError, Code: CodeDuplicateColumn, File: name, Line: row, Stage: stageLoad, Column: col.Key(),
+	return Diagnostic{Severity: SeverityError, Code: CodeDuplicateColumn, File: name, Line: row, Stage: StageLoad, Column: col.Key(),
 		Message: fmt.Sprintf("row %d: keys %s and %s are both %s", row, excerpt(first), excerpt(second), col.Key()),
 		Hint:    "keep one of the two keys"}
 }
@@ -298,14 +298,14 @@ func (j *jsonRows) finish(diags Diagnostics, rows int, hadValueErrors bool) (*Di
 		if len(shown) > 5 {
 			shown = shown[:5]
 		}
-		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeBadHeader, File: name, Line: 1, Stage: stageLoad,
+		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeBadHeader, File: name, Line: 1, Stage: StageLoad,
 			Message: fmt.Sprintf("no key of the row objects is a REDCap column; expected field_name, form_name, ... but found %s", strings.Join(shown, ", ")),
 			Hint:    "use REDCap's API keys (field_name, form_name, section_header, field_type, field_label, ...)"})
 		d.Fields = nil
 		return d, diags
 	}
 	if len(d.Fields) == 0 {
-		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeEmptyInput, File: name, Stage: stageLoad,
+		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeEmptyInput, File: name, Stage: StageLoad,
 			Message: "JSON array has no rows", Hint: "a dictionary needs at least one field"})
 		return d, diags
 	}
@@ -314,7 +314,7 @@ func (j *jsonRows) finish(diags Diagnostics, rows int, hadValueErrors bool) (*Di
 		if j.extraOverflow {
 			msg += fmt.Sprintf(" (counting stopped at %d distinct keys)", maxExtraKeys)
 		}
-		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeExtraColumns, File: name, Line: 1, Stage: stageLoad,
+		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeExtraColumns, File: name, Line: 1, Stage: StageLoad,
 			Message: msg,
 			Hint:    "remove them before uploading with another tool: REDCap maps keys by position"})
 	}
@@ -328,7 +328,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 	var diags Diagnostics
 	structural := func(row int, off int64, msg string) (*Dictionary, Diagnostics) {
 		line := lineAt(text, int(off))
-		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeNotJSONArray, File: name, Line: row, Stage: stageLoad,
+		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeNotJSONArray, File: name, Line: row, Stage: StageLoad,
 			Message: fmt.Sprintf("%s (line %d of the file)", msg, line),
 			Hint:    "a JSON dictionary is an array of objects with API keys: [{\"field_name\": \"record_id\", \"form_name\": ...}, ...]"})
 		d.Fields = nil
@@ -367,7 +367,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 	for dec.More() {
 		row++
 		if row > MaxRows {
-			diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Line: row, Stage: stageLoad,
+			diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Line: row, Stage: StageLoad,
 				Message: fmt.Sprintf("JSON array has more than %d rows, the limit for one file", MaxRows),
 				Hint:    "check that this is a REDCap data dictionary"})
 			d.Fields = nil
@@ -399,7 +399,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 				if len(key) > MaxCellBytes {
 					what = "key " + excerpt(key)
 				}
-				diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Line: row, Stage: stageLoad,
+				diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Line: row, Stage: StageLoad,
 					Message: fmt.Sprintf("row %d: the %s is longer than %s, the limit for one cell; REDCap stores at most %d bytes in a cell",
 						row, what, sizeText(MaxCellBytes), redcapCellBytes),
 					Hint: "check that this is a REDCap data dictionary"})
@@ -437,7 +437,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 		return structural(0, dec.InputOffset(), fmt.Sprintf("found %s after the array; expected nothing", describeToken(tok)))
 	}
 	if valueErrors > maxValueErrors {
-		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeBadJSONValue, File: name, Stage: stageLoad,
+		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeBadJSONValue, File: name, Stage: StageLoad,
 			Message: fmt.Sprintf("%d more values are not strings, numbers or null, or repeat a column", valueErrors-maxValueErrors)})
 	}
 	return rows.finish(diags, row, valueErrors > 0)

@@ -34,7 +34,7 @@ func Stack(dicts ...*Dictionary) (*Dictionary, Diagnostics) {
 				msg += "; it differs from the first (the first one is kept)"
 			}
 			diags = append(diags, Diagnostic{Severity: SeverityInfo, Code: CodeRecordIDDropped, File: f.Origin.File, Line: f.Origin.Line,
-				Field: recordID, Stage: stageLoad, Message: msg})
+				Field: recordID, Stage: StageLoad, Message: msg})
 			fields = fields[1:]
 		}
 		out.Fields = append(out.Fields, fields...)
