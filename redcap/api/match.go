@@ -66,19 +66,15 @@ func NormalizeLikeExport(f redcap.Field, first bool) redcap.Field {
 	}
 	f.FieldName = strings.ToLower(f.FieldName)
 	f.FormName = strings.ToLower(f.FormName)
-	switch f.FieldType {
-	case "textarea":
-		f.FieldType = "notes"
-	case "select":
-		f.FieldType = "dropdown"
-	}
+	f.FieldType = redcap.StoredFieldType(f.FieldType)
 	if first {
 		f.FieldType = "text"
 		f.SectionHeader = ""
 	}
-	switch f.FieldType {
-	case "notes", "file", "yesno", "truefalse", "descriptive":
+	if redcap.ClearsChoices(f.FieldType) {
 		f.Choices = ""
+	}
+	switch f.FieldType {
 	case "radio", "dropdown", "checkbox", "sql", "advcheckbox":
 		f.Choices = normalizeChoices(f.Choices)
 	case "slider":
@@ -89,13 +85,8 @@ func NormalizeLikeExport(f redcap.Field, first bool) redcap.Field {
 	}
 	if f.FieldType == "text" {
 		v := strings.ToLower(f.Validation)
-		switch v {
-		case "int":
-			v = "integer"
-		case "float":
-			v = "number"
-		case "date", "datetime", "datetime_seconds":
-			v += "_ymd"
+		if stored, ok := redcap.LegacyValidation(v); ok {
+			v = stored
 		}
 		f.Validation = v
 	}

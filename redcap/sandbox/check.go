@@ -59,25 +59,8 @@ const (
 	msgMatrixRanking   = "If ranking is used for a matrix of fields, each field in the matrix must have the same value (either 'Y' or blank/null) for the Matrix Ranking column. Please check the following cells: "
 )
 
-var fieldTypes = map[string]bool{
-	"text": true, "notes": true, "radio": true, "dropdown": true, "calc": true, "file": true,
-	"checkbox": true, "yesno": true, "truefalse": true, "descriptive": true, "slider": true,
-	"sql": true, "advcheckbox": true,
-}
-
-var legacyTypes = map[string]string{"textarea": "notes", "select": "dropdown"}
-
 func isMultipleChoice(t string) bool {
 	return t == "radio" || t == "dropdown" || t == "checkbox" || t == "sql" || t == "advcheckbox"
-}
-
-var reservedNames = map[string]bool{
-	"redcap_event_name": true, "redcap_csrf_token": true, "redcap_survey_timestamp": true,
-	"redcap_survey_identifier": true, "redcap_survey_return_code": true, "redcap_data_access_group": true,
-	"hidden_edit_flag": true, "instance": true, "redcap_repeat_instance": true, "redcap_repeat_instrument": true,
-	"submit": true, "new": true, "return": true, "continue": true, "case": true, "switch": true, "class": true,
-	"enum": true, "catch": true, "throw": true, "document": true, "super": true, "focus": true, "elements": true,
-	"action": true, "event_id": true, "target": true, "field_label": true,
 }
 
 // errorList collects the cells of one kind of error, in row order.
@@ -160,48 +143,26 @@ func named(name string, col redcap.Column, i int) string {
 	return fmt.Sprintf("%s (%s)", name, cell(col, i))
 }
 
-var (
-	reNameSpace   = regexp.MustCompile(`\s+`)
-	reNameIllegal = regexp.MustCompile(`[^a-z0-9_]`)
-	reDoubleUnder = regexp.MustCompile(`_{2,}`)
-	reChoiceCode  = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
-)
+var reChoiceCode = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
 
-// cleanName lowercases, turns spaces into underscores and deletes every
-// other character outside [a-z0-9_], as REDCap does (Größe -> gre).
-func cleanName(s string) string {
-	s = strings.TrimSpace(s)
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s // the usual case, without the regular expressions
-	}
-	s = strings.ToLower(s)
-	s = reNameSpace.ReplaceAllString(s, "_")
-	return reNameIllegal.ReplaceAllString(s, "")
-}
+// cleanName is REDCap's repair of a field name (redcap.CleanFieldName) of
+// a trimmed cell.
+func cleanName(s string) string { return redcap.CleanFieldName(strings.TrimSpace(s)) }
 
-// cleanFormName is REDCap's form-name repair: clean, collapse and trim
-// underscores; a name left empty or starting with a digit gets four
-// letters derived from the md5 of the original in front.
+// cleanFormName is REDCap's form-name repair (redcap.CleanFormName); a name
+// left empty or starting with a digit gets four letters derived from the
+// md5 of the original in front.
 func cleanFormName(s string) string {
-	orig := s
-	s = reDoubleUnder.ReplaceAllString(cleanName(s), "_")
-	s = strings.Trim(s, "_")
-	if s == "" || (s[0] >= '0' && s[0] <= '9') {
-		sum := md5.Sum([]byte(orig))
+	n, ok := redcap.CleanFormName(s)
+	if !ok {
+		sum := md5.Sum([]byte(s))
 		var prefix [4]byte
 		for i := range prefix {
 			prefix[i] = 'a' + sum[i]%26
 		}
-		s = string(prefix[:]) + s
+		n = string(prefix[:]) + n
 	}
-	return s
+	return n
 }
 
 func (c *checker) run() {
@@ -237,10 +198,11 @@ func (c *checker) run() {
 	}
 	formReserved := make(map[string]bool, 2*len(c.existing))
 	for form := range c.existing {
-		formReserved[form+"_timestamp"] = true
-		formReserved[form+"_return_code"] = true
+		for _, suffix := range redcap.FormReservedSuffixes {
+			formReserved[form+suffix] = true
+		}
 	}
-	reserved := func(name string) bool { return reservedNames[name] || formReserved[name] }
+	reserved := func(name string) bool { return redcap.IsReservedFieldName(name) || formReserved[name] }
 
 	seen := map[string]int{}
 	dupReported := map[int]bool{}
@@ -306,7 +268,7 @@ func (c *checker) run() {
 		switch {
 		case f.FieldType == "":
 			typeMissing.add(cell(redcap.ColFieldType, i))
-		case !fieldTypes[f.FieldType]:
+		case !redcap.IsFieldType(f.FieldType):
 			typeInvalid.add(named(f.FieldType, redcap.ColFieldType, i))
 		case f.FieldType == "sql":
 			// Only administrators may add or change one; an unchanged
@@ -328,7 +290,7 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 	name := cleanName(f.FieldName)
 	if !strings.Contains(name, "___") {
 		// In Development REDCap collapses "__"; "___" is an error instead.
-		name = reDoubleUnder.ReplaceAllString(name, "_")
+		name = redcap.CollapseUnderscores(name)
 	}
 	f.FieldName = name
 	if form := strings.TrimSpace(f.FormName); form != "" {
@@ -340,9 +302,7 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 		f.FormName = ""
 	}
 	f.FieldType = strings.TrimSpace(f.FieldType)
-	if t, ok := legacyTypes[f.FieldType]; ok {
-		f.FieldType = t
-	}
+	f.FieldType = redcap.StoredFieldType(f.FieldType)
 	if i == 0 {
 		// The record ID: always a text field, never under a section header.
 		f.SectionHeader = ""
@@ -362,10 +322,10 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 	default:
 		f.CustomAlignment = ""
 	}
-	switch f.FieldType {
-	case "notes", "file", "yesno", "truefalse", "descriptive":
+	switch {
+	case redcap.ClearsChoices(f.FieldType):
 		f.Choices = ""
-	case "advcheckbox":
+	case f.FieldType == "advcheckbox":
 		f.Choices = "0, Unchecked | 1, Checked"
 	}
 	if f.FieldType == "descriptive" || f.FieldType == "advcheckbox" {
@@ -381,7 +341,7 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 	switch f.FieldType {
 	case "text":
 		v := strings.ToLower(f.Validation)
-		if nv, ok := legacyValidation[v]; ok {
+		if nv, ok := redcap.LegacyValidation(v); ok {
 			v = nv
 		}
 		if _, ok := c.vt.byName[v]; ok {
@@ -398,7 +358,7 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 	f.BranchingLogic = cleanBrackets(f.BranchingLogic)
 	if g := strings.TrimSpace(f.MatrixGroupName); g != "" {
 		if cleanName(g) != g {
-			g = reDoubleUnder.ReplaceAllString(cleanName(g), "_")
+			g = redcap.CollapseUnderscores(cleanName(g))
 		}
 		f.MatrixGroupName = g
 	} else {

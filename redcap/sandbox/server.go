@@ -4,6 +4,22 @@
 // order of checks (shared/redcap-api.md §1, §2, §4, §5.2), keeps its state
 // in a JSON file (docs/sandbox.md), and can inject faults (latency, 5xx,
 // HTML pages, redirects, dropped connections).
+//
+// REDCap's plain facts come from package redcap, as for the client:
+// reserved field names, field types and their legacy names, legacy
+// validation names, which types lose their choices, and the cleaning of
+// field, form, matrix-group names and checkbox export codes. The sandbox
+// keeps its own copy only of the tables its checks use as an independent
+// oracle for the client's validator, written apart from the client's:
+//   - the validation-type table with its patterns (validation.go): the
+//     server's redcap_validation_types, which a state file can extend and
+//     content=fieldValidation exports; the client has only the names
+//     (redcap.DefaultValidationTypes);
+//   - the Smart Variables (smartVariables, instanceWords) and the function
+//     whitelist (allowedFunctions) of its logic checks (check.go), which
+//     test logic against a scanner independent of redcap/logic.
+//
+// TestFactsDefinedOnce (package redcap) allows these copies and no others.
 package sandbox
 
 import (

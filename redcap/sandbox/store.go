@@ -52,10 +52,8 @@ func toExport(f redcap.Field) redcap.Field {
 			f.Set(col, "")
 		}
 	}
-	if t, ok := legacyTypes[f.FieldType]; ok {
-		f.FieldType = t
-	}
-	if v, ok := legacyValidation[f.Validation]; ok {
+	f.FieldType = redcap.StoredFieldType(f.FieldType)
+	if v, ok := redcap.LegacyValidation(f.Validation); ok {
 		f.Validation = v
 	}
 	if f.FieldType == "slider" && f.CustomAlignment == "" {
