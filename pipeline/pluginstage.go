@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 // PluginStage is a transform stage served by a plugin of a started host.
 type PluginStage struct {
-	host  *plugins.Host
+	host  *host.Host
 	stage string
 }
 
@@ -24,10 +24,10 @@ func (s *PluginStage) Run(ctx context.Context, d *redcap.Dictionary) (*redcap.Di
 }
 
 // Specs turns stage configs into the host's plugin specs.
-func Specs(stages []StageConfig) []plugins.Spec {
-	specs := make([]plugins.Spec, len(stages))
+func Specs(stages []StageConfig) []host.Spec {
+	specs := make([]host.Spec, len(stages))
 	for i, s := range stages {
-		specs[i] = plugins.Spec{Stage: s.Name, Plugin: s.Plugin, Config: []byte(s.Config), Timeout: s.Timeout}
+		specs[i] = host.Spec{Stage: s.Name, Plugin: s.Plugin, Config: []byte(s.Config), Timeout: s.Timeout}
 	}
 	return specs
 }
@@ -36,17 +36,17 @@ func Specs(stages []StageConfig) []plugins.Spec {
 // broken plugin fails before any work) and returns the stages in order.
 // The caller closes the host when the run is over; with no stages the
 // host is nil.
-func StartPlugins(ctx context.Context, stages []StageConfig, opts plugins.Options) (*plugins.Host, []Stage, error) {
+func StartPlugins(ctx context.Context, stages []StageConfig, opts host.Options) (*host.Host, []Stage, error) {
 	if len(stages) == 0 {
 		return nil, nil, nil
 	}
-	host, err := plugins.Start(ctx, Specs(stages), opts)
+	h, err := host.Start(ctx, Specs(stages), opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("start plugins: %w", err)
 	}
 	out := make([]Stage, len(stages))
 	for i, s := range stages {
-		out[i] = &PluginStage{host: host, stage: s.Name}
+		out[i] = &PluginStage{host: h, stage: s.Name}
 	}
-	return host, out, nil
+	return h, out, nil
 }

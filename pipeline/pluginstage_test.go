@@ -10,7 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -22,7 +22,7 @@ func TestPluginStagesEndToEnd(t *testing.T) {
 		t.Skip("builds two plugin binaries; skipped with -short")
 	}
 	bin := t.TempDir()
-	cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", bin+string(filepath.Separator), "../plugins/prefix", "../plugins/conventions")
+	cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", bin+string(filepath.Separator), "../plugins/cmd/prefix", "../plugins/cmd/conventions")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build plugins: %v\n%s", err, out)
 	}
@@ -31,11 +31,11 @@ func TestPluginStagesEndToEnd(t *testing.T) {
 		{Name: "site", Plugin: filepath.Join(bin, "conventions"), Config: []byte(`{"fix":true,"identifiers":{}}`)},
 	}
 	ctx := context.Background()
-	host, ss, err := StartPlugins(ctx, stages, plugins.Options{Log: zerolog.Nop(), Version: "test"})
+	h, ss, err := StartPlugins(ctx, stages, host.Options{Log: zerolog.Nop(), Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer host.Close()
+	defer h.Close()
 	v, err := NewValidator(ValidateOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +67,7 @@ func TestPluginStagesEndToEnd(t *testing.T) {
 
 	// A refused rename fails the stage with its name and leaves the input.
 	host2, ss2, err := StartPlugins(ctx, []StageConfig{{Name: "clash", Plugin: filepath.Join(bin, "prefix"), Config: []byte(`{"rename":{"contact":"email"}}`)}},
-		plugins.Options{Log: zerolog.Nop()})
+		host.Options{Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -53,7 +53,7 @@ func (e *StageError) Error() string {
 	if e.Stage == StageValidate {
 		return fmt.Sprintf("validate: %v", e.Err)
 	}
-	var pe *plugins.Error
+	var pe *host.Error
 	if errors.As(e.Err, &pe) && pe.Stage == e.Stage {
 		return e.Err.Error() // the plugin host's errors name the stage already
 	}

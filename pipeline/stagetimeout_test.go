@@ -10,13 +10,13 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 // TestStageTimeoutFromPipelineFile: a stage's timeout in the pipeline file
 // reaches the plugin host unchanged, and a stage without one passes 0,
-// which the host reads as plugins.DefaultTimeout (checked in plugins).
+// which the host reads as host.DefaultTimeout (checked in plugins).
 func TestStageTimeoutFromPipelineFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "rcolpipe.yaml")
 	writeFile(t, path, "version: 1\nstages:\n  - name: slow\n    plugin: prefix\n    timeout: 1500ms\n  - name: usual\n    plugin: prefix\n")
@@ -39,7 +39,7 @@ func TestStageTimeoutFromPipelineFile(t *testing.T) {
 // TestStageErrorNamesTheStageOnce: a plugin's error already says which
 // stage and plugin failed; the run's error does not say the stage twice.
 func TestStageErrorNamesTheStageOnce(t *testing.T) {
-	perr := &plugins.Error{Kind: plugins.KindTimeout, Stage: "slow", Plugin: "./bin/hanger",
+	perr := &host.Error{Kind: host.KindTimeout, Stage: "slow", Plugin: "./bin/hanger",
 		What: "no answer to Transform within 2s; the plugin was stopped", Hint: "raise the stage's timeout"}
 	r := &Runner{Log: zerolog.Nop(), check: func(*redcap.Dictionary) redcap.Diagnostics { return nil },
 		Stages: []Stage{funcStage{"slow", func(d *redcap.Dictionary) (*redcap.Dictionary, redcap.Diagnostics, error) {

@@ -20,7 +20,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -83,7 +83,7 @@ func benchUploadPath(b *testing.B, n int) {
 			b.Fatalf("the identity stage changed field %d: %+v", i, out.Fields[i])
 		}
 	}
-	_, pluginCPUKnown := childCPU(plugins.ServeCommand)
+	_, pluginCPUKnown := childCPU(host.ServeCommand)
 
 	wall := map[string]time.Duration{}
 	cpu := map[string]time.Duration{}
@@ -100,13 +100,13 @@ func benchUploadPath(b *testing.B, n int) {
 			b.Fatalf("validate: %d errors on the generated dictionary", ds.Count(redcap.SeverityError))
 		}
 		c1, t1 := cpuTime(b), time.Now()
-		p1, _ := childCPU(plugins.ServeCommand)
+		p1, _ := childCPU(host.ServeCommand)
 		// The Runner gives each stage a copy; so does this.
 		out, sd, err := stage.Run(ctx, d.Clone())
 		if err != nil || sd.HasErrors() {
 			b.Fatalf("stage: %v %v", err, sd)
 		}
-		p2, _ := childCPU(plugins.ServeCommand)
+		p2, _ := childCPU(host.ServeCommand)
 		c2, t2 := cpuTime(b), time.Now()
 		if ds := v.Validate(out); ds.HasErrors() {
 			b.Fatalf("validate after the stage: %d errors", ds.Count(redcap.SeverityError))

@@ -11,8 +11,8 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/plugins/bundled"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/plugins/sdk"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
@@ -25,10 +25,10 @@ import (
 // go-plugin handshake, gRPC) without building rcolpipe first, which would
 // cost seconds per `go test`.
 func TestMain(m *testing.M) {
-	if len(os.Args) == 3 && os.Args[1] == plugins.ServeCommand {
+	if len(os.Args) == 3 && os.Args[1] == host.ServeCommand {
 		t, ok := bundled.Transformers()[os.Args[2]]
 		if !ok {
-			fmt.Fprintf(os.Stderr, "%s: no bundled plugin %q (bundled: %v)\n", plugins.ServeCommand, os.Args[2], bundled.Names())
+			fmt.Fprintf(os.Stderr, "%s: no bundled plugin %q (bundled: %v)\n", host.ServeCommand, os.Args[2], bundled.Names())
 			os.Exit(2)
 		}
 		sdk.Serve(t) // exits the process
@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 
 // startBundledStage starts the bundled plugin as stage name with config,
 // served by this test binary, and stops it when the test ends.
-func startBundledStage(tb testing.TB, name, plugin, config string) (*plugins.Host, Stage) {
+func startBundledStage(tb testing.TB, name, plugin, config string) (*host.Host, Stage) {
 	tb.Helper()
 	self, err := os.Executable()
 	if err != nil {
@@ -46,7 +46,7 @@ func startBundledStage(tb testing.TB, name, plugin, config string) (*plugins.Hos
 	}
 	host, stages, err := StartPlugins(context.Background(),
 		[]StageConfig{{Name: name, Plugin: plugin, Config: json.RawMessage(config)}},
-		plugins.Options{Bundled: bundled.Names(), SelfExe: self, Log: zerolog.Nop(), Version: "test"})
+		host.Options{Bundled: bundled.Names(), SelfExe: self, Log: zerolog.Nop(), Version: "test"})
 	if err != nil {
 		tb.Fatalf("start stage %s: %v", name, err)
 	}

@@ -3,8 +3,8 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
-	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/plugins/bundled"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/plugins/sdk"
 )
 
@@ -13,7 +13,7 @@ import (
 // process, on the same path as any third-party plugin.
 func pluginServeCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      plugins.ServeCommand,
+		Name:      host.ServeCommand,
 		Hidden:    true,
 		Usage:     "serve a bundled plugin (started by rcolpipe itself)",
 		ArgsUsage: "NAME",
@@ -24,11 +24,11 @@ Example (what the host runs):
    rcolpipe __plugin prefix`,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
-				return usageError("%s: want one plugin NAME", plugins.ServeCommand)
+				return usageError("%s: want one plugin NAME", host.ServeCommand)
 			}
 			t, ok := bundled.Transformers()[c.Args().First()]
 			if !ok {
-				return usageError("%s: no bundled plugin %q (bundled: %v)", plugins.ServeCommand, c.Args().First(), bundled.Names())
+				return usageError("%s: no bundled plugin %q (bundled: %v)", host.ServeCommand, c.Args().First(), bundled.Names())
 			}
 			sdk.Serve(t) // exits the process
 			return nil

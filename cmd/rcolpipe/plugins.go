@@ -14,8 +14,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/pipeline"
-	"github.com/rcolpipe/rcolpipe/plugins"
 	"github.com/rcolpipe/rcolpipe/plugins/bundled"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 )
 
 // flagAllowProjectPlugins lets plugins found in ./.rcolpipe/plugins run
@@ -33,18 +33,18 @@ func allowProjectPluginsFlag() cli.Flag {
 // by this executable, rcolpipe's log and version. baseDir anchors relative
 // plugin paths (the pipeline file's folder); lock may be nil; allowProject
 // is --allow-project-plugins.
-func pluginHostOptions(e *env, baseDir string, lock *plugins.Lock, allowProject bool) (plugins.Options, error) {
+func pluginHostOptions(e *env, baseDir string, lock *host.Lock, allowProject bool) (host.Options, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return plugins.Options{}, fmt.Errorf("find rcolpipe's own executable (for bundled plugins): %w", err)
+		return host.Options{}, fmt.Errorf("find rcolpipe's own executable (for bundled plugins): %w", err)
 	}
-	reattach, err := plugins.ParseReattach(e.getenv(plugins.EnvReattach))
+	reattach, err := host.ParseReattach(e.getenv(host.EnvReattach))
 	if err != nil {
-		return plugins.Options{}, err
+		return host.Options{}, err
 	}
-	return plugins.Options{
+	return host.Options{
 		Reattach:   reattach,
-		SearchPath: plugins.SearchPath(e.getenv),
+		SearchPath: host.SearchPath(e.getenv),
 		Bundled:    bundled.Names(),
 		SelfExe:    self,
 		BaseDir:    baseDir,
@@ -149,14 +149,14 @@ func runPluginsList(c *cli.Context, e *env) error {
 		fmt.Fprintf(w, "  %-16s %-8s %s\n", name, info.Version, info.Description)
 	}
 	fmt.Fprintln(w, "on the search path:")
-	dirs := plugins.SearchPath(e.getenv)
-	found := (&plugins.Resolver{SearchPath: dirs, Bundled: bundled.Names()}).Installed()
+	dirs := host.SearchPath(e.getenv)
+	found := (&host.Resolver{SearchPath: dirs, Bundled: bundled.Names()}).Installed()
 	for _, f := range found {
 		note := ""
 		if f.ShadowedBy != "" {
 			note = " (shadowed by " + f.ShadowedBy + ")"
 		} else if f.ProjectLocal {
-			note = " (project-local: runs only when pinned in " + plugins.LockFileName + " or with --" + flagAllowProjectPlugins + ")"
+			note = " (project-local: runs only when pinned in " + host.LockFileName + " or with --" + flagAllowProjectPlugins + ")"
 		}
 		fmt.Fprintf(w, "  %-16s %s%s\n", f.Name, f.Path, note)
 	}
@@ -179,9 +179,9 @@ func runPluginsInfo(c *cli.Context, e *env) error {
 	if err != nil {
 		return inputError("%v", err)
 	}
-	ctx, stop := plugins.WithSignals(context.Background())
+	ctx, stop := host.WithSignals(context.Background())
 	defer stop()
-	h, err := plugins.Start(ctx, []plugins.Spec{{Stage: "info", Plugin: ref}}, opts)
+	h, err := host.Start(ctx, []host.Spec{{Stage: "info", Plugin: ref}}, opts)
 	if err != nil {
 		return inputError("%v", err)
 	}
@@ -215,7 +215,7 @@ func runPluginsInfo(c *cli.Context, e *env) error {
 	return nil
 }
 
-func writePluginInfoJSON(w io.Writer, info plugins.Info) error {
+func writePluginInfoJSON(w io.Writer, info host.Info) error {
 	out := struct {
 		Name            string          `json:"name"`
 		Version         string          `json:"version"`
@@ -246,7 +246,7 @@ func runPluginsLock(c *cli.Context, e *env) error {
 	}
 	base := filepath.Dir(c.String("config"))
 	// A project-local plugin the lock already pins as it is stays pinned.
-	old, err := plugins.ReadLockIfExists(filepath.Join(base, plugins.LockFileName))
+	old, err := host.ReadLockIfExists(filepath.Join(base, host.LockFileName))
 	if err != nil {
 		return inputError("plugins lock: %v", err)
 	}
@@ -260,20 +260,20 @@ func runPluginsLock(c *cli.Context, e *env) error {
 			refs = append(refs, s.Plugin)
 		}
 	}
-	r := &plugins.Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: base,
+	r := &host.Resolver{SearchPath: opts.SearchPath, Bundled: opts.Bundled, SelfExe: opts.SelfExe, BaseDir: base,
 		AllowProjectLocal: opts.AllowProjectLocal, Lock: old}
-	lock, warnings, err := plugins.LockFor(r, refs)
+	lock, warnings, err := host.LockFor(r, refs)
 	for _, w := range warnings {
 		e.log.Warn().Msg(w)
 	}
 	if err != nil {
-		var ple *plugins.ProjectLocalError
+		var ple *host.ProjectLocalError
 		if errors.As(err, &ple) {
 			return inputError("plugins lock: %v; if you trust it, run `rcolpipe plugins lock --%s`", err, flagAllowProjectPlugins)
 		}
 		return inputError("plugins lock: %v", err)
 	}
-	path := filepath.Join(base, plugins.LockFileName)
+	path := filepath.Join(base, host.LockFileName)
 	if err := lock.Write(path); err != nil {
 		return inputError("%v", err)
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
@@ -67,7 +67,7 @@ Examples:
 			if spec.cfg.Target.URL == "" {
 				return usageError("run: %s has no target.url: set it to your REDCap API URL, or to sandbox to try the pipeline locally", c.Args().First())
 			}
-			ctx, stop := plugins.WithSignals(c.Context)
+			ctx, stop := host.WithSignals(c.Context)
 			defer stop()
 			opts := uploadOptions(c, e, spec.cfg.Target, false)
 

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/rcolpipe/rcolpipe/pipeline"
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -99,11 +99,11 @@ func executePipeline(ctx context.Context, e *env, cmd string, spec *pipelineSpec
 		return nil, usageError("%s: %v", cmd, err)
 	}
 
-	var lock *plugins.Lock
+	var lock *host.Lock
 	baseDir := ""
 	if spec.fromFile {
 		baseDir = spec.cfg.Dir()
-		lock, err = plugins.ReadLockIfExists(filepath.Join(baseDir, plugins.LockFileName))
+		lock, err = host.ReadLockIfExists(filepath.Join(baseDir, host.LockFileName))
 		if err != nil {
 			return nil, inputError("%s: %v", cmd, err)
 		}

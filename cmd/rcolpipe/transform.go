@@ -11,7 +11,7 @@ import (
 
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/pipeline/report"
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -96,7 +96,7 @@ func parseStageFlag(v string) (pipeline.StageConfig, error) {
 		}
 		st.Config = json.RawMessage(raw)
 	}
-	if plugins.IsPath(name) {
+	if host.IsPath(name) {
 		// A path on the command line is relative to the working directory,
 		// not to the pipeline file's folder.
 		abs, err := filepath.Abs(name)
@@ -155,7 +155,7 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 		}
 	}
 
-	ctx, stop := plugins.WithSignals(c.Context)
+	ctx, stop := host.WithSignals(c.Context)
 	defer stop()
 	res, err := executePipeline(ctx, e, "transform", spec)
 	if err != nil {

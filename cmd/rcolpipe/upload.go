@@ -12,7 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/pipeline"
-	"github.com/rcolpipe/rcolpipe/plugins"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
@@ -115,7 +115,7 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	spec.allowProjectPlugins = c.Bool(flagAllowProjectPlugins)
 	settings := targetSettingsFrom(c, &spec.cfg.Target)
 	opts := uploadOptions(c, e, spec.cfg.Target, dryRun)
-	ctx, stop := plugins.WithSignals(c.Context)
+	ctx, stop := host.WithSignals(c.Context)
 	defer stop()
 	t, err := openTarget(e, settings)
 	if err != nil {

@@ -6,16 +6,16 @@ package bundled
 import (
 	"sort"
 
-	"github.com/rcolpipe/rcolpipe/plugins/conventions/checker"
-	"github.com/rcolpipe/rcolpipe/plugins/prefix/prefixer"
+	"github.com/rcolpipe/rcolpipe/plugins/conventions"
+	"github.com/rcolpipe/rcolpipe/plugins/prefix"
 	"github.com/rcolpipe/rcolpipe/plugins/sdk"
 )
 
 // Transformers returns a new map of the bundled plugins by name.
 func Transformers() map[string]sdk.Transformer {
 	return map[string]sdk.Transformer{
-		prefixer.Name: prefixer.New(),
-		checker.Name:  checker.New(),
+		prefix.Name:      prefix.New(),
+		conventions.Name: conventions.New(),
 	}
 }
 

@@ -1,4 +1,0 @@
-// Package plugins is the go-plugin host for transform stages: the protocol,
-// launching, the handshake, timeouts and plugin logs. It knows nothing of
-// validation or upload.
-package plugins

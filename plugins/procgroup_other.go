@@ -1,8 +1,0 @@
-//go:build !unix
-
-package plugins
-
-import "time"
-
-// endGroup does nothing here: plugins get no process group of their own.
-func endGroup(pgid int, grace time.Duration) {}
