@@ -28,39 +28,17 @@ const (
 	CodeSummary     = "PX010" // what was renamed
 )
 
-// Limits from REDCap's field-name rules (shared/redcap-api.md §4.1).
-const (
-	maxNameLen     = 100
-	advisedNameLen = 26
-)
-
-var validName = regexp.MustCompile(`^[a-z](?:[a-z0-9_]*[a-z0-9])?$`)
-
 // prefixRE is what a prefix may hold: the start of a valid name.
 var prefixRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
-// reservedNames are names REDCap refuses (Project::$reserved_field_names).
-func reservedNames() map[string]bool {
-	m := map[string]bool{}
-	for _, n := range strings.Fields(`redcap_event_name redcap_csrf_token redcap_survey_timestamp
-		redcap_survey_identifier redcap_survey_return_code redcap_data_access_group hidden_edit_flag
-		instance redcap_repeat_instance redcap_repeat_instrument submit new return continue case
-		switch class enum catch throw document super focus elements action event_id target field_label`) {
-		m[n] = true
+// nameProblem says why name is not a valid REDCap field name ("" if it
+// is): redcap.FieldNameProblem, or a name of formReserved (the names
+// REDCap derives from the dictionary's forms).
+func nameProblem(name string, formReserved map[string]bool) string {
+	if p := redcap.FieldNameProblem(name); p != "" {
+		return p
 	}
-	return m
-}
-
-// nameProblem says why name is not a valid REDCap field name ("" if it is).
-func nameProblem(name string, reserved map[string]bool) string {
-	switch {
-	case len(name) > maxNameLen:
-		return fmt.Sprintf("is %d characters long; REDCap allows at most %d", len(name), maxNameLen)
-	case !validName.MatchString(name):
-		return "must be lower-case letters, digits and underscores, start with a letter and not end with an underscore"
-	case strings.Contains(name, "__"):
-		return "contains a double underscore, which REDCap changes or refuses"
-	case reserved[name]:
+	if formReserved[name] {
 		return "is a name REDCap reserves"
 	}
 	return ""
@@ -165,11 +143,12 @@ func MakePlan(d *redcap.Dictionary, cfg Config) (*Plan, redcap.Diagnostics) {
 
 	// Decide, per old name, whether the rename is global or local to the
 	// chosen forms (a name duplicated across chosen and other forms).
-	reserved := reservedNames()
+	reserved := map[string]bool{}
 	for _, form := range d.Forms() {
-		reserved[form+"_complete"] = true
-		reserved[form+"_timestamp"] = true
-		reserved[form+"_return_code"] = true
+		reserved[form+redcap.FormCompleteSuffix] = true
+		for _, suffix := range redcap.FormReservedSuffixes {
+			reserved[form+suffix] = true
+		}
 	}
 	for i := range d.Fields { // in row order, so findings come out in a stable order
 		name := d.Fields[i].FieldName
@@ -226,7 +205,7 @@ func MakePlan(d *redcap.Dictionary, cfg Config) (*Plan, redcap.Diagnostics) {
 			continue
 		}
 		if p := nameProblem(to, reserved); p != "" {
-			if nameProblem(f.FieldName, reserved) == "" || len(to) > maxNameLen {
+			if nameProblem(f.FieldName, reserved) == "" || len(to) > redcap.MaxFieldNameLen {
 				errf(f, CodeInvalidName, "REDCap field names match ^[a-z][a-z0-9_]*$, do not end with _ and have at most 100 characters",
 					"renaming %q to %q would make an invalid name: it %s", f.FieldName, to, p)
 				continue
@@ -234,9 +213,9 @@ func MakePlan(d *redcap.Dictionary, cfg Config) (*Plan, redcap.Diagnostics) {
 			diags = append(diags, redcap.At(f, redcap.ColFieldName, redcap.SeverityWarning, CodeInvalidName,
 				fmt.Sprintf("%q is not a valid field name and %q is not either: it %s", f.FieldName, to, p), "fix the original name"))
 		}
-		if len(to) > advisedNameLen && len(f.FieldName) <= advisedNameLen {
+		if len(to) > redcap.AdvisedFieldNameLen && len(f.FieldName) <= redcap.AdvisedFieldNameLen {
 			diags = append(diags, redcap.At(f, redcap.ColFieldName, redcap.SeverityWarning, CodeLongName,
-				fmt.Sprintf("new name %q has %d characters; REDCap advises at most %d", to, len(to), advisedNameLen),
+				fmt.Sprintf("new name %q has %d characters; REDCap advises at most %d", to, len(to), redcap.AdvisedFieldNameLen),
 				"REDCap accepts up to 100, but exports and some statistics packages cut long names"))
 		}
 	}
