@@ -133,3 +133,21 @@ func TestTypeAndValidationFacts(t *testing.T) {
 		t.Errorf("%d reserved field names, want 28", n)
 	}
 }
+
+func TestSplitChoices(t *testing.T) {
+	got := SplitChoices(" 1, Yes | 2, No, not really\r\n3,Maybe||x ")
+	want := []Choice{{"1", "Yes", false}, {"2", "No, not really", false}, {"3", "Maybe", false}, {"x", "x", true}}
+	if len(got) != len(want) {
+		t.Fatalf("SplitChoices = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("choice %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	for s, want := range map[string]bool{"1, A | 2, B": false, "| 1, A": true, "1, A |": true, "1, A || 2, B": true, "1, A\n\n2, B": true, "1, A | \n2, B": true} {
+		if got := HasEmptyChoice(s); got != want {
+			t.Errorf("HasEmptyChoice(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -38,40 +38,21 @@ type choice struct {
 	empty bool
 }
 
-// parseChoices splits column F as REDCap does: at '|' (or a line break),
-// each piece at its first comma, code and label trimmed.
+// parseChoices reads column F as REDCap does (redcap.SplitChoices), with a
+// first empty marker when it has an empty piece.
 func parseChoices(s string) []choice {
 	if strings.TrimSpace(s) == "" {
 		return nil
 	}
-	pieces := strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '\n' })
-	// FieldsFunc drops empty pieces; count them separately.
-	var out []choice
-	if n := strings.Count(s, "|") + strings.Count(s, "\n") + 1; n != len(pieces) || hasBlankPiece(pieces) {
+	cs := redcap.SplitChoices(s)
+	out := make([]choice, 0, len(cs)+1)
+	if redcap.HasEmptyChoice(s) {
 		out = append(out, choice{empty: true})
 	}
-	for _, p := range pieces {
-		p = strings.TrimSpace(strings.TrimSuffix(p, "\r"))
-		if p == "" {
-			continue
-		}
-		code, label, ok := strings.Cut(p, ",")
-		if !ok {
-			out = append(out, choice{code: p, label: p, noComma: true})
-			continue
-		}
-		out = append(out, choice{code: strings.TrimSpace(code), label: strings.TrimSpace(label)})
+	for _, c := range cs {
+		out = append(out, choice{code: c.Code, label: c.Label, noComma: c.NoComma})
 	}
 	return out
-}
-
-func hasBlankPiece(pieces []string) bool {
-	for _, p := range pieces {
-		if strings.TrimSpace(p) == "" {
-			return true
-		}
-	}
-	return false
 }
 
 // isCodeByte reports whether b may appear in a choice code that is not a

@@ -118,17 +118,14 @@ func flagY(v string) string {
 // normalizeChoices re-joins "code, label" choices (separated by "|" or a
 // newline) as REDCap exports them: "code, label | code, label".
 func normalizeChoices(s string) string {
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '\n' })
-	out := make([]string, 0, len(parts))
-	for _, p := range parts {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
+	cs := redcap.SplitChoices(s)
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		if c.NoComma {
+			out[i] = c.Code
+		} else {
+			out[i] = c.Code + ", " + c.Label
 		}
-		if code, label, ok := strings.Cut(p, ","); ok {
-			p = strings.TrimSpace(code) + ", " + strings.TrimSpace(label)
-		}
-		out = append(out, p)
 	}
 	return strings.Join(out, " | ")
 }

@@ -418,20 +418,12 @@ func cleanBrackets(s string) string {
 // choice is one parsed "code, label".
 type choice struct{ code, label string }
 
-// parseChoices splits F at "|" (or a newline) and each choice at its first
-// comma; a choice without a comma is its own code and label.
+// parseChoices reads column F as REDCap does (redcap.SplitChoices).
 func parseChoices(s string) []choice {
-	var out []choice
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '\n' }) {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		code, label, ok := strings.Cut(part, ",")
-		if !ok {
-			label = code
-		}
-		out = append(out, choice{strings.TrimSpace(code), strings.TrimSpace(label)})
+	cs := redcap.SplitChoices(s)
+	out := make([]choice, len(cs))
+	for i, c := range cs {
+		out[i] = choice{c.Code, c.Label}
 	}
 	return out
 }
