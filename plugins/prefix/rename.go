@@ -199,9 +199,9 @@ func MakePlan(d *redcap.Dictionary, cfg Config) (*Plan, redcap.Diagnostics) {
 				"renaming %q to %q would collide with another field of that name", f.FieldName, to)
 			continue
 		}
-		if strings.HasSuffix(to, "_complete") && reserved[to] {
+		if strings.HasSuffix(to, redcap.FormCompleteSuffix) && reserved[to] {
 			errf(f, CodeCollision, "REDCap names each form's status field <form>_complete",
-				"renaming %q to %q would collide with the status field of form %q", f.FieldName, to, strings.TrimSuffix(to, "_complete"))
+				"renaming %q to %q would collide with the status field of form %q", f.FieldName, to, strings.TrimSuffix(to, redcap.FormCompleteSuffix))
 			continue
 		}
 		if p := nameProblem(to, reserved); p != "" {

@@ -44,7 +44,7 @@ func withoutComplete(d *redcap.Dictionary) []redcap.Field {
 	}
 	out := make([]redcap.Field, 0, len(d.Fields))
 	for _, f := range d.Fields {
-		if f.FormName != "" && f.FieldName == f.FormName+"_complete" {
+		if f.FormName != "" && f.FieldName == f.FormName+redcap.FormCompleteSuffix {
 			continue
 		}
 		out = append(out, f)

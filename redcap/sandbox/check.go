@@ -242,7 +242,7 @@ func (c *checker) run() {
 			} else {
 				seen[name] = i
 			}
-			if form, ok := strings.CutSuffix(name, "_complete"); ok && c.forms[form] {
+			if form, ok := strings.CutSuffix(name, redcap.FormCompleteSuffix); ok && c.forms[form] {
 				nameComplete.add(named(name, redcap.ColFieldName, i))
 			}
 		}
@@ -629,7 +629,7 @@ func (c *checker) unknownVars(logic string) []string {
 		if c.names[name] {
 			continue
 		}
-		if form, ok := strings.CutSuffix(name, "_complete"); ok && c.forms[form] {
+		if form, ok := strings.CutSuffix(name, redcap.FormCompleteSuffix); ok && c.forms[form] {
 			continue
 		}
 		if !reported[name] {
