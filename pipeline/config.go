@@ -377,10 +377,16 @@ func schemaProblems(ve *jsonschema.ValidationError, root *yaml.Node) []ConfigPro
 				return
 			}
 		}
-		if pn, ok := e.ErrorKind.(*kind.PropertyNames); ok {
-			// The causes are about the key itself, located at "".
-			sub := key + "." + pn.Property
-			out = append(out, ConfigProblem{Line: lineOf(root, sub), KeyPath: sub, Message: "this key is not allowed here: " + keyRule(key)})
+		if ap, ok := e.ErrorKind.(*kind.AdditionalProperties); ok && freeFormMapping(key) {
+			// A mapping whose keys follow a pattern (the schema's
+			// patternProperties): name each refused key with the rule.
+			// (Not propertyNames: jsonschema v6.0.3 reuses the memory of
+			// such an error's instance location, which then names
+			// another key.)
+			for _, prop := range ap.Properties {
+				sub := key + "." + prop
+				out = append(out, ConfigProblem{Line: lineOf(root, sub), KeyPath: sub, Message: "this key is not allowed here: " + keyRule(key)})
+			}
 			return
 		}
 		if len(e.Causes) > 0 {
@@ -428,6 +434,12 @@ func describeKind(k jsonschema.ErrorKind, p *message.Printer) string {
 		return "must not be empty"
 	}
 	return k.LocalizedString(p)
+}
+
+// freeFormMapping reports whether the mapping at key takes keys of the
+// user's choosing that must match a pattern, rather than a fixed set.
+func freeFormMapping(key string) bool {
+	return key == "validate.rules"
 }
 
 // keyRule says what the keys of a free-form mapping must look like.

@@ -2,19 +2,15 @@ package pipeline
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/rcolpipe/rcolpipe/internal/testcorpus"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
-
-// rcolCorpusDir is ../shared/corpus/rcol (beside the repository) seen from
-// this package's folder, with slashes.
-const rcolCorpusDir = "../../shared/corpus/rcol"
 
 // rcolMocaForm is the form rtg_moca.json's rows are moved to. Both moca
 // files name their form "moca" (not only five fields), so stacked as they
@@ -29,10 +25,7 @@ const rcolMocaForm = "rtg_moca"
 // REDCap would mangle) and _index.json (not a dictionary).
 func loadRcolCorpus(t *testing.T) *redcap.Dictionary {
 	t.Helper()
-	dir := filepath.FromSlash(rcolCorpusDir)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("rcol corpus not found at %s (it lives beside the repository, in ../shared/corpus): %v", dir, err)
-	}
+	dir := testcorpus.Dir(t, "rcol")
 	first := filepath.Join(dir, "study_participant_information.json")
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {

@@ -9,20 +9,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/rcolpipe/rcolpipe/internal/testcorpus"
 )
 
-// corpusDir returns ../shared/corpus next to the repository, or skips.
+// corpusDir returns ../shared/corpus next to the repository, or skips
+// (fails in CI).
 func corpusDir(tb testing.TB) string {
 	tb.Helper()
-	root, err := filepath.Abs("..") // this package sits in <repo>/redcap
-	if err != nil {
-		tb.Fatal(err)
-	}
-	dir := filepath.Join(root, "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("corpus of real dictionaries not found at %s; skipping the acceptance test", dir)
-	}
-	return dir
+	return testcorpus.Dir(tb)
 }
 
 // corpusEntry is one file listed in SOURCES.md.

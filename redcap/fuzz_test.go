@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/rcolpipe/rcolpipe/internal/testcorpus"
 )
 
 // maxSeed caps a corpus seed: the fuzzer mutates and re-reads every seed
@@ -16,17 +18,13 @@ import (
 const maxSeed = 16 << 10
 
 // addCorpusSeeds adds the corpus files with the given extension as seeds
-// (the first maxSeed bytes of each), when the corpus exists.
+// (the first maxSeed bytes of each), when the corpus exists (in CI it must).
 func addCorpusSeeds(f *testing.F, ext string) {
-	root, err := filepath.Abs("..")
-	if err != nil {
-		f.Fatal(err)
-	}
-	dir := filepath.Join(root, "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
+	dir, ok := testcorpus.Optional(f)
+	if !ok {
 		return // inline seeds only
 	}
-	err = filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
 		if err != nil || de.IsDir() || !strings.EqualFold(filepath.Ext(p), ext) {
 			return err
 		}

@@ -101,7 +101,15 @@ func readJSONFast(name, text string) (*Dictionary, Diagnostics, bool) {
 	return d, diags, true
 }
 
-// jsonScanner reads the JSON subset of readJSONFast.
+// jsonScanner reads the JSON subset of readJSONFast. It is one of three
+// hand-written JSON scanners, each with its own job: this one reads
+// dictionary files, where keys are matched by column key or download
+// header, numbers and null are cells, and every problem must become a
+// diagnostic naming the file and row (by re-reading with readJSONStream).
+// redcap/api's fastDecoder reads only REDCap's own metadata export and must
+// give exactly what encoding/json gives into Field; redcap/sandbox's
+// jsonReader is the server's independent PHP-flavoured parser (an oracle
+// for the client), so it shares nothing with the client's two.
 type jsonScanner struct {
 	s string
 	i int

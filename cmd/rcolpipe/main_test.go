@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,9 +13,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/rcolpipe/rcolpipe/internal/testcorpus"
 	"github.com/rcolpipe/rcolpipe/plugins/sdk"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/sandbox"
@@ -33,13 +37,15 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the CLI sessions under testdata/script. $CORPUS points at
-// ../shared/corpus when it exists (scripts that need it skip otherwise),
-// $EXAMPLES at the repository's examples folder.
+// ../shared/corpus when it exists (scripts that need it skip otherwise; in
+// CI a missing corpus fails the test), $EXAMPLES at the repository's
+// examples folder.
 func TestScripts(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
+	corpus, haveCorpus := testcorpus.Optional(t)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(ts *testscript.Env) error {
@@ -49,8 +55,7 @@ func TestScripts(t *testing.T) {
 			for k, v := range goEnv() {
 				ts.Setenv(k, v)
 			}
-			corpus := filepath.Join(root, "..", "shared", "corpus")
-			if _, err := os.Stat(corpus); err == nil {
+			if haveCorpus {
 				ts.Setenv("CORPUS", corpus)
 			}
 			return nil
@@ -61,11 +66,12 @@ func TestScripts(t *testing.T) {
 			"sandbox-start":  cmdSandboxStart,
 			"sandbox-tokens": cmdSandboxTokens,
 			"test-plugin":    cmdTestPlugin,
+			"serve-start":    cmdServeStart,
+			"serve-stop":     cmdServeStop,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "corpus" {
-				_, err := os.Stat(filepath.Join(root, "..", "shared", "corpus"))
-				return err == nil, nil
+				return haveCorpus, nil
 			}
 			return false, nil
 		},
@@ -95,19 +101,6 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
 	}
-}
-
-// cmdExpandEnv writes SRC to DST with $NAME and ${NAME} replaced from the
-// script's environment, for files that must hold a value known only when
-// the script runs (the sandbox's $URL in a pipeline file):
-//
-//	expandenv pipeline.yaml.in pipeline.yaml
-func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: expandenv SRC DST")
-	}
-	out := os.Expand(ts.ReadFile(args[0]), ts.Getenv)
-	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o644))
 }
 
 // sandboxStops holds the stop function of each script's running sandbox.
@@ -193,6 +186,132 @@ func (envDump) Transform(ctx context.Context, req *sdk.Request) (*sdk.Response, 
 		diags = append(diags, redcap.Diagnostic{Severity: redcap.SeverityInfo, Code: "ENV", Message: "env " + kv})
 	}
 	return &sdk.Response{Dictionary: req.Dictionary, Diagnostics: diags}, nil
+}
+
+// cmdExpandEnv writes SRC to DST (mode 0600: it may hold a token) with
+// $NAME and ${NAME} replaced by the script's variables, so that scripts
+// write files holding a URL or token without a shell. A variable that is
+// not set fails the command rather than vanishing.
+//
+//	expandenv env.tmpl proj/.env
+func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: expandenv SRC DST")
+	}
+	var unset []string
+	out := os.Expand(ts.ReadFile(args[0]), func(name string) string {
+		v := ts.Getenv(name)
+		if v == "" {
+			unset = append(unset, name)
+		}
+		return v
+	})
+	if len(unset) > 0 {
+		ts.Fatalf("expandenv %s: not set: %s", args[0], strings.Join(unset, ", "))
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o600))
+}
+
+// servedProcesses holds the `rcolpipe sandbox serve` process a script
+// started with serve-start.
+var servedProcesses sync.Map // *testscript.TestScript -> *servedProcess
+
+type servedProcess struct {
+	cmd    *exec.Cmd
+	stderr bytes.Buffer  // read only after the process has ended
+	rest   bytes.Buffer  // stdout after the URL line, likewise
+	copied chan struct{} // closed when stdout has been read to its end
+}
+
+// serveHangGuard bounds the waits of serve-start and serve-stop; they end
+// as soon as the server answers, and the guard only keeps a broken build
+// from hanging the run.
+const serveHangGuard = time.Minute
+
+// cmdServeStart runs the real `rcolpipe sandbox serve --state DIR --addr
+// 127.0.0.1:0` as a process, waits for the URL it prints and sets $URL;
+// serve-stop ends it. Unlike sandbox-start it goes through the CLI: flags,
+// logging, signal handling.
+//
+//	serve-start sb
+func cmdServeStart(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: serve-start DIR")
+	}
+	if _, ok := servedProcesses.Load(ts); ok {
+		ts.Fatalf("serve-start: a server runs already; serve-stop it first")
+	}
+	exe, err := exec.LookPath("rcolpipe")
+	ts.Check(err)
+	sp := &servedProcess{copied: make(chan struct{})}
+	sp.cmd = exec.Command(exe, "sandbox", "serve", "--state", ts.MkAbs(args[0]), "--addr", "127.0.0.1:0")
+	sp.cmd.Dir = ts.MkAbs(".")
+	for _, k := range []string{"PATH", "HOME", "TMPDIR"} {
+		sp.cmd.Env = append(sp.cmd.Env, k+"="+ts.Getenv(k))
+	}
+	sp.cmd.Stderr = &sp.stderr
+	stdout, err := sp.cmd.StdoutPipe()
+	ts.Check(err)
+	ts.Check(sp.cmd.Start())
+	servedProcesses.Store(ts, sp)
+	ts.Defer(func() {
+		if sp, ok := servedProcesses.LoadAndDelete(ts); ok {
+			p := sp.(*servedProcess)
+			_ = p.cmd.Process.Kill()
+			<-p.copied
+			_ = p.cmd.Wait()
+		}
+	})
+	urlc := make(chan string, 1)
+	go func() {
+		defer close(sp.copied)
+		br := bufio.NewReader(stdout)
+		line, _ := br.ReadString('\n')
+		urlc <- strings.TrimSpace(line)
+		_, _ = io.Copy(&sp.rest, br)
+	}()
+	select {
+	case url := <-urlc:
+		if url == "" {
+			ts.Fatalf("serve-start: the server printed no URL")
+		}
+		ts.Setenv("URL", url)
+	case <-time.After(serveHangGuard):
+		ts.Fatalf("serve-start: no URL from the server within %s", serveHangGuard)
+	}
+}
+
+// cmdServeStop sends SIGINT to the server of serve-start and waits for it
+// to end; it fails unless the server exits 0. The server's stderr goes to
+// FILE, for the script to check.
+//
+//	serve-stop serve.log
+func cmdServeStop(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: serve-stop LOGFILE")
+	}
+	v, ok := servedProcesses.LoadAndDelete(ts)
+	if !ok {
+		ts.Fatalf("serve-stop: no server; serve-start one first")
+	}
+	sp := v.(*servedProcess)
+	ts.Check(sp.cmd.Process.Signal(os.Interrupt))
+	select {
+	case <-sp.copied:
+	case <-time.After(serveHangGuard):
+		_ = sp.cmd.Process.Kill()
+		<-sp.copied
+		_ = sp.cmd.Wait()
+		ts.Fatalf("serve-stop: the server did not end within %s of SIGINT", serveHangGuard)
+	}
+	err := sp.cmd.Wait()
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), sp.stderr.Bytes(), 0o600))
+	if err != nil {
+		ts.Fatalf("serve-stop: the server ended with %v after SIGINT; its stderr is in %s", err, args[0])
+	}
+	if sp.rest.Len() > 0 {
+		ts.Fatalf("serve-stop: the server printed more than its URL on stdout: %q", sp.rest.String())
+	}
 }
 
 // goEnv returns the go command's cache settings, for scripts that run

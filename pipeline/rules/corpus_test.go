@@ -8,18 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rcolpipe/rcolpipe/internal/testcorpus"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
-// corpusDir is ../shared/corpus seen from the repository root.
-const corpusDir = "../../../shared/corpus"
-
+// corpusOrSkip returns ../shared/corpus beside the repository, or skips
+// (fails in CI).
 func corpusOrSkip(t *testing.T) string {
 	t.Helper()
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("corpus not found at %s (../shared/corpus from the repository root): %v", corpusDir, err)
-	}
-	return corpusDir
+	return testcorpus.Dir(t)
 }
 
 // corpusFiles lists every dictionary file of the corpus (relative paths).

@@ -1,5 +1,5 @@
 // Package rules holds the Go rules of rcolpipe's validate stage: every check
-// REDCap applies when it imports a data dictionary (shared/redcap-api.md §4),
+// REDCap applies when it imports a data dictionary (docs/redcap.md#field-names onwards),
 // every change it makes silently, and a few lints for mistakes REDCap lets
 // through. Each rule has a stable code, a default severity, a title and a doc
 // entry; `rcolpipe rules` and docs/rules.md are generated from the same table.

@@ -2,6 +2,8 @@ package bundled
 
 import (
 	"encoding/json"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -61,5 +63,28 @@ func TestOverGRPC(t *testing.T) {
 	}
 	if out.Fields[1].Identifier != "" {
 		t.Error("fix applied without fix: true")
+	}
+}
+
+// TestBundledPluginsStandAlone: no bundled plugin imports another, so each
+// can be read, changed and built on its own; what they share is in the SDK.
+func TestBundledPluginsStandAlone(t *testing.T) {
+	const root = "github.com/rcolpipe/rcolpipe/plugins/"
+	pkgs := make([]string, 0, len(Names()))
+	for _, n := range Names() {
+		pkgs = append(pkgs, root+n)
+	}
+	for _, p := range pkgs {
+		out, err := exec.Command("go", "list", "-deps", p).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v\n%s", p, err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, other := range pkgs {
+				if dep == other && other != p {
+					t.Errorf("bundled plugin %s imports bundled plugin %s", p, other)
+				}
+			}
+		}
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/rcolpipe/rcolpipe/plugins/prefix"
+	"github.com/rcolpipe/rcolpipe/plugins/sdk"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -269,9 +269,9 @@ func checkFormPrefix(d *redcap.Dictionary, c FormPrefixConfig, fix bool) redcap.
 	if len(renames) == 0 {
 		return diags
 	}
-	// The fix renames through the prefix plugin's engine, so every
-	// reference follows and collisions are refused.
-	plan, pd := prefix.MakePlan(d, prefix.Config{Rename: renames})
+	// The fix renames through the SDK's rename engine, so every reference
+	// follows and collisions are refused.
+	plan, pd := sdk.PlanRenames(d, sdk.Renames{Rename: renames}, renameCodes)
 	if pd.HasErrors() {
 		for _, p := range pd {
 			if p.Severity == redcap.SeverityError {
@@ -290,7 +290,22 @@ func checkFormPrefix(d *redcap.Dictionary, c FormPrefixConfig, fix bool) redcap.
 	}
 	diags = append(diags, msgs...)
 	diags = append(diags, pd...) // warnings of the rename (long names)
-	return append(diags, prefix.Apply(d, plan)...)
+	return append(diags, plan.Apply(d)...)
+}
+
+// renameCodes are the codes the form-prefix fix's rename findings carry.
+// Errors are reported as CodeFormPrefix ("cannot fix the form prefix");
+// warnings keep the codes of the prefix plugin (docs/pipeline.md), as
+// they did when this fix renamed through that plugin.
+var renameCodes = sdk.RenameCodes{
+	UnknownForm: "PX002",
+	UnknownName: "PX003",
+	RecordID:    "PX004",
+	Collision:   "PX005",
+	InvalidName: "PX006",
+	LongName:    "PX007",
+	Textual:     "PX008",
+	SplitName:   "PX009",
 }
 
 func quoted(ss []string, sep string) []string {

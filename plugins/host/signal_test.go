@@ -5,6 +5,8 @@ package host
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,25 +60,57 @@ func TestSignalsLeaveNothing(t *testing.T) {
 			go func() { done <- cmd.Wait() }()
 			select {
 			case <-done:
-			case <-time.After(15 * time.Second):
-				t.Fatal("hosthelper did not exit within 15s of the signal")
+			case <-time.After(hangGuard):
+				t.Fatalf("hosthelper did not exit within %s of the signal", hangGuard)
 			}
-			// The plugin's exit may lag the host's by a moment (SIGKILL:
-			// the kernel's parent-death signal, then the SDK's cleanup).
-			deadline := time.Now().Add(10 * time.Second)
-			for {
-				procs := processesRunning(hanger)
-				left := dirEntries(tmp)
-				if len(procs) == 0 && len(left) == 0 {
-					return
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("after %v: plugin processes %v, left in TMPDIR %v", sig, procs, left)
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			waitNothingLeft(t, sig, hanger, tmp)
 		})
 	}
+}
+
+// hangGuard bounds the waits of the signal tests. It is no claim about
+// speed: each wait ends as soon as its condition holds, and the guard only
+// keeps a broken build from hanging the run. On a loaded machine the
+// plugin's exit has lagged the host's by over 10 s.
+const hangGuard = 60 * time.Second
+
+// waitNothingLeft waits until no process runs the plugin exe and TMPDIR is
+// empty. The plugin's exit may lag the host's (SIGKILL: the kernel's
+// parent-death signal, then the SDK's cleanup).
+func waitNothingLeft(t *testing.T, sig syscall.Signal, exe, tmp string) {
+	t.Helper()
+	deadline := time.Now().Add(hangGuard)
+	for {
+		procs := processesRunning(t, exe)
+		left := dirEntries(t, tmp)
+		if len(procs) == 0 && len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s after %v: plugin processes %v, left in TMPDIR %v", hangGuard, sig, procs, left)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// readEnviron returns the environment of process pid, one VAR=value a
+// string; failing to read it fails the test.
+func readEnviron(t *testing.T, pid int) []string {
+	t.Helper()
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	if err != nil {
+		t.Fatalf("read the plugin's environment: %v", err)
+	}
+	var env []string
+	for _, kv := range strings.Split(string(data), "\x00") {
+		if kv != "" {
+			env = append(env, kv)
+		}
+	}
+	if len(env) == 0 {
+		t.Fatalf("the plugin's environment (pid %d) read empty", pid)
+	}
+	return env
 }
 
 // waitHanging reads the host's log until the hanger says it is in its
@@ -101,16 +135,21 @@ func waitHanging(t *testing.T, r interface{ Read([]byte) (int, error) }) int {
 	select {
 	case pid := <-pidCh:
 		return pid
-	case <-time.After(15 * time.Second):
-		t.Fatal("the hanger never started its stage")
+	case <-time.After(hangGuard):
+		t.Fatalf("the hanger did not start its stage within %s", hangGuard)
 	}
 	return 0
 }
 
 // processesRunning scans /proc for live processes running exe (zombies
-// have no exe link and are not running).
-func processesRunning(exe string) []int {
-	ents, _ := os.ReadDir("/proc")
+// have no exe link and are not running). A /proc it cannot list fails the
+// test rather than reading as "none left".
+func processesRunning(t *testing.T, exe string) []int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc")
+	if err != nil || len(ents) == 0 {
+		t.Fatalf("list /proc: %d entries, %v", len(ents), err)
+	}
 	var pids []int
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
@@ -124,15 +163,26 @@ func processesRunning(exe string) []int {
 	return pids
 }
 
-func dirEntries(dir string) []string {
+// dirEntries lists what is under dir. Entries that vanish while it walks
+// (a socket being removed) are simply gone; any other error fails the
+// test rather than reading as an empty folder.
+func dirEntries(t *testing.T, dir string) []string {
+	t.Helper()
 	var left []string
-	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			if p != dir && errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
 		if p != dir {
 			left = append(left, p)
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatalf("list %s: %v", dir, err)
+	}
 	return left
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

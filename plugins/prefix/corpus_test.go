@@ -1,13 +1,13 @@
 package prefix
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/rcolpipe/rcolpipe/internal/testcorpus"
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/logic"
@@ -21,10 +21,7 @@ import (
 // no longer collides with moca.json's form.
 func loadRcol(t *testing.T) *redcap.Dictionary {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "rcol")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found at %s: %v", dir, err)
-	}
+	dir := testcorpus.Dir(t, "rcol")
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		t.Fatal(err)

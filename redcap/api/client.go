@@ -7,7 +7,7 @@
 // a debug dump (see Token).
 //
 // Facts about the server (messages, status codes, the order of its checks)
-// are from shared/redcap-api.md.
+// are in docs/redcap.md.
 package api
 
 import (

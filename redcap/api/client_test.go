@@ -294,10 +294,24 @@ func TestRetryHonoursContext(t *testing.T) {
 	}
 }
 
+// TestTimeout: a server that never answers is abandoned because of the
+// client's own timeout. The handler holds every request until the test
+// ends, so the call can only return by the client giving up; the handler
+// then sees each try's request cancelled. The waits below are hang guards,
+// hundreds of times the 20 ms timeout: with the timeout not applied (or
+// raised to a minute) the guard fires and the test fails.
 func TestTimeout(t *testing.T) {
+	const hangGuard = 20 * time.Second
 	s := newFake(t)
+	release := make(chan struct{})
+	cancelled := make(chan struct{}, 8)
 	s.fault = func(w http.ResponseWriter, r *http.Request, form url.Values) bool {
-		<-r.Context().Done() // never answers
+		select {
+		case <-r.Context().Done():
+			cancelled <- struct{}{}
+		case <-release:
+		}
+		<-release // never answers while the test runs
 		return true
 	}
 	// Tries are counted where the client sends them: under load a 20ms
@@ -309,13 +323,35 @@ func TestTimeout(t *testing.T) {
 		return http.DefaultTransport.RoundTrip(r)
 	})
 	c := s.client(tokFull, WithTimeout(20*time.Millisecond), WithRetries(2), WithHTTPClient(&http.Client{Transport: rt}))
-	_, err := c.Version(context.Background())
+	// Registered after the client started the fake's server: cleanups run
+	// last-in first-out, so the handlers are released before the server's
+	// Close waits for them.
+	t.Cleanup(func() { close(release) })
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.Version(context.Background())
+		errc <- err
+	}()
+	var err error
+	select {
+	case err = <-errc:
+	case <-time.After(hangGuard):
+		t.Fatalf("the call to a server that never answers did not return within %s: the client's 20ms timeout was not applied", hangGuard)
+	}
 	var ne *NetworkError
 	if !errors.As(err, &ne) || !ne.Timeout {
-		t.Fatalf("err = %T %v", err, err)
+		t.Fatalf("err = %T %v, want a *NetworkError with Timeout set", err, err)
 	}
 	if !strings.Contains(err.Error(), "timed out") || tries.Load() != 2 {
 		t.Errorf("err %q after %d tries", err, tries.Load())
+	}
+	// At least the first try reached the handler (the second may time
+	// out before the server reads it); each that did was cancelled by the
+	// client, not answered.
+	select {
+	case <-cancelled:
+	case <-time.After(hangGuard):
+		t.Fatalf("the handler never saw its request cancelled within %s", hangGuard)
 	}
 }
 

@@ -423,7 +423,7 @@ func (e *ImportError) Advice() string {
 
 // classify maps a REDCap error message to a typed error, or nil when the
 // message is not one this package knows. Matching uses stable substrings
-// of the 15.7.6 English messages (shared/redcap-api.md §1.4, §2).
+// of the 15.7.6 English messages (docs/redcap.md#order-of-checks, #error-messages).
 func classify(status int, msg string) error {
 	switch {
 	case strings.Contains(msg, "privileges have expired"):
@@ -519,7 +519,7 @@ func htmlTitle(body []byte, redact func(string) string) string {
 }
 
 // dictionaryMessagePrefixes start REDCap's data-dictionary error messages
-// (15.7.6 English, shared/redcap-api.md §4); a run-together error body is
+// (15.7.6 English, docs/redcap.md#error-messages); a run-together error body is
 // split before each of them.
 var dictionaryMessagePrefixes = []string{
 	"Each row MUST have",

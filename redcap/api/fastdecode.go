@@ -47,6 +47,13 @@ func decodeFieldsFast(body []byte) ([]redcap.Field, bool) {
 	return fields, d.i == len(d.s)
 }
 
+// fastDecoder is the scanner of decodeFieldsFast. It is not redcap's
+// file reader (redcap/read_json.go): that one maps download headers,
+// reads numbers and null as cells and reports problems per file row, while
+// this one must agree byte for byte with encoding/json's decoding into
+// redcap.Field (its json tags, case-insensitive key match, string values
+// only) and otherwise give up to it. The sandbox's parser is the server's
+// own, kept apart as an oracle.
 type fastDecoder struct {
 	s string
 	i int

@@ -10,7 +10,7 @@ import (
 // MatchesExport reports whether exported (a metadata export) holds what
 // sent would become once REDCap stored it: the same fields in the same
 // order with the same values, after the normalisations REDCap applies on
-// import and export (shared/redcap-api.md §2.3, §4: <form>_complete
+// import and export (docs/redcap.md#metadata-export, #silent-fixes: <form>_complete
 // fields left out, legacy type and validation names, y/Y flags, choices
 // re-joined with " | ", question numbers cut to 10 characters, slider
 // alignment RV, the first field a text field without a section header).

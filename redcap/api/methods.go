@@ -290,7 +290,7 @@ func (c *Client) ImportMetadataFrom(ctx context.Context, d, before *redcap.Dicti
 }
 
 // importRefusal returns the error to report when err is a refusal REDCap
-// makes before it changes anything (shared/redcap-api.md §2.4: rights,
+// makes before it changes anything (docs/redcap.md#metadata-import-replaces-the-whole-dictionary: rights,
 // status and validation come before the save), or nil when the outcome
 // is open.
 func importRefusal(err error) error {

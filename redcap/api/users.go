@@ -32,7 +32,7 @@ func (a FormAccess) String() string {
 }
 
 // FormRight is a user's right on one form, normalised from REDCap's two
-// encodings (shared/redcap-api.md §2.7): before 15.6, 0 no access, 2 read
+// encodings (docs/redcap.md#form-rights): before 15.6, 0 no access, 2 read
 // only, 1 view & edit, 3 view & edit + edit survey responses; from 15.6,
 // 128 no access, 129 read only, 130 view & edit, plus 8 for editing
 // survey responses and 16 for deleting.

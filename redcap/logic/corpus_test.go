@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rcolpipe/rcolpipe/internal/testcorpus"
 )
 
 // corpusExpr is one piece of logic from a real dictionary.
@@ -18,13 +20,11 @@ type corpusExpr struct {
 	src   string
 }
 
-// corpusDir is ../shared/corpus next to the repository.
+// corpusDir is ../shared/corpus next to the repository; without it the
+// test skips (fails in CI).
 func corpusDir(t testing.TB) string {
-	dir := filepath.Join("..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found at %s: %v", dir, err)
-	}
-	return dir
+	t.Helper()
+	return testcorpus.Dir(t)
 }
 
 // loadCorpusLogic reads every dictionary in the corpus with a minimal

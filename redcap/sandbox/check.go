@@ -14,8 +14,8 @@ import (
 )
 
 // The messages of REDCap 15.7.6's data-dictionary checks
-// (shared/redcap-api.md §4). Where that document elides the end of a text
-// ("…"), the rest is the sandbox's own wording; clients match prefixes.
+// (docs/redcap.md#error-messages). Where only a text's start is known,
+// the rest is the sandbox's own wording; clients match prefixes.
 const (
 	msgNameMissing     = "Each row MUST have a variable/field name, but the following cells have a field name missing: "
 	msgFormMissing     = "Each row MUST have a form name, but the following cells have a form name missing: "

@@ -11,10 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// corpusDir is ../shared/corpus seen from this package.
-const corpusDir = "../../../shared/corpus"
+	"github.com/rcolpipe/rcolpipe/internal/testcorpus"
+)
 
 // corpusRejects are the corpus files REDCap's API would refuse as they
 // are, with the reason (shared/corpus/SOURCES.md lists their damage).
@@ -36,9 +35,7 @@ var corpusRejects = map[string]string{
 // study_participant_information.json ([dob], [sex]), so each goes up
 // stacked after it, as the rcol documentation says to.
 func TestCorpusImport(t *testing.T) {
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("no corpus at %s: %v", corpusDir, err)
-	}
+	corpusDir := testcorpus.Dir(t)
 	var files []string
 	err := filepath.WalkDir(corpusDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

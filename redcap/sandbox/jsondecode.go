@@ -10,7 +10,10 @@ import (
 // A small strict JSON reader that keeps the key order of objects, which
 // the positional mapping of metadata import needs (encoding/json's Token
 // stream does too, but at several times the cost for a 10,000-row
-// dictionary).
+// dictionary). It is the server side of the wire and words its errors as
+// PHP does, so it stays independent of the client's two scanners
+// (redcap/read_json.go, redcap/api/fastdecode.go): a copy kept on purpose,
+// as an oracle for the client, not shared code.
 
 // phpJSONError is a decoding failure worded as PHP's json_last_error_msg().
 type phpJSONError string

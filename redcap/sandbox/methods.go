@@ -166,7 +166,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// projectRow is the project export, keys in REDCap's order (§2.2).
+// projectRow is the project export, keys in REDCap's order (docs/redcap.md#project-information).
 func projectRow(p *Project) row {
 	return row{
 		{"project_id", p.ID},
@@ -245,7 +245,7 @@ func formRight(v int, encoding string) int {
 	return 130
 }
 
-// userRow is one user of the user export (§2.7), keys in REDCap's order.
+// userRow is one user of the user export, keys in REDCap's order (docs/redcap.md#user-export).
 func userRow(u *User, p *Project) row {
 	r := u.Rights
 	forms := row{}

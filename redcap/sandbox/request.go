@@ -16,7 +16,7 @@ import (
 	"unicode/utf8"
 )
 
-// REDCap's messages (15.7.6 English; shared/redcap-api.md §1, §2).
+// REDCap's messages (15.7.6 English; docs/redcap.md#responses-and-errors).
 const (
 	msg400            = "There were errors with your request. If you are sending data, then it might be due to the data being misformatted. "
 	msg403            = "You do not have permissions to use the API"

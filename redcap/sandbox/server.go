@@ -1,7 +1,7 @@
 // Package sandbox is a REDCap-compatible API server for tests and for
 // trying uploads without a REDCap account: an http.Handler that answers
 // the methods rcolpipe uses with REDCap 15.7.6's status codes, messages and
-// order of checks (shared/redcap-api.md §1, §2, §4, §5.2), keeps its state
+// order of checks (docs/redcap.md#order-of-checks and on), keeps its state
 // in a JSON file (docs/sandbox.md), and can inject faults (latency, 5xx,
 // HTML pages, redirects, dropped connections).
 //
@@ -23,7 +23,9 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -40,7 +42,26 @@ type Server struct {
 	vt    *validationTable
 	log   func(RequestInfo)
 	sleep func(time.Duration)
+
+	maxBody   int64         // bytes of one request body; more gets 413
+	slots     chan struct{} // one token per request being handled; full gets 503
+	queueWait time.Duration // how long a request waits for a slot
 }
+
+// Limits of one server (docs/sandbox.md, "Limits"). They keep a burst of
+// large uploads from taking the machine's memory: each request in hand
+// may hold a few copies of its body while it is parsed.
+const (
+	// DefaultMaxBody is the largest request body accepted: 32 MiB, over
+	// four times the 7.3 MB that rcolpipe sends for a 10,000-field
+	// dictionary.
+	DefaultMaxBody = 32 << 20
+	// DefaultMaxConcurrent is how many API requests are handled at once.
+	DefaultMaxConcurrent = 4
+	// DefaultQueueWait is how long a request waits for one of them
+	// before it gets 503.
+	DefaultQueueWait = 2 * time.Second
+)
 
 // Option configures a Server.
 type Option func(*Server)
@@ -51,6 +72,20 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 // WithRequestLog calls fn after every request. RequestInfo never holds the
 // token.
 func WithRequestLog(fn func(RequestInfo)) Option { return func(s *Server) { s.log = fn } }
+
+// WithMaxBody sets the largest request body accepted (default
+// DefaultMaxBody); a larger one gets 413 before it is read.
+func WithMaxBody(n int64) Option { return func(s *Server) { s.maxBody = n } }
+
+// WithMaxConcurrent sets how many API requests are handled at once
+// (default DefaultMaxConcurrent) and how long another waits for its turn
+// (default DefaultQueueWait; 0 answers 503 at once) before it gets 503.
+func WithMaxConcurrent(n int, wait time.Duration) Option {
+	return func(s *Server) {
+		s.slots = make(chan struct{}, max(n, 1))
+		s.queueWait = wait
+	}
+}
 
 // WithFaults adds faults to inject (see Fault).
 func WithFaults(faults ...Fault) Option {
@@ -76,7 +111,8 @@ func New(state *State, opts ...Option) *Server {
 	if state == nil {
 		state = &State{}
 	}
-	s := &Server{state: state, now: time.Now, sleep: time.Sleep}
+	s := &Server{state: state, now: time.Now, sleep: time.Sleep,
+		maxBody: DefaultMaxBody, slots: make(chan struct{}, DefaultMaxConcurrent), queueWait: DefaultQueueWait}
 	for _, o := range opts {
 		o(s)
 	}
@@ -85,8 +121,12 @@ func New(state *State, opts ...Option) *Server {
 }
 
 // Open loads dir/state.json and returns a server that writes every change
-// back to it.
+// back to it. Temporary state files left by a server that was killed
+// while saving are removed first: they hold tokens.
 func Open(dir string, opts ...Option) (*Server, error) {
+	if err := RemoveStaleTemps(dir); err != nil {
+		return nil, err
+	}
 	st, err := LoadState(dir)
 	if err != nil {
 		return nil, err
@@ -140,8 +180,62 @@ func isAPIPath(p string) bool {
 	return strings.HasSuffix(p, "/api/") || reVersioned.MatchString(p)
 }
 
-// maxBody bounds a request body; a dictionary of 10,000 rows is ~5 MB.
-const maxBody = 64 << 20
+// Messages of the sandbox's own limits, which REDCap leaves to its web
+// server and PHP.
+const (
+	msgTooLarge = "The request body is larger than the rcolpipe sandbox accepts (%d bytes). Send a smaller dictionary, or start the sandbox with a higher limit (sandbox.WithMaxBody)."
+	msgBusy     = "The rcolpipe sandbox is handling %d requests already. Try again in a moment (see Retry-After)."
+)
+
+// limitedBody notes whether http.MaxBytesReader refused to read on, since
+// form parsers do not all pass its error through.
+type limitedBody struct {
+	io.ReadCloser
+	over bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		b.over = true
+	}
+	return n, err
+}
+
+// acquire waits up to s.queueWait for a slot to handle a request; release
+// gives it back.
+func (s *Server) acquire(r *http.Request) bool {
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	default:
+	}
+	if s.queueWait <= 0 {
+		return false
+	}
+	t := time.NewTimer(s.queueWait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+	return false
+}
+
+func (s *Server) release() { <-s.slots }
+
+// writeLimitError answers a request refused before its body was read, so
+// before its format is known: REDCap's JSON error body, which is what
+// rcolpipe asks for.
+func writeLimitError(w http.ResponseWriter, status int, msg string) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	writeError(w, status, msg, "json")
+}
 
 // statusWriter remembers the status written.
 type statusWriter struct {
@@ -190,13 +284,32 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotImplemented, "", "xml")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if r.ContentLength > s.maxBody {
+		writeLimitError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf(msgTooLarge, s.maxBody))
+		return
+	}
+	// Bound the work in hand before reading the body, which is where the
+	// memory goes.
+	if !s.acquire(r) {
+		writeLimitError(w, http.StatusServiceUnavailable, fmt.Sprintf(msgBusy, cap(s.slots)))
+		return
+	}
+	defer s.release()
+	body := &limitedBody{ReadCloser: http.MaxBytesReader(w, r.Body, s.maxBody)}
+	r.Body = body
+	var parseErr error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		if err := r.ParseMultipartForm(maxBody); err != nil {
-			writeError(w, http.StatusBadRequest, "", "xml")
-			return
-		}
-	} else if err := r.ParseForm(); err != nil {
+		// Parts beyond the memory bound would go to temporary files;
+		// the body limit keeps them in memory.
+		parseErr = r.ParseMultipartForm(s.maxBody)
+	} else {
+		parseErr = r.ParseForm()
+	}
+	if body.over {
+		writeLimitError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf(msgTooLarge, s.maxBody))
+		return
+	}
+	if parseErr != nil {
 		writeError(w, http.StatusBadRequest, "", "xml")
 		return
 	}
@@ -221,7 +334,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	s.handle(w, req, &info)
 }
 
-// handle runs REDCap's checks in its order (shared/redcap-api.md §1.4) and
+// handle runs REDCap's checks in its order (docs/redcap.md#order-of-checks) and
 // then the method.
 func (s *Server) handle(w http.ResponseWriter, req *request, info *RequestInfo) {
 	rf := req.returnFormat

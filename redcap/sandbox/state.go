@@ -18,7 +18,7 @@ const StateFile = "state.json"
 // DefaultVersion is the REDCap version the sandbox reports.
 const DefaultVersion = "15.7.6"
 
-// Form-rights encodings of the user export (shared/redcap-api.md §2.7).
+// Form-rights encodings of the user export (docs/redcap.md#form-rights).
 const (
 	// RightsLegacy exports form rights as 0 (no access), 2 (read only),
 	// 1 (view & edit), 3 (edit survey responses).
@@ -206,7 +206,7 @@ func SaveState(dir string, s *State) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create state folder: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".state-*.json")
+	tmp, err := os.CreateTemp(dir, tempPattern)
 	if err != nil {
 		return fmt.Errorf("write sandbox state: %w", err)
 	}
@@ -218,6 +218,36 @@ func SaveState(dir string, s *State) error {
 	if err != nil {
 		_ = os.Remove(tmp.Name())
 		return fmt.Errorf("write sandbox state in %s: %w", dir, err)
+	}
+	return nil
+}
+
+// tempPattern names SaveState's temporary files (os.CreateTemp pattern).
+const tempPattern = ".state-*.json"
+
+// RemoveStaleTemps deletes the temporary state files in dir that a process
+// killed while saving left behind: they hold tokens. Only regular files
+// named like SaveState's temporary files go; symbolic links and anything
+// else are left alone. Run it only while no server uses dir.
+func RemoveStaleTemps(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // no folder, no leftovers; LoadState says what is missing
+	}
+	if err != nil {
+		return fmt.Errorf("clean sandbox state folder: %w", err)
+	}
+	var errs []error
+	for _, e := range entries {
+		if ok, _ := filepath.Match(tempPattern, e.Name()); !ok || !e.Type().IsRegular() {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("remove leftover temporary state files: %w", err)
 	}
 	return nil
 }

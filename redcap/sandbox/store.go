@@ -42,7 +42,7 @@ func toStored(f redcap.Field) redcap.Field {
 }
 
 // toExport turns a stored row into what metadata export returns, with
-// REDCap's export normalisations (shared/redcap-api.md §2.3).
+// REDCap's export normalisations (docs/redcap.md#metadata-export).
 func toExport(f redcap.Field) redcap.Field {
 	f.Choices = strings.ReplaceAll(f.Choices, storedNewline, "|")
 	for _, col := range []redcap.Column{redcap.ColIdentifier, redcap.ColRequiredField, redcap.ColMatrixRanking} {

@@ -17,7 +17,7 @@ type ValidationType struct {
 }
 
 // The sandbox's own patterns for the 39 types a REDCap install ships with
-// (shared/redcap-api.md §4.7); written for this emulator, not taken from
+// (docs/redcap.md#validation-types); written for this emulator, not taken from
 // REDCap.
 const (
 	reDMY   = `(0[1-9]|[12][0-9]|3[01])-(0[1-9]|1[0-2])-[0-9]{4}`
