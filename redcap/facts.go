@@ -93,6 +93,23 @@ func ClearsChoices(t string) bool {
 	return false
 }
 
+// HasCodedChoices reports whether column F of a field of stored type t holds
+// "code, label" options: radio, dropdown and checkbox.
+func HasCodedChoices(t string) bool {
+	switch t {
+	case "radio", "dropdown", "checkbox":
+		return true
+	}
+	return false
+}
+
+// IsMultipleChoice reports whether REDCap treats a field of stored type t as
+// multiple choice, whose column F must not be empty: the HasCodedChoices
+// types, sql (column F holds the query) and advcheckbox.
+func IsMultipleChoice(t string) bool {
+	return HasCodedChoices(t) || t == "sql" || t == "advcheckbox"
+}
+
 // defaultValidationTypes are the 39 rows of redcap_validation_types in a
 // default REDCap installation (visible and hidden), in the table's order.
 var defaultValidationTypes = [...]string{

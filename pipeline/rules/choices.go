@@ -21,13 +21,7 @@ func isLegacyType(t string) bool {
 }
 
 // isChoiceType reports whether column F of type t holds `code, label` choices.
-func isChoiceType(t string) bool {
-	switch effectiveType(t) {
-	case "radio", "dropdown", "checkbox":
-		return true
-	}
-	return false
-}
+func isChoiceType(t string) bool { return redcap.HasCodedChoices(effectiveType(t)) }
 
 // choice is one parsed option of column F.
 type choice struct {

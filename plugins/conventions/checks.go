@@ -393,11 +393,10 @@ func stripMarkup(s string) string {
 // header, note and the labels of its choices.
 func fieldText(f *redcap.Field) string {
 	parts := []string{f.SectionHeader, f.FieldLabel, f.FieldNote}
-	switch f.FieldType {
-	case "radio", "dropdown", "checkbox":
-		for _, ch := range strings.Split(f.Choices, "|") {
-			if _, label, ok := strings.Cut(ch, ","); ok {
-				parts = append(parts, label)
+	if redcap.HasCodedChoices(f.FieldType) {
+		for _, ch := range redcap.SplitChoices(f.Choices) {
+			if !ch.NoComma {
+				parts = append(parts, ch.Label)
 			}
 		}
 	}

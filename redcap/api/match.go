@@ -74,10 +74,10 @@ func NormalizeLikeExport(f redcap.Field, first bool) redcap.Field {
 	if redcap.ClearsChoices(f.FieldType) {
 		f.Choices = ""
 	}
-	switch f.FieldType {
-	case "radio", "dropdown", "checkbox", "sql", "advcheckbox":
+	switch {
+	case redcap.IsMultipleChoice(f.FieldType):
 		f.Choices = normalizeChoices(f.Choices)
-	case "slider":
+	case f.FieldType == "slider":
 		f.Choices = joinTrimmed(strings.Split(f.Choices, "|"))
 		if f.CustomAlignment == "" {
 			f.CustomAlignment = "RV"

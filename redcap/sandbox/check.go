@@ -59,9 +59,7 @@ const (
 	msgMatrixRanking   = "If ranking is used for a matrix of fields, each field in the matrix must have the same value (either 'Y' or blank/null) for the Matrix Ranking column. Please check the following cells: "
 )
 
-func isMultipleChoice(t string) bool {
-	return t == "radio" || t == "dropdown" || t == "checkbox" || t == "sql" || t == "advcheckbox"
-}
+func isMultipleChoice(t string) bool { return redcap.IsMultipleChoice(t) }
 
 // errorList collects the cells of one kind of error, in row order.
 type errorList struct {
