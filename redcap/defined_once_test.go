@@ -59,10 +59,10 @@ var factTables = []factTable{
 		homes:    []string{"redcap/names.go"}},
 	{what: "Smart Variables",
 		exact: []string{"survey-queue-link", "aggregate-median"},
-		homes: []string{"redcap/logic/names.go", "redcap/sandbox/check.go"}},
+		homes: []string{"redcap/logic/names.go"}},
 	{what: "logic functions",
 		exact: []string{"isblanknotmissingcode", "replace_text"},
-		homes: []string{"redcap/logic/names.go", "redcap/sandbox/check.go"}},
+		homes: []string{"redcap/logic/names.go"}},
 }
 
 // TestFactsDefinedOnce fails when one of REDCap's tables is written out in

@@ -543,26 +543,10 @@ var instanceWords = map[string]bool{
 	"first-instance": true, "last-instance": true, "new-instance": true,
 }
 
-var smartVariables = map[string]bool{
-	"user-name": true, "user-fullname": true, "user-email": true, "user-dag-name": true, "user-dag-id": true,
-	"user-dag-label": true, "user-role-id": true, "user-role-name": true, "user-role-label": true,
-	"record-name": true, "record-dag-name": true, "record-dag-id": true, "record-dag-label": true,
-	"is-form": true, "is-survey": true, "instrument-name": true, "instrument-label": true,
-	"event-id": true, "event-number": true, "event-name": true, "event-label": true,
-	"previous-event-name": true, "previous-event-label": true, "next-event-name": true, "next-event-label": true,
-	"first-event-name": true, "first-event-label": true, "last-event-name": true, "last-event-label": true,
-	"arm-number": true, "arm-label": true, "survey-url": true, "survey-link": true, "survey-queue-url": true,
-	"survey-queue-link": true, "survey-date-completed": true, "survey-time-completed": true,
-	"survey-duration": true, "survey-duration-completed": true, "survey-title": true,
-	"aggregate-min": true, "aggregate-max": true, "aggregate-mean": true, "aggregate-median": true,
-	"aggregate-sum": true, "aggregate-count": true, "aggregate-stdev": true, "aggregate-unique": true,
-	"rand-number": true, "rand-time": true, "rand-utc-time": true, "project-id": true,
-	"redcap-base-url": true, "redcap-version": true, "survey-base-url": true, "data-table": true,
-	"stats-table": true, "form-url": true, "form-link": true,
-}
-
+// isSmartVariable reports whether s (lower case, without parameters) is a
+// Smart Variable: REDCap's list is logic.IsSmartVariable.
 func isSmartVariable(s string) bool {
-	return smartVariables[s] || instanceWords[s] || strings.HasPrefix(s, "mycap-")
+	return logic.IsSmartVariable(s) || instanceWords[s] || strings.HasPrefix(s, "mycap-")
 }
 
 // bracketed returns the contents of each [..] in s, outside quotes, and
@@ -638,25 +622,14 @@ func (c *checker) unknownVars(logic string) []string {
 	return out
 }
 
-var allowedFunctions = map[string]bool{
-	"if": true, "datediff": true, "calcdate": true, "calctext": true, "round": true, "roundup": true,
-	"rounddown": true, "sqrt": true, "abs": true, "min": true, "max": true, "mean": true, "median": true,
-	"sum": true, "stdev": true, "mod": true, "log": true, "exponential": true, "pow": true, "isnumber": true,
-	"isinteger": true, "year": true, "month": true, "day": true, "contains": true, "not_contain": true,
-	"starts_with": true, "ends_with": true, "left": true, "right": true, "length": true, "mid": true,
-	"find": true, "concat": true, "concat_ws": true, "upper": true, "lower": true, "trim": true,
-	"replace_text": true, "isblankormissingcode": true, "isblanknotmissingcode": true, "hasmissingcode": true,
-	"ismissingcode": true, "is_nan": true,
-}
-
 // unknownFunctions lists the names called as functions, outside brackets
 // and quotes, that are not on REDCap's list.
-func unknownFunctions(logic string) []string {
+func unknownFunctions(src string) []string {
 	var out []string
 	var quote byte
 	depth := 0
-	for i := 0; i < len(logic); i++ {
-		ch := logic[i]
+	for i := 0; i < len(src); i++ {
+		ch := src[i]
 		switch {
 		case quote != 0:
 			if ch == quote {
@@ -673,20 +646,20 @@ func unknownFunctions(logic string) []string {
 			depth--
 			continue
 		}
-		if depth > 0 || !isLetter(ch) || (i > 0 && isWordByte(logic[i-1])) {
+		if depth > 0 || !isLetter(ch) || (i > 0 && isWordByte(src[i-1])) {
 			continue
 		}
 		j := i
-		for j < len(logic) && isWordByte(logic[j]) {
+		for j < len(src) && isWordByte(src[j]) {
 			j++
 		}
-		word := logic[i:j]
+		word := src[i:j]
 		k := j
-		for k < len(logic) && (logic[k] == ' ' || logic[k] == '\t' || logic[k] == '\n' || logic[k] == '\r') {
+		for k < len(src) && (src[k] == ' ' || src[k] == '\t' || src[k] == '\n' || src[k] == '\r') {
 			k++
 		}
 		lw := strings.ToLower(word)
-		if k < len(logic) && logic[k] == '(' && lw != "and" && lw != "or" && !allowedFunctions[lw] {
+		if k < len(src) && src[k] == '(' && lw != "and" && lw != "or" && !logic.IsFunction(lw) && !logic.IsFunction(word) {
 			out = append(out, word)
 		}
 		i = j - 1

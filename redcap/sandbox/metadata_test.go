@@ -467,3 +467,20 @@ func TestMetadataImportCleansNamesLikeREDCap(t *testing.T) {
 		t.Errorf("stored names (-want +got):\n%s", diff)
 	}
 }
+
+// The sandbox takes REDCap's Smart Variables and function whitelist from
+// redcap/logic, as the validator does: REDCap also accepts the internal
+// functions it rewrites logic into (roundRC, chkNull, …) and Smart Variables
+// the sandbox's former list lacked.
+func TestMetadataImportKnowsREDCapsLogicNames(t *testing.T) {
+	f := newFixture(t)
+	in := []redcap.Field{
+		rid,
+		fld("a", "f", "text", nil),
+		fld("c", "f", "calc", func(x *redcap.Field) { x.Choices = "roundRC([a], 1) + IF([a] > 1, 1, 0)" }),
+		fld("b", "f", "text", func(x *redcap.Field) {
+			x.BranchingLogic = "[survey-access-code] <> '' and [user-first-name] <> '' and [survey-date-started] <> ''"
+		}),
+	}
+	f.call("full", "content", "metadata", "format", "json", "data", dictJSON(t, in)).expect(t, 200, ctJSON, "4")
+}
