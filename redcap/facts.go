@@ -5,8 +5,8 @@ package redcap
 // names. The validator (pipeline/rules), the metadata client (redcap/api),
 // the bundled plugins and `inspect` read them from here; a test
 // (TestFactsDefinedOnce) fails when one of them is written out anywhere
-// else. The sandbox keeps its own copies on purpose, as an independent
-// server to test the client against (its package doc names them).
+// else. The sandbox uses them too; it keeps a copy only of the validation
+// types, with patterns, as the server's own table (its package doc says why).
 // Source: REDCap 15.7.6, as described in docs/redcap.md.
 
 // reservedFieldNameList are the field names REDCap refuses
