@@ -87,3 +87,5 @@ func (addAnnotation) Transform(ctx context.Context, req *sdk.Request) (*sdk.Resp
 	req.Log.Debug("annotations added", "count", len(diags))
 	return &sdk.Response{Dictionary: d, Diagnostics: diags}, nil
 }
+
+func main() { sdk.Serve(addAnnotation{}) }
