@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -41,10 +40,6 @@ type formCount struct {
 	Name   string `json:"name"`
 	Fields int    `json:"fields"`
 }
-
-// actionTagPattern finds action tags: "@" and an upper-case name, not
-// preceded by a letter or digit (so e-mail addresses do not count).
-var actionTagPattern = regexp.MustCompile(`(?:^|[^A-Za-z0-9_])(@[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*)`)
 
 func inspectDictionary(d *redcap.Dictionary) inspectReport {
 	r := inspectReport{
@@ -86,8 +81,8 @@ func inspectDictionary(d *redcap.Dictionary) inspectReport {
 			r.Identifiers++
 		}
 		tags := map[string]bool{}
-		for _, m := range actionTagPattern.FindAllStringSubmatch(f.FieldAnnotation, -1) {
-			tags[m[1]] = true
+		for _, t := range redcap.ActionTags(f.FieldAnnotation) {
+			tags["@"+t] = true
 		}
 		for t := range tags {
 			r.ActionTags[t]++
