@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
@@ -35,10 +34,6 @@ type FormCount struct {
 	Name   string `json:"name"`
 	Fields int    `json:"fields"`
 }
-
-// actionTagPattern finds action tags: "@" and an upper-case name, not
-// preceded by a letter or digit (so e-mail addresses do not count).
-var actionTagPattern = regexp.MustCompile(`(?:^|[^A-Za-z0-9_])(@[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*)`)
 
 // Inspect counts what d holds.
 func Inspect(d *redcap.Dictionary) Inspection {
@@ -81,8 +76,8 @@ func Inspect(d *redcap.Dictionary) Inspection {
 			r.Identifiers++
 		}
 		tags := map[string]bool{}
-		for _, m := range actionTagPattern.FindAllStringSubmatch(f.FieldAnnotation, -1) {
-			tags[m[1]] = true
+		for _, t := range redcap.ActionTags(f.FieldAnnotation) {
+			tags["@"+t] = true
 		}
 		for t := range tags {
 			r.ActionTags[t]++

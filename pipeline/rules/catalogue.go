@@ -1,6 +1,10 @@
 package rules
 
-import "github.com/rcolpipe/rcolpipe/redcap"
+import (
+	"strings"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
+)
 
 // Rule codes. Codes are stable: never reuse or renumber one; retire it instead.
 const (
@@ -126,7 +130,7 @@ var catalogue = []Rule{
 	{codeNameLong, sevW, "Field name is longer than 26 characters",
 		"REDCap advises against it: `Variables/field names are recommended to be less than 26 characters in length.` Long names are cut in some statistics-package exports.\n\nExample: `participant_date_of_first_visit`.\n\nFix: shorten the name if you can; the upload works either way."},
 	{codeNameReserved, sevE, "Field name is reserved by REDCap",
-		"REDCap rejects reserved names: `This is an illegal variable name and cannot be used.` Reserved: redcap_event_name, redcap_csrf_token, redcap_survey_timestamp, redcap_survey_identifier, redcap_survey_return_code, redcap_data_access_group, hidden_edit_flag, instance, redcap_repeat_instance, redcap_repeat_instrument, submit, new, return, continue, case, switch, class, enum, catch, throw, document, super, focus, elements, action, event_id, target, field_label.\n\nExample: `instance`.\n\nFix: rename the field, e.g. `visit_instance`."},
+		"REDCap rejects reserved names: `This is an illegal variable name and cannot be used.` Reserved: " + strings.Join(redcap.ReservedFieldNames(), ", ") + ".\n\nExample: `instance`.\n\nFix: rename the field, e.g. `visit_instance`."},
 	{codeNameFormReserved, sevW, "Field name looks like a survey field of a form (`<form>_timestamp`, `<form>_return_code`)",
 		"REDCap reserves `<form>_timestamp` and `<form>_return_code` for every form that exists in the project; the upload fails if the form exists there already. rcolpipe cannot see the project here, so it checks the forms of the dictionary.\n\nExample: `consent_timestamp` with a form `consent`.\n\nFix: rename the field, e.g. `consent_signed_at`."},
 	{codeNameFormComplete, sevE, "Field name is `<form>_complete`",

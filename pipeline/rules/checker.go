@@ -138,7 +138,7 @@ func (c *checker) fieldExists(name string) bool {
 	if _, ok := c.assumed[name]; ok {
 		return true
 	}
-	if form, ok := strings.CutSuffix(name, "_complete"); ok && (c.forms[form] || c.assumedForms[form]) {
+	if form, ok := strings.CutSuffix(name, redcap.FormCompleteSuffix); ok && (c.forms[form] || c.assumedForms[form]) {
 		return true
 	}
 	return false

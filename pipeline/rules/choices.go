@@ -8,44 +8,20 @@ import (
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
-// fieldTypes are the types REDCap 15.7.6 accepts in column D.
-var fieldTypes = map[string]bool{
-	"text": true, "notes": true, "radio": true, "dropdown": true, "calc": true, "file": true,
-	"checkbox": true, "yesno": true, "truefalse": true, "descriptive": true, "slider": true,
-	"sql": true, "advcheckbox": true,
-}
-
-// legacyTypes maps old type names REDCap still accepts to what it stores.
-var legacyTypes = map[string]string{"select": "dropdown", "textarea": "notes"}
-
-// dropsChoices are the types whose column F REDCap clears.
-var dropsChoices = map[string]bool{
-	"notes": true, "file": true, "yesno": true, "truefalse": true, "descriptive": true,
-}
-
 // phpNumeric matches what PHP's is_numeric accepts (after trimming).
 var phpNumeric = regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
 
 // effectiveType is the type REDCap stores for t (legacy names mapped).
-func effectiveType(t string) string {
-	// A switch, not legacyTypes: this runs several times per row.
-	switch t {
-	case "select":
-		return "dropdown"
-	case "textarea":
-		return "notes"
-	}
-	return t
+func effectiveType(t string) string { return redcap.StoredFieldType(t) }
+
+// isLegacyType reports whether t is an old type name REDCap maps.
+func isLegacyType(t string) bool {
+	_, ok := redcap.LegacyFieldType(t)
+	return ok
 }
 
 // isChoiceType reports whether column F of type t holds `code, label` choices.
-func isChoiceType(t string) bool {
-	switch effectiveType(t) {
-	case "radio", "dropdown", "checkbox":
-		return true
-	}
-	return false
-}
+func isChoiceType(t string) bool { return redcap.HasCodedChoices(effectiveType(t)) }
 
 // choice is one parsed option of column F.
 type choice struct {
@@ -56,40 +32,21 @@ type choice struct {
 	empty bool
 }
 
-// parseChoices splits column F as REDCap does: at '|' (or a line break),
-// each piece at its first comma, code and label trimmed.
+// parseChoices reads column F as REDCap does (redcap.SplitChoices), with a
+// first empty marker when it has an empty piece.
 func parseChoices(s string) []choice {
 	if strings.TrimSpace(s) == "" {
 		return nil
 	}
-	pieces := strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '\n' })
-	// FieldsFunc drops empty pieces; count them separately.
-	var out []choice
-	if n := strings.Count(s, "|") + strings.Count(s, "\n") + 1; n != len(pieces) || hasBlankPiece(pieces) {
+	cs := redcap.SplitChoices(s)
+	out := make([]choice, 0, len(cs)+1)
+	if redcap.HasEmptyChoice(s) {
 		out = append(out, choice{empty: true})
 	}
-	for _, p := range pieces {
-		p = strings.TrimSpace(strings.TrimSuffix(p, "\r"))
-		if p == "" {
-			continue
-		}
-		code, label, ok := strings.Cut(p, ",")
-		if !ok {
-			out = append(out, choice{code: p, label: p, noComma: true})
-			continue
-		}
-		out = append(out, choice{code: strings.TrimSpace(code), label: strings.TrimSpace(label)})
+	for _, c := range cs {
+		out = append(out, choice{code: c.Code, label: c.Label, noComma: c.NoComma})
 	}
 	return out
-}
-
-func hasBlankPiece(pieces []string) bool {
-	for _, p := range pieces {
-		if strings.TrimSpace(p) == "" {
-			return true
-		}
-	}
-	return false
 }
 
 // isCodeByte reports whether b may appear in a choice code that is not a
@@ -136,12 +93,12 @@ func (c *checker) typesAndChoices() {
 			c.emit(i, redcap.ColFieldType, codeTypeMissing,
 				"Each row MUST have a field type, but this row has none.",
 				"Fill in the field type (column D), e.g. text.")
-		case legacyTypes[t] != "":
-			c.emitf(i, redcap.ColFieldType, codeTypeLegacy, fmt.Sprintf("Write %q.", legacyTypes[t]),
-				"REDCap silently stores the legacy field type %q as %q.", t, legacyTypes[t])
-		case !fieldTypes[t]:
+		case isLegacyType(t):
+			c.emitf(i, redcap.ColFieldType, codeTypeLegacy, fmt.Sprintf("Write %q.", effectiveType(t)),
+				"REDCap silently stores the legacy field type %q as %q.", t, effectiveType(t))
+		case !redcap.IsFieldType(t):
 			hint := "Use one of text, notes, radio, dropdown, calc, file, checkbox, yesno, truefalse, descriptive, slider; dates and numbers are text fields with a validation type."
-			if l := strings.ToLower(strings.TrimSpace(t)); fieldTypes[l] || legacyTypes[l] != "" {
+			if l := strings.ToLower(strings.TrimSpace(t)); redcap.IsFieldType(l) || isLegacyType(l) {
 				hint = fmt.Sprintf("Field types are case-sensitive: write %q.", effectiveType(l))
 			}
 			c.emitf(i, redcap.ColFieldType, codeTypeInvalid, hint,
@@ -163,7 +120,7 @@ func (c *checker) typesAndChoices() {
 			c.emit(i, redcap.ColChoices, codeChoicesMissing,
 				"Each multiple choice field (radio, drop-down, checkbox, etc.) must have choices listed in column F: this sql field has no query.",
 				"Write the SQL query in column F.")
-		case dropsChoices[et] && strings.TrimSpace(f.Choices) != "":
+		case redcap.ClearsChoices(et) && strings.TrimSpace(f.Choices) != "":
 			c.emitf(i, redcap.ColChoices, codeChoicesDropped,
 				"Clear column F, or use a radio/dropdown field if you need your own choices.",
 				"REDCap silently clears column F of a %s field: %s is dropped.", et, quote(f.Choices))

@@ -89,7 +89,7 @@ func (c *checker) matrixGroups() {
 				c.emitf(i, redcap.ColMatrixGroupName, codeMatrixTooLong, "Shorten the group name to at most 60 characters.",
 					"Matrix group names cannot be more than 60 characters in length: %q has %d.", name, len(name))
 			}
-			if n, _ := cleanFormName(name); n != name {
+			if n, _ := redcap.CleanFormName(name); n != name {
 				c.emitf(i, redcap.ColMatrixGroupName, codeMatrixName, fmt.Sprintf("Write the group name as %q.", n),
 					"REDCap silently renames matrix group %s to %q (only lower-case letters, numbers and underscores).", quote(name), n)
 			}

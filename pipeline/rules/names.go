@@ -7,91 +7,6 @@ import (
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
-// reservedNames are the field names REDCap 15.7.6 refuses
-// (Project::$reserved_field_names).
-var reservedNames = map[string]bool{
-	"redcap_event_name": true, "redcap_csrf_token": true, "redcap_survey_timestamp": true,
-	"redcap_survey_identifier": true, "redcap_survey_return_code": true,
-	"redcap_data_access_group": true, "hidden_edit_flag": true, "instance": true,
-	"redcap_repeat_instance": true, "redcap_repeat_instrument": true, "submit": true,
-	"new": true, "return": true, "continue": true, "case": true, "switch": true,
-	"class": true, "enum": true, "catch": true, "throw": true, "document": true,
-	"super": true, "focus": true, "elements": true, "action": true, "event_id": true,
-	"target": true, "field_label": true,
-}
-
-// isNameByte reports whether b may appear in a field or form name.
-func isNameByte(b byte) bool {
-	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_'
-}
-
-// validNameChars reports whether s holds only [a-z0-9_].
-func validNameChars(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isNameByte(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// cleanName does what REDCap does to a field name with bad characters:
-// ASCII letters lowercased, spaces turned into '_', every other byte (so
-// every non-ASCII character) deleted.
-func cleanName(s string) string { return rewriteName(s, " ") }
-
-// rewriteName lowercases ASCII letters, turns the bytes in toUnderscore into
-// '_' and deletes every other byte that may not be in a name.
-func rewriteName(s, toUnderscore string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case ch >= 'A' && ch <= 'Z':
-			b.WriteByte(ch + 'a' - 'A')
-		case strings.IndexByte(toUnderscore, ch) >= 0:
-			b.WriteByte('_')
-		case isNameByte(ch):
-			b.WriteByte(ch)
-		}
-	}
-	return b.String()
-}
-
-// collapseUnderscores turns every run of underscores into one.
-func collapseUnderscores(s string) string {
-	if !strings.Contains(s, "__") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '_' && i > 0 && s[i-1] == '_' {
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-// cleanFormName does what REDCap does to a form (or matrix group) name:
-// clean like a field name, collapse "__", trim '_'. ok is false when the
-// result is empty or starts with a digit, which REDCap fixes with a prefix
-// derived from an MD5 hash that rcolpipe does not reproduce.
-func cleanFormName(s string) (name string, ok bool) {
-	n := strings.Trim(collapseUnderscores(cleanName(strings.TrimSpace(s))), "_")
-	return n, n != "" && !(n[0] >= '0' && n[0] <= '9')
-}
-
-// exportCode is how REDCap writes a checkbox code in the export name
-// field___code: lowercased, '-' and '.' as '_', other characters dropped.
-func exportCode(code string) string {
-	if validNameChars(code) {
-		return code
-	}
-	return rewriteName(code, "-.")
-}
-
 // fieldNames checks column A of every row: the RC1xx rules.
 func (c *checker) fieldNames() {
 	// seen maps the name REDCap would store to the first row that has it.
@@ -109,25 +24,25 @@ func (c *checker) fieldNames() {
 			continue
 		}
 		n := name
-		if !validNameChars(name) {
-			n = cleanName(name)
+		if !redcap.HasOnlyNameBytes(name) {
+			n = redcap.CleanFieldName(name)
 			if n == "" {
 				c.emitf(i, redcap.ColFieldName, codeNameRewritten,
 					"Rename the field using only a-z, 0-9 and _.",
 					"Variables/field names must consist of ONLY lower-case letters, numbers, and underscores: REDCap would delete every character of %s, leaving no name.", quote(name))
 				continue
 			}
-			c.emitf(i, redcap.ColFieldName, codeNameRewritten, fmt.Sprintf(renameHint, collapseUnderscores(n)),
+			c.emitf(i, redcap.ColFieldName, codeNameRewritten, fmt.Sprintf(renameHint, redcap.CollapseUnderscores(n)),
 				"Variables/field names must consist of ONLY lower-case letters, numbers, and underscores: REDCap would silently replace %s with %q.", quote(name), n)
 		}
 		switch {
 		case strings.Contains(n, "___"):
 			c.emitf(i, redcap.ColFieldName, codeNameTripleUnder,
-				fmt.Sprintf("Use a single underscore, e.g. %q.", collapseUnderscores(n)),
+				fmt.Sprintf("Use a single underscore, e.g. %q.", redcap.CollapseUnderscores(n)),
 				"Variables/field names cannot have a triple underscore (___): %q.", n)
 		case strings.Contains(n, "__"):
-			c.emitf(i, redcap.ColFieldName, codeNameDoubleUnder, fmt.Sprintf(renameHint, collapseUnderscores(n)),
-				"REDCap silently collapses the double underscore in %q: the field would be named %q.", n, collapseUnderscores(n))
+			c.emitf(i, redcap.ColFieldName, codeNameDoubleUnder, fmt.Sprintf(renameHint, redcap.CollapseUnderscores(n)),
+				"REDCap silently collapses the double underscore in %q: the field would be named %q.", n, redcap.CollapseUnderscores(n))
 		}
 		if n[0] >= '0' && n[0] <= '9' {
 			c.emitf(i, redcap.ColFieldName, codeNameDigitStart,
@@ -145,28 +60,28 @@ func (c *checker) fieldNames() {
 				"Variables/field names cannot end with an underscore character: %q.", n)
 		}
 		switch {
-		case len(n) > 100:
+		case len(n) > redcap.MaxFieldNameLen:
 			c.emitf(i, redcap.ColFieldName, codeNameTooLong, "Shorten the name to at most 100 characters.",
 				"Variables/field names cannot be more than 100 characters in length: %q has %d.", n[:20]+"…", len(n))
-		case len(n) > 26:
+		case len(n) > redcap.AdvisedFieldNameLen:
 			c.emitf(i, redcap.ColFieldName, codeNameLong, "Shorten the name if you can; REDCap accepts it as it is.",
 				"Variables/field names are recommended to be less than 26 characters in length: %q has %d.", n, len(n))
 		}
-		if reservedNames[n] {
+		if redcap.IsReservedFieldName(n) {
 			prefix := strings.TrimSpace(f.FormName)
-			if prefix == "" || !validNameChars(prefix) {
+			if prefix == "" || !redcap.HasOnlyNameBytes(prefix) {
 				prefix = "my"
 			}
 			c.emitf(i, redcap.ColFieldName, codeNameReserved,
 				fmt.Sprintf("Rename the field, e.g. %q.", prefix+"_"+n),
 				"This is an illegal variable name and cannot be used: %q is reserved by REDCap.", n)
 		}
-		if form, ok := strings.CutSuffix(n, "_complete"); ok && c.forms[form] {
+		if form, ok := strings.CutSuffix(n, redcap.FormCompleteSuffix); ok && c.forms[form] {
 			c.emitf(i, redcap.ColFieldName, codeNameFormComplete,
 				"Rename the field; REDCap creates "+quote(n)+" itself as the form's status field.",
 				"Variables/field names cannot be named [form_name]+'_complete', in which [form_name] corresponds to an existing Form Name in column B: %q.", n)
 		}
-		for _, suffix := range []string{"_timestamp", "_return_code"} {
+		for _, suffix := range redcap.FormReservedSuffixes {
 			if form, ok := strings.CutSuffix(n, suffix); ok && (c.forms[form] || c.assumedForms[form]) {
 				c.emitf(i, redcap.ColFieldName, codeNameFormReserved,
 					"Rename the field, e.g. "+quote(form+"_"+strings.TrimPrefix(suffix, "_")+"_value")+".",
@@ -203,7 +118,7 @@ func (c *checker) exportNames(i int) {
 		if ch.code == "" {
 			continue
 		}
-		e := exportCode(ch.code)
+		e := redcap.CheckboxExportCode(ch.code)
 		if e != ch.code {
 			changed = append(changed, fmt.Sprintf("%q → %s___%s", ch.code, f.FieldName, e))
 		}
@@ -247,9 +162,9 @@ func (c *checker) formNames() {
 			continue
 		}
 		reported[form] = true
-		if !validNameChars(form) || form[0] >= '0' && form[0] <= '9' || strings.Contains(form, "__") ||
+		if !redcap.HasOnlyNameBytes(form) || form[0] >= '0' && form[0] <= '9' || strings.Contains(form, "__") ||
 			form[0] == '_' || form[len(form)-1] == '_' {
-			n, ok := cleanFormName(form)
+			n, ok := redcap.CleanFormName(form)
 			if ok {
 				c.emitf(i, redcap.ColFormName, codeFormRewritten,
 					fmt.Sprintf("Write the form name as %q in every row.", n),

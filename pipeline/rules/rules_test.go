@@ -341,23 +341,6 @@ func TestSlashDate(t *testing.T) {
 	}
 }
 
-func TestTagNames(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want string
-	}{
-		{"@HIDDEN @DEFAULT='x'", "HIDDEN DEFAULT"},
-		{"mail me@example.org @READONLY-FORM", "READONLY-FORM"},
-		{"@IF([a]='1', @HIDDEN, '')", "IF HIDDEN"},
-		{"x.@HIDDEN -@NOW @1 @", ""},
-		{"(@CALCTEXT(1))\n@MC-TASK", "CALCTEXT MC-TASK"},
-	} {
-		if got := strings.Join(tagNames(tc.in), " "); got != tc.want {
-			t.Errorf("tagNames(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestEditDistance(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string

@@ -2,62 +2,16 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
-// actionTagList is the source of actionTags and of near-miss suggestions.
-var actionTagList = []string{
-	"APPUSERNAME-APP", "BARCODE-APP", "CALCDATE", "CALCTEXT", "CHARLIMIT", "CONSENT-VERSION",
-	"DEFAULT", "DOWNLOAD-COUNT", "FORCE-MINMAX", "HIDDEN", "HIDDEN-APP", "HIDDEN-FORM",
-	"HIDDEN-PDF", "HIDDEN-SURVEY", "HIDEBUTTON", "HIDECHOICE", "IF", "INLINE", "INLINE-PREVIEW",
-	"LANGUAGE-CURRENT-FORM", "LANGUAGE-CURRENT-SURVEY", "LANGUAGE-FORCE", "LANGUAGE-FORCE-FORM",
-	"LANGUAGE-FORCE-SURVEY", "LANGUAGE-MENU-STATIC", "LANGUAGE-SET", "LANGUAGE-SET-FORM",
-	"LANGUAGE-SET-SURVEY", "LATITUDE", "LONGITUDE", "MAXCHECKED", "MAXCHOICE",
-	"MAXCHOICE-SURVEY-COMPLETE", "NOMISSING", "NONEOFTHEABOVE", "NOW", "NOW-SERVER", "NOW-UTC",
-	"PASSWORDMASK", "PLACEHOLDER", "PREFILL", "RANDOMORDER", "READONLY", "READONLY-APP",
-	"READONLY-FORM", "READONLY-SURVEY", "RICHTEXT", "SAVE-PROMPT-EXEMPT",
-	"SAVE-PROMPT-EXEMPT-WHEN-AUTOSET", "SETVALUE", "SHOWCHOICE", "SYNC-APP", "TODAY",
-	"TODAY-SERVER", "TODAY-UTC", "USERNAME", "WORDLIMIT",
-}
-
-// actionTags are the action tags REDCap 15.7.6 defines (Form::getActionTags),
-// without the '@'. MyCap tags (@MC-...) are accepted by prefix. Read only.
-var actionTags = func() map[string]bool {
-	m := make(map[string]bool, len(actionTagList))
-	for _, t := range actionTagList {
-		m[t] = true
-	}
-	return m
-}()
-
-// tagNames returns the "@NAME" tags of an annotation: '@' at the start or
-// after a character that cannot be part of an e-mail address (so "a@b.org"
-// is no tag), then a letter, then letters, digits, '_' and '-'.
-func tagNames(s string) []string {
-	var out []string
-	for i := 0; i < len(s); i++ {
-		if s[i] != '@' || i+1 >= len(s) || !isLetter(s[i+1]) {
-			continue
-		}
-		if i > 0 {
-			if p := s[i-1]; isLetter(p) || p >= '0' && p <= '9' || p == '_' || p == '.' || p == '@' || p == '-' {
-				continue
-			}
-		}
-		j := i + 1
-		for j < len(s) && (isLetter(s[j]) || s[j] >= '0' && s[j] <= '9' || s[j] == '_' || s[j] == '-') {
-			j++
-		}
-		out = append(out, s[i+1:j])
-		i = j - 1
-	}
-	return out
-}
-
-func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+// actionTagList is the list of REDCap's action tags, for near-miss
+// suggestions. Read only.
+var actionTagList = redcap.KnownActionTags()
 
 // naColumns are the columns where the text "NA" is R's missing value rather
 // than a plausible value (a field, form or label may really be "NA").
@@ -130,14 +84,13 @@ func (c *checker) encoding(i int, col redcap.Column, v string) {
 func (c *checker) actionTags(i int) {
 	ann := c.d.Fields[i].FieldAnnotation
 	reported := map[string]bool{}
-	for _, name := range tagNames(ann) {
-		tag := strings.TrimRight(name, "-_")
-		if tag == "" || actionTags[tag] || strings.HasPrefix(tag, "MC-") || reported[tag] {
+	for _, tag := range redcap.AnnotationTags(ann) {
+		if tag == "" || redcap.IsKnownActionTag(tag) || reported[tag] {
 			continue
 		}
 		reported[tag] = true
 		upper := strings.ToUpper(tag)
-		if actionTags[upper] {
+		if upper != tag && slices.Contains(actionTagList, upper) {
 			c.emitf(i, redcap.ColFieldAnnotation, codeTagNearMiss, fmt.Sprintf("Write @%s.", upper),
 				"REDCap's action tags are upper case: @%s is not @%s, so REDCap ignores it.", tag, upper)
 			continue

@@ -10,25 +10,9 @@ import (
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
-// defaultValidationTypes are the 39 rows of redcap_validation_types in a
-// default REDCap 15.7.6 installation (visible and hidden).
-var defaultValidationTypes = []string{
-	"date_dmy", "date_mdy", "date_ymd", "datetime_dmy", "datetime_mdy", "datetime_ymd",
-	"datetime_seconds_dmy", "datetime_seconds_mdy", "datetime_seconds_ymd", "email", "integer",
-	"number", "phone", "time", "time_hh_mm_ss", "zipcode",
-	"alpha_only", "mrn_10d", "mrn_generic", "number_1dp", "number_2dp", "number_3dp", "number_4dp",
-	"number_comma_decimal", "number_1dp_comma_decimal", "number_2dp_comma_decimal",
-	"number_3dp_comma_decimal", "number_4dp_comma_decimal", "phone_australia", "phone_uk",
-	"phone_france", "postalcode_australia", "postalcode_canada", "postalcode_uk",
-	"postalcode_french", "postalcode_germany", "ssn", "time_mm_ss", "vmrn",
-}
-
-// legacyValidation maps old validation names REDCap still accepts to the
-// names it stores.
-var legacyValidation = map[string]string{
-	"int": "integer", "float": "number", "date": "date_ymd", "datetime": "datetime_ymd",
-	"datetime_seconds": "datetime_seconds_ymd",
-}
+// defaultValidationTypes are the validation types of a default REDCap
+// installation (redcap.DefaultValidationTypes), for suggestions. Read only.
+var defaultValidationTypes = redcap.DefaultValidationTypes()
 
 // family groups validation types whose min/max share a format.
 type family int
@@ -217,10 +201,17 @@ func isSpecialBound(v string) bool {
 // validation h, after lowercasing and legacy mapping.
 func resolveValidation(h string) string {
 	l := strings.ToLower(strings.TrimSpace(h))
-	if n, ok := legacyValidation[l]; ok {
+	if n, ok := redcap.LegacyValidation(l); ok {
 		return n
 	}
 	return l
+}
+
+// isLegacyValidation reports whether h, trimmed and lowercased, is an old
+// validation name REDCap maps.
+func isLegacyValidation(h string) bool {
+	_, ok := redcap.LegacyValidation(strings.ToLower(strings.TrimSpace(h)))
+	return ok
 }
 
 // validation checks columns H, I, J: the RC5xx rules.
@@ -276,7 +267,7 @@ func (c *checker) validation() {
 		switch {
 		case c.valTypes[t] && t == strings.TrimSpace(h):
 			// as written
-		case c.valTypes[t] && legacyValidation[strings.ToLower(strings.TrimSpace(h))] != "":
+		case c.valTypes[t] && isLegacyValidation(h):
 			c.emitf(i, redcap.ColValidation, codeValLegacy, fmt.Sprintf("Write %q.", t),
 				"REDCap silently stores the legacy validation type %s as %q.", quote(h), t)
 		case c.valTypes[t]:

@@ -147,27 +147,6 @@ func checkIdentifiers(d *redcap.Dictionary, c IdentifiersConfig, fix bool) redca
 	return diags
 }
 
-// hasTag reports whether an annotation carries the action tag name (a
-// whole tag: "@HIDDEN" is not found in "@HIDDEN-SURVEY").
-func hasTag(annotation, name string) bool {
-	up := strings.ToUpper(annotation)
-	for i := 0; ; {
-		k := strings.Index(up[i:], name)
-		if k < 0 {
-			return false
-		}
-		end := i + k + len(name)
-		if end == len(up) || !isTagByte(up[end]) {
-			return true
-		}
-		i = end
-	}
-}
-
-func isTagByte(c byte) bool {
-	return c == '-' || c == '_' || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-}
-
 func checkRequiredTag(d *redcap.Dictionary, r TagRule, fix bool) redcap.Diagnostics {
 	types := map[string]bool{}
 	for _, t := range r.Types {
@@ -187,7 +166,7 @@ func checkRequiredTag(d *redcap.Dictionary, r TagRule, fix bool) redcap.Diagnost
 		if len(forms) > 0 && !forms[f.FormName] {
 			continue
 		}
-		if hasTag(f.FieldAnnotation, name) {
+		if redcap.HasActionTag(f.FieldAnnotation, name) {
 			continue
 		}
 		if fix {
@@ -414,11 +393,10 @@ func stripMarkup(s string) string {
 // header, note and the labels of its choices.
 func fieldText(f *redcap.Field) string {
 	parts := []string{f.SectionHeader, f.FieldLabel, f.FieldNote}
-	switch f.FieldType {
-	case "radio", "dropdown", "checkbox":
-		for _, ch := range strings.Split(f.Choices, "|") {
-			if _, label, ok := strings.Cut(ch, ","); ok {
-				parts = append(parts, label)
+	if redcap.HasCodedChoices(f.FieldType) {
+		for _, ch := range redcap.SplitChoices(f.Choices) {
+			if !ch.NoComma {
+				parts = append(parts, ch.Label)
 			}
 		}
 	}

@@ -167,17 +167,20 @@ func TestRequiredTags(t *testing.T) {
 		fld("c", "g", "radio", nil),
 		fld("desc", "g", "descriptive", nil),
 	}}
+	// REDCap reads action tags in upper case only: b's "@hidden-pdf" does
+	// not hide it from the PDF, so b lacks the tag.
 	_, diags := Run(d, mustConfig(t, `{"required_tags":["@HIDDEN-PDF", {"tag":"@NOMISSING","types":["radio"],"forms":["g"],"severity":"error"}]}`))
-	want := []string{"warning CV004 a", "warning CV004 c", "error CV004 c"}
+	want := []string{"warning CV004 a", "warning CV004 b", "warning CV004 c", "error CV004 c"}
 	if dd := cmp.Diff(want, found(diags)); dd != "" {
 		t.Errorf("(-want +got):\n%s", dd)
 	}
 	out, diags := Run(d, mustConfig(t, `{"fix":true,"required_tags":["@HIDDEN-PDF"]}`))
-	if dd := cmp.Diff([]string{"info CV004 a", "info CV004 c"}, found(diags)); dd != "" {
+	if dd := cmp.Diff([]string{"info CV004 a", "info CV004 b", "info CV004 c"}, found(diags)); dd != "" {
 		t.Errorf("fix (-want +got):\n%s", dd)
 	}
-	if out.Fields[1].FieldAnnotation != "@HIDDEN-SURVEY @HIDDEN-PDF" || out.Fields[3].FieldAnnotation != "@HIDDEN-PDF" || out.Fields[4].FieldAnnotation != "" {
-		t.Errorf("fix: %q %q %q", out.Fields[1].FieldAnnotation, out.Fields[3].FieldAnnotation, out.Fields[4].FieldAnnotation)
+	if out.Fields[1].FieldAnnotation != "@HIDDEN-SURVEY @HIDDEN-PDF" || out.Fields[2].FieldAnnotation != "@hidden-pdf @NOW @HIDDEN-PDF" ||
+		out.Fields[3].FieldAnnotation != "@HIDDEN-PDF" || out.Fields[4].FieldAnnotation != "" {
+		t.Errorf("fix: %q %q %q %q", out.Fields[1].FieldAnnotation, out.Fields[2].FieldAnnotation, out.Fields[3].FieldAnnotation, out.Fields[4].FieldAnnotation)
 	}
 	if d.Fields[1].FieldAnnotation != "@HIDDEN-SURVEY" {
 		t.Error("Run changed its input")

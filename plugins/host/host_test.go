@@ -157,13 +157,17 @@ func TestFailures(t *testing.T) {
 	}
 }
 
+// The stage timeout also bounds the plugin's start-up, so it is long enough
+// for a handshake on a loaded machine (300ms was not: the test failed in
+// the handshake instead of the call); the hanger never answers, so the call
+// still ends only by the timeout.
 func TestTimeout(t *testing.T) {
-	h, err := startOne(t, Spec{Stage: "slow", Plugin: testPlugin("hanger"), Timeout: 300 * time.Millisecond}, Options{})
+	h, err := startOne(t, Spec{Stage: "slow", Plugin: testPlugin("hanger"), Timeout: 3 * time.Second}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = h.Transform(context.Background(), "slow", testDict())
-	wantError(t, err, KindTimeout, `stage "slow"`, "no answer to Transform within 300ms; the plugin was stopped", "raise the stage's timeout")
+	wantError(t, err, KindTimeout, `stage "slow"`, "no answer to Transform within 3s; the plugin was stopped", "raise the stage's timeout")
 }
 
 func TestCanceled(t *testing.T) {

@@ -3,6 +3,8 @@ package sdk
 import (
 	"fmt"
 	"strings"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 // Choice is one option of a radio, dropdown or checkbox field.
@@ -11,22 +13,19 @@ type Choice struct {
 	Label string
 }
 
-// ParseChoices reads REDCap's choices column, "1, Yes | 2, No": options
-// separated by "|", each a code, a comma, and a label (which may contain
-// commas). Blank options (a trailing "|") are skipped. An option without a
-// comma is an error: REDCap would take the whole text as the code.
+// ParseChoices reads REDCap's choices column, "1, Yes | 2, No", as REDCap
+// does (redcap.SplitChoices): options separated by "|" or a line break,
+// each a code, a comma, and a label (which may contain commas). Blank
+// options (a trailing "|") are skipped. An option without a comma is an
+// error: REDCap would take the whole text as the code.
 func ParseChoices(s string) ([]Choice, error) {
-	var out []Choice
-	for i, part := range strings.Split(s, "|") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
+	cs := redcap.SplitChoices(s)
+	out := make([]Choice, 0, len(cs))
+	for i, c := range cs {
+		if c.NoComma {
+			return nil, fmt.Errorf("choice %d %q has no comma between code and label", i+1, c.Code)
 		}
-		code, label, ok := strings.Cut(part, ",")
-		if !ok {
-			return nil, fmt.Errorf("choice %d %q has no comma between code and label", i+1, part)
-		}
-		out = append(out, Choice{Code: strings.TrimSpace(code), Label: strings.TrimSpace(label)})
+		out = append(out, Choice{Code: c.Code, Label: c.Label})
 	}
 	return out, nil
 }

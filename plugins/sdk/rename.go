@@ -2,7 +2,6 @@ package sdk
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -19,36 +18,14 @@ import (
 // annotations, action-tag arguments included. Never an sql field's query:
 // its brackets are SQL.
 
-// Limits from REDCap's field-name rules (docs/redcap.md#field-names).
-const (
-	maxNameLen     = 100
-	advisedNameLen = 26
-)
-
-var validName = regexp.MustCompile(`^[a-z](?:[a-z0-9_]*[a-z0-9])?$`)
-
-// reservedNames are names REDCap refuses (Project::$reserved_field_names).
-func reservedNames() map[string]bool {
-	m := map[string]bool{}
-	for _, n := range strings.Fields(`redcap_event_name redcap_csrf_token redcap_survey_timestamp
-		redcap_survey_identifier redcap_survey_return_code redcap_data_access_group hidden_edit_flag
-		instance redcap_repeat_instance redcap_repeat_instrument submit new return continue case
-		switch class enum catch throw document super focus elements action event_id target field_label`) {
-		m[n] = true
+// nameProblem says why name is not a valid REDCap field name ("" if it
+// is): redcap.FieldNameProblem (docs/redcap.md#field-names), or a name of
+// formReserved (the names REDCap derives from the dictionary's forms).
+func nameProblem(name string, formReserved map[string]bool) string {
+	if p := redcap.FieldNameProblem(name); p != "" {
+		return p
 	}
-	return m
-}
-
-// nameProblem says why name is not a valid REDCap field name ("" if it is).
-func nameProblem(name string, reserved map[string]bool) string {
-	switch {
-	case len(name) > maxNameLen:
-		return fmt.Sprintf("is %d characters long; REDCap allows at most %d", len(name), maxNameLen)
-	case !validName.MatchString(name):
-		return "must be lower-case letters, digits and underscores, start with a letter and not end with an underscore"
-	case strings.Contains(name, "__"):
-		return "contains a double underscore, which REDCap changes or refuses"
-	case reserved[name]:
+	if formReserved[name] {
 		return "is a name REDCap reserves"
 	}
 	return ""
@@ -181,11 +158,12 @@ func PlanRenames(d *redcap.Dictionary, r Renames, codes RenameCodes) (*RenamePla
 
 	// Decide, per old name, whether the rename is global or local to the
 	// chosen forms (a name duplicated across chosen and other forms).
-	reserved := reservedNames()
+	reserved := map[string]bool{}
 	for _, form := range d.Forms() {
-		reserved[form+"_complete"] = true
-		reserved[form+"_timestamp"] = true
-		reserved[form+"_return_code"] = true
+		reserved[form+redcap.FormCompleteSuffix] = true
+		for _, suffix := range redcap.FormReservedSuffixes {
+			reserved[form+suffix] = true
+		}
 	}
 	for i := range d.Fields { // in row order, so findings come out in a stable order
 		name := d.Fields[i].FieldName
@@ -236,13 +214,13 @@ func PlanRenames(d *redcap.Dictionary, r Renames, codes RenameCodes) (*RenamePla
 				"renaming %q to %q would collide with another field of that name", f.FieldName, to)
 			continue
 		}
-		if strings.HasSuffix(to, "_complete") && reserved[to] {
+		if strings.HasSuffix(to, redcap.FormCompleteSuffix) && reserved[to] {
 			errf(f, codes.Collision, "REDCap names each form's status field <form>_complete",
-				"renaming %q to %q would collide with the status field of form %q", f.FieldName, to, strings.TrimSuffix(to, "_complete"))
+				"renaming %q to %q would collide with the status field of form %q", f.FieldName, to, strings.TrimSuffix(to, redcap.FormCompleteSuffix))
 			continue
 		}
 		if p := nameProblem(to, reserved); p != "" {
-			if nameProblem(f.FieldName, reserved) == "" || len(to) > maxNameLen {
+			if nameProblem(f.FieldName, reserved) == "" || len(to) > redcap.MaxFieldNameLen {
 				errf(f, codes.InvalidName, "REDCap field names match ^[a-z][a-z0-9_]*$, do not end with _ and have at most 100 characters",
 					"renaming %q to %q would make an invalid name: it %s", f.FieldName, to, p)
 				continue
@@ -250,9 +228,9 @@ func PlanRenames(d *redcap.Dictionary, r Renames, codes RenameCodes) (*RenamePla
 			diags = append(diags, redcap.At(f, redcap.ColFieldName, redcap.SeverityWarning, codes.InvalidName,
 				fmt.Sprintf("%q is not a valid field name and %q is not either: it %s", f.FieldName, to, p), "fix the original name"))
 		}
-		if len(to) > advisedNameLen && len(f.FieldName) <= advisedNameLen {
+		if len(to) > redcap.AdvisedFieldNameLen && len(f.FieldName) <= redcap.AdvisedFieldNameLen {
 			diags = append(diags, redcap.At(f, redcap.ColFieldName, redcap.SeverityWarning, codes.LongName,
-				fmt.Sprintf("new name %q has %d characters; REDCap advises at most %d", to, len(to), advisedNameLen),
+				fmt.Sprintf("new name %q has %d characters; REDCap advises at most %d", to, len(to), redcap.AdvisedFieldNameLen),
 				"REDCap accepts up to 100, but exports and some statistics packages cut long names"))
 		}
 	}

@@ -28,6 +28,12 @@ func TestChoices(t *testing.T) {
 	if _, err := ParseChoices("1, Yes | two"); err == nil || !strings.Contains(err.Error(), `choice 2 "two"`) {
 		t.Errorf("missing comma: %v", err)
 	}
+	// REDCap separates options by line breaks too (an export turns them into
+	// "|"), as the validator and the sandbox read them.
+	cs, err = ParseChoices("1, Yes\r\n2, No\n\n3, Maybe")
+	if err != nil || len(cs) != 3 || cs[1] != (Choice{"2", "No"}) || cs[2] != (Choice{"3", "Maybe"}) {
+		t.Errorf("line breaks: %+v, %v", cs, err)
+	}
 }
 
 func TestRenameFields(t *testing.T) {

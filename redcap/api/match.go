@@ -44,7 +44,7 @@ func withoutComplete(d *redcap.Dictionary) []redcap.Field {
 	}
 	out := make([]redcap.Field, 0, len(d.Fields))
 	for _, f := range d.Fields {
-		if f.FormName != "" && f.FieldName == f.FormName+"_complete" {
+		if f.FormName != "" && f.FieldName == f.FormName+redcap.FormCompleteSuffix {
 			continue
 		}
 		out = append(out, f)
@@ -66,22 +66,18 @@ func NormalizeLikeExport(f redcap.Field, first bool) redcap.Field {
 	}
 	f.FieldName = strings.ToLower(f.FieldName)
 	f.FormName = strings.ToLower(f.FormName)
-	switch f.FieldType {
-	case "textarea":
-		f.FieldType = "notes"
-	case "select":
-		f.FieldType = "dropdown"
-	}
+	f.FieldType = redcap.StoredFieldType(f.FieldType)
 	if first {
 		f.FieldType = "text"
 		f.SectionHeader = ""
 	}
-	switch f.FieldType {
-	case "notes", "file", "yesno", "truefalse", "descriptive":
+	if redcap.ClearsChoices(f.FieldType) {
 		f.Choices = ""
-	case "radio", "dropdown", "checkbox", "sql", "advcheckbox":
+	}
+	switch {
+	case redcap.IsMultipleChoice(f.FieldType):
 		f.Choices = normalizeChoices(f.Choices)
-	case "slider":
+	case f.FieldType == "slider":
 		f.Choices = joinTrimmed(strings.Split(f.Choices, "|"))
 		if f.CustomAlignment == "" {
 			f.CustomAlignment = "RV"
@@ -89,13 +85,8 @@ func NormalizeLikeExport(f redcap.Field, first bool) redcap.Field {
 	}
 	if f.FieldType == "text" {
 		v := strings.ToLower(f.Validation)
-		switch v {
-		case "int":
-			v = "integer"
-		case "float":
-			v = "number"
-		case "date", "datetime", "datetime_seconds":
-			v += "_ymd"
+		if stored, ok := redcap.LegacyValidation(v); ok {
+			v = stored
 		}
 		f.Validation = v
 	}
@@ -127,17 +118,14 @@ func flagY(v string) string {
 // normalizeChoices re-joins "code, label" choices (separated by "|" or a
 // newline) as REDCap exports them: "code, label | code, label".
 func normalizeChoices(s string) string {
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '\n' })
-	out := make([]string, 0, len(parts))
-	for _, p := range parts {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
+	cs := redcap.SplitChoices(s)
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		if c.NoComma {
+			out[i] = c.Code
+		} else {
+			out[i] = c.Code + ", " + c.Label
 		}
-		if code, label, ok := strings.Cut(p, ","); ok {
-			p = strings.TrimSpace(code) + ", " + strings.TrimSpace(label)
-		}
-		out = append(out, p)
 	}
 	return strings.Join(out, " | ")
 }

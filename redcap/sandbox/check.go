@@ -59,26 +59,7 @@ const (
 	msgMatrixRanking   = "If ranking is used for a matrix of fields, each field in the matrix must have the same value (either 'Y' or blank/null) for the Matrix Ranking column. Please check the following cells: "
 )
 
-var fieldTypes = map[string]bool{
-	"text": true, "notes": true, "radio": true, "dropdown": true, "calc": true, "file": true,
-	"checkbox": true, "yesno": true, "truefalse": true, "descriptive": true, "slider": true,
-	"sql": true, "advcheckbox": true,
-}
-
-var legacyTypes = map[string]string{"textarea": "notes", "select": "dropdown"}
-
-func isMultipleChoice(t string) bool {
-	return t == "radio" || t == "dropdown" || t == "checkbox" || t == "sql" || t == "advcheckbox"
-}
-
-var reservedNames = map[string]bool{
-	"redcap_event_name": true, "redcap_csrf_token": true, "redcap_survey_timestamp": true,
-	"redcap_survey_identifier": true, "redcap_survey_return_code": true, "redcap_data_access_group": true,
-	"hidden_edit_flag": true, "instance": true, "redcap_repeat_instance": true, "redcap_repeat_instrument": true,
-	"submit": true, "new": true, "return": true, "continue": true, "case": true, "switch": true, "class": true,
-	"enum": true, "catch": true, "throw": true, "document": true, "super": true, "focus": true, "elements": true,
-	"action": true, "event_id": true, "target": true, "field_label": true,
-}
+func isMultipleChoice(t string) bool { return redcap.IsMultipleChoice(t) }
 
 // errorList collects the cells of one kind of error, in row order.
 type errorList struct {
@@ -160,48 +141,26 @@ func named(name string, col redcap.Column, i int) string {
 	return fmt.Sprintf("%s (%s)", name, cell(col, i))
 }
 
-var (
-	reNameSpace   = regexp.MustCompile(`\s+`)
-	reNameIllegal = regexp.MustCompile(`[^a-z0-9_]`)
-	reDoubleUnder = regexp.MustCompile(`_{2,}`)
-	reChoiceCode  = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
-)
+var reChoiceCode = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
 
-// cleanName lowercases, turns spaces into underscores and deletes every
-// other character outside [a-z0-9_], as REDCap does (Größe -> gre).
-func cleanName(s string) string {
-	s = strings.TrimSpace(s)
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s // the usual case, without the regular expressions
-	}
-	s = strings.ToLower(s)
-	s = reNameSpace.ReplaceAllString(s, "_")
-	return reNameIllegal.ReplaceAllString(s, "")
-}
+// cleanName is REDCap's repair of a field name (redcap.CleanFieldName) of
+// a trimmed cell.
+func cleanName(s string) string { return redcap.CleanFieldName(strings.TrimSpace(s)) }
 
-// cleanFormName is REDCap's form-name repair: clean, collapse and trim
-// underscores; a name left empty or starting with a digit gets four
-// letters derived from the md5 of the original in front.
+// cleanFormName is REDCap's form-name repair (redcap.CleanFormName); a name
+// left empty or starting with a digit gets four letters derived from the
+// md5 of the original in front.
 func cleanFormName(s string) string {
-	orig := s
-	s = reDoubleUnder.ReplaceAllString(cleanName(s), "_")
-	s = strings.Trim(s, "_")
-	if s == "" || (s[0] >= '0' && s[0] <= '9') {
-		sum := md5.Sum([]byte(orig))
+	n, ok := redcap.CleanFormName(s)
+	if !ok {
+		sum := md5.Sum([]byte(s))
 		var prefix [4]byte
 		for i := range prefix {
 			prefix[i] = 'a' + sum[i]%26
 		}
-		s = string(prefix[:]) + s
+		n = string(prefix[:]) + n
 	}
-	return s
+	return n
 }
 
 func (c *checker) run() {
@@ -237,10 +196,11 @@ func (c *checker) run() {
 	}
 	formReserved := make(map[string]bool, 2*len(c.existing))
 	for form := range c.existing {
-		formReserved[form+"_timestamp"] = true
-		formReserved[form+"_return_code"] = true
+		for _, suffix := range redcap.FormReservedSuffixes {
+			formReserved[form+suffix] = true
+		}
 	}
-	reserved := func(name string) bool { return reservedNames[name] || formReserved[name] }
+	reserved := func(name string) bool { return redcap.IsReservedFieldName(name) || formReserved[name] }
 
 	seen := map[string]int{}
 	dupReported := map[int]bool{}
@@ -280,7 +240,7 @@ func (c *checker) run() {
 			} else {
 				seen[name] = i
 			}
-			if form, ok := strings.CutSuffix(name, "_complete"); ok && c.forms[form] {
+			if form, ok := strings.CutSuffix(name, redcap.FormCompleteSuffix); ok && c.forms[form] {
 				nameComplete.add(named(name, redcap.ColFieldName, i))
 			}
 		}
@@ -306,7 +266,7 @@ func (c *checker) run() {
 		switch {
 		case f.FieldType == "":
 			typeMissing.add(cell(redcap.ColFieldType, i))
-		case !fieldTypes[f.FieldType]:
+		case !redcap.IsFieldType(f.FieldType):
 			typeInvalid.add(named(f.FieldType, redcap.ColFieldType, i))
 		case f.FieldType == "sql":
 			// Only administrators may add or change one; an unchanged
@@ -328,7 +288,7 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 	name := cleanName(f.FieldName)
 	if !strings.Contains(name, "___") {
 		// In Development REDCap collapses "__"; "___" is an error instead.
-		name = reDoubleUnder.ReplaceAllString(name, "_")
+		name = redcap.CollapseUnderscores(name)
 	}
 	f.FieldName = name
 	if form := strings.TrimSpace(f.FormName); form != "" {
@@ -340,9 +300,7 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 		f.FormName = ""
 	}
 	f.FieldType = strings.TrimSpace(f.FieldType)
-	if t, ok := legacyTypes[f.FieldType]; ok {
-		f.FieldType = t
-	}
+	f.FieldType = redcap.StoredFieldType(f.FieldType)
 	if i == 0 {
 		// The record ID: always a text field, never under a section header.
 		f.SectionHeader = ""
@@ -362,10 +320,10 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 	default:
 		f.CustomAlignment = ""
 	}
-	switch f.FieldType {
-	case "notes", "file", "yesno", "truefalse", "descriptive":
+	switch {
+	case redcap.ClearsChoices(f.FieldType):
 		f.Choices = ""
-	case "advcheckbox":
+	case f.FieldType == "advcheckbox":
 		f.Choices = "0, Unchecked | 1, Checked"
 	}
 	if f.FieldType == "descriptive" || f.FieldType == "advcheckbox" {
@@ -381,7 +339,7 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 	switch f.FieldType {
 	case "text":
 		v := strings.ToLower(f.Validation)
-		if nv, ok := legacyValidation[v]; ok {
+		if nv, ok := redcap.LegacyValidation(v); ok {
 			v = nv
 		}
 		if _, ok := c.vt.byName[v]; ok {
@@ -398,7 +356,7 @@ func (c *checker) fixRow(f *redcap.Field, i int) {
 	f.BranchingLogic = cleanBrackets(f.BranchingLogic)
 	if g := strings.TrimSpace(f.MatrixGroupName); g != "" {
 		if cleanName(g) != g {
-			g = reDoubleUnder.ReplaceAllString(cleanName(g), "_")
+			g = redcap.CollapseUnderscores(cleanName(g))
 		}
 		f.MatrixGroupName = g
 	} else {
@@ -458,20 +416,12 @@ func cleanBrackets(s string) string {
 // choice is one parsed "code, label".
 type choice struct{ code, label string }
 
-// parseChoices splits F at "|" (or a newline) and each choice at its first
-// comma; a choice without a comma is its own code and label.
+// parseChoices reads column F as REDCap does (redcap.SplitChoices).
 func parseChoices(s string) []choice {
-	var out []choice
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '\n' }) {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		code, label, ok := strings.Cut(part, ",")
-		if !ok {
-			label = code
-		}
-		out = append(out, choice{strings.TrimSpace(code), strings.TrimSpace(label)})
+	cs := redcap.SplitChoices(s)
+	out := make([]choice, len(cs))
+	for i, c := range cs {
+		out[i] = choice{c.Code, c.Label}
 	}
 	return out
 }
@@ -593,26 +543,10 @@ var instanceWords = map[string]bool{
 	"first-instance": true, "last-instance": true, "new-instance": true,
 }
 
-var smartVariables = map[string]bool{
-	"user-name": true, "user-fullname": true, "user-email": true, "user-dag-name": true, "user-dag-id": true,
-	"user-dag-label": true, "user-role-id": true, "user-role-name": true, "user-role-label": true,
-	"record-name": true, "record-dag-name": true, "record-dag-id": true, "record-dag-label": true,
-	"is-form": true, "is-survey": true, "instrument-name": true, "instrument-label": true,
-	"event-id": true, "event-number": true, "event-name": true, "event-label": true,
-	"previous-event-name": true, "previous-event-label": true, "next-event-name": true, "next-event-label": true,
-	"first-event-name": true, "first-event-label": true, "last-event-name": true, "last-event-label": true,
-	"arm-number": true, "arm-label": true, "survey-url": true, "survey-link": true, "survey-queue-url": true,
-	"survey-queue-link": true, "survey-date-completed": true, "survey-time-completed": true,
-	"survey-duration": true, "survey-duration-completed": true, "survey-title": true,
-	"aggregate-min": true, "aggregate-max": true, "aggregate-mean": true, "aggregate-median": true,
-	"aggregate-sum": true, "aggregate-count": true, "aggregate-stdev": true, "aggregate-unique": true,
-	"rand-number": true, "rand-time": true, "rand-utc-time": true, "project-id": true,
-	"redcap-base-url": true, "redcap-version": true, "survey-base-url": true, "data-table": true,
-	"stats-table": true, "form-url": true, "form-link": true,
-}
-
+// isSmartVariable reports whether s (lower case, without parameters) is a
+// Smart Variable: REDCap's list is logic.IsSmartVariable.
 func isSmartVariable(s string) bool {
-	return smartVariables[s] || instanceWords[s] || strings.HasPrefix(s, "mycap-")
+	return logic.IsSmartVariable(s) || instanceWords[s] || strings.HasPrefix(s, "mycap-")
 }
 
 // bracketed returns the contents of each [..] in s, outside quotes, and
@@ -677,7 +611,7 @@ func (c *checker) unknownVars(logic string) []string {
 		if c.names[name] {
 			continue
 		}
-		if form, ok := strings.CutSuffix(name, "_complete"); ok && c.forms[form] {
+		if form, ok := strings.CutSuffix(name, redcap.FormCompleteSuffix); ok && c.forms[form] {
 			continue
 		}
 		if !reported[name] {
@@ -688,25 +622,14 @@ func (c *checker) unknownVars(logic string) []string {
 	return out
 }
 
-var allowedFunctions = map[string]bool{
-	"if": true, "datediff": true, "calcdate": true, "calctext": true, "round": true, "roundup": true,
-	"rounddown": true, "sqrt": true, "abs": true, "min": true, "max": true, "mean": true, "median": true,
-	"sum": true, "stdev": true, "mod": true, "log": true, "exponential": true, "pow": true, "isnumber": true,
-	"isinteger": true, "year": true, "month": true, "day": true, "contains": true, "not_contain": true,
-	"starts_with": true, "ends_with": true, "left": true, "right": true, "length": true, "mid": true,
-	"find": true, "concat": true, "concat_ws": true, "upper": true, "lower": true, "trim": true,
-	"replace_text": true, "isblankormissingcode": true, "isblanknotmissingcode": true, "hasmissingcode": true,
-	"ismissingcode": true, "is_nan": true,
-}
-
 // unknownFunctions lists the names called as functions, outside brackets
 // and quotes, that are not on REDCap's list.
-func unknownFunctions(logic string) []string {
+func unknownFunctions(src string) []string {
 	var out []string
 	var quote byte
 	depth := 0
-	for i := 0; i < len(logic); i++ {
-		ch := logic[i]
+	for i := 0; i < len(src); i++ {
+		ch := src[i]
 		switch {
 		case quote != 0:
 			if ch == quote {
@@ -723,20 +646,20 @@ func unknownFunctions(logic string) []string {
 			depth--
 			continue
 		}
-		if depth > 0 || !isLetter(ch) || (i > 0 && isWordByte(logic[i-1])) {
+		if depth > 0 || !isLetter(ch) || (i > 0 && isWordByte(src[i-1])) {
 			continue
 		}
 		j := i
-		for j < len(logic) && isWordByte(logic[j]) {
+		for j < len(src) && isWordByte(src[j]) {
 			j++
 		}
-		word := logic[i:j]
+		word := src[i:j]
 		k := j
-		for k < len(logic) && (logic[k] == ' ' || logic[k] == '\t' || logic[k] == '\n' || logic[k] == '\r') {
+		for k < len(src) && (src[k] == ' ' || src[k] == '\t' || src[k] == '\n' || src[k] == '\r') {
 			k++
 		}
 		lw := strings.ToLower(word)
-		if k < len(logic) && logic[k] == '(' && lw != "and" && lw != "or" && !allowedFunctions[lw] {
+		if k < len(src) && src[k] == '(' && lw != "and" && lw != "or" && !logic.IsFunction(lw) && !logic.IsFunction(word) {
 			out = append(out, word)
 		}
 		i = j - 1

@@ -442,3 +442,45 @@ func TestMetadataImportExistingSQL(t *testing.T) {
 	dict[1].Choices = "select secret from y"
 	f.call("full", "content", "metadata", "format", "json", "data", dictJSON(t, dict)).expect(t, 400, ctJSON, jsonErr(msgSQL+"D3"))
 }
+
+// The sandbox cleans names as REDCap does (redcap.CleanFieldName), which is
+// what the validator predicts: only a space becomes '_' (a tab or line
+// break is deleted), and only ASCII letters are lowercased (PHP's
+// strtolower), so the Kelvin sign is deleted rather than read as "k".
+func TestMetadataImportCleansNamesLikeREDCap(t *testing.T) {
+	f := newFixture(t)
+	in := []redcap.Field{
+		rid,
+		fld("a\tb", "f", "text", nil),
+		fld("line\nbreak", "f", "text", nil),
+		fld("\u212Aey", "f", "text", nil),
+		fld("two  spaces", "f", "text", nil),
+		fld("x", "Form\tOne", "text", nil),
+	}
+	f.call("full", "content", "metadata", "format", "json", "data", dictJSON(t, in)).expect(t, 200, ctJSON, "6")
+	var got []string
+	for _, fl := range f.exportDict("full") {
+		got = append(got, fl.FormName+"."+fl.FieldName)
+	}
+	want := []string{"f.record_id", "f.ab", "f.linebreak", "f.ey", "f.two_spaces", "formone.x"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("stored names (-want +got):\n%s", diff)
+	}
+}
+
+// The sandbox takes REDCap's Smart Variables and function whitelist from
+// redcap/logic, as the validator does: REDCap also accepts the internal
+// functions it rewrites logic into (roundRC, chkNull, …) and Smart Variables
+// the sandbox's former list lacked.
+func TestMetadataImportKnowsREDCapsLogicNames(t *testing.T) {
+	f := newFixture(t)
+	in := []redcap.Field{
+		rid,
+		fld("a", "f", "text", nil),
+		fld("c", "f", "calc", func(x *redcap.Field) { x.Choices = "roundRC([a], 1) + IF([a] > 1, 1, 0)" }),
+		fld("b", "f", "text", func(x *redcap.Field) {
+			x.BranchingLogic = "[survey-access-code] <> '' and [user-first-name] <> '' and [survey-date-started] <> ''"
+		}),
+	}
+	f.call("full", "content", "metadata", "format", "json", "data", dictJSON(t, in)).expect(t, 200, ctJSON, "4")
+}

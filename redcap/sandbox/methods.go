@@ -305,8 +305,7 @@ func exportFieldNames(p *Project, field string) ([]row, bool) {
 		found = true
 		if f.FieldType == "checkbox" {
 			for _, ch := range parseChoices(strings.ReplaceAll(f.Choices, storedNewline, "|")) {
-				code := strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(ch.code))
-				code = reNameIllegal.ReplaceAllString(code, "")
+				code := redcap.CheckboxExportCode(ch.code)
 				out = append(out, row{{"original_field_name", f.FieldName}, {"choice_value", ch.code}, {"export_field_name", f.FieldName + "___" + code}})
 			}
 			continue

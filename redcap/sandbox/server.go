@@ -4,6 +4,19 @@
 // order of checks (docs/redcap.md#order-of-checks and on), keeps its state
 // in a JSON file (docs/sandbox.md), and can inject faults (latency, 5xx,
 // HTML pages, redirects, dropped connections).
+//
+// REDCap's facts come from package redcap, as for the client: reserved
+// field names, field types and their legacy names, legacy validation names,
+// the type classes, the reading of column F, the cleaning of field, form,
+// matrix-group names and checkbox export codes; Smart Variables and the
+// function whitelist from redcap/logic. The sandbox's own checks of logic
+// (brackets, references, function calls) are a scanner written apart from
+// redcap/logic's parser, an independent oracle for the client's validator.
+// The one table it keeps a copy of on purpose is the validation-type table
+// with its patterns (validation.go): the server's redcap_validation_types,
+// which a state file can extend and content=fieldValidation exports; the
+// client has only the names (redcap.DefaultValidationTypes).
+// TestFactsDefinedOnce (package redcap) allows that copy and no other.
 package sandbox
 
 import (

@@ -16,7 +16,7 @@ const completeChoices = `0, Incomplete \n 1, Unverified \n 2, Complete`
 // isComplete reports whether a stored row is its form's auto-generated
 // <form>_complete field.
 func isComplete(f *redcap.Field) bool {
-	return f.FieldName == f.FormName+"_complete"
+	return f.FieldName == f.FormName+redcap.FormCompleteSuffix
 }
 
 // toStored turns a checked row into the form REDCap stores: choices of
@@ -52,10 +52,8 @@ func toExport(f redcap.Field) redcap.Field {
 			f.Set(col, "")
 		}
 	}
-	if t, ok := legacyTypes[f.FieldType]; ok {
-		f.FieldType = t
-	}
-	if v, ok := legacyValidation[f.Validation]; ok {
+	f.FieldType = redcap.StoredFieldType(f.FieldType)
+	if v, ok := redcap.LegacyValidation(f.Validation); ok {
 		f.Validation = v
 	}
 	if f.FieldType == "slider" && f.CustomAlignment == "" {
@@ -82,7 +80,7 @@ func saveDictionary(p *Project, fields []redcap.Field, users []*User) {
 		stored = append(stored, toStored(f))
 		if i+1 == len(fields) || fields[i+1].FormName != f.FormName {
 			stored = append(stored, redcap.Field{
-				FieldName: f.FormName + "_complete", FormName: f.FormName, SectionHeader: "Form Status",
+				FieldName: f.FormName + redcap.FormCompleteSuffix, FormName: f.FormName, SectionHeader: "Form Status",
 				FieldType: "select", FieldLabel: "Complete?", Choices: completeChoices,
 			})
 			label, ok := labels[f.FormName]

@@ -105,15 +105,6 @@ func newValidationTable(extra []ValidationType) *validationTable {
 	return t
 }
 
-// legacyValidation maps the old names REDCap still accepts and converts.
-var legacyValidation = map[string]string{
-	"int":              "integer",
-	"float":            "number",
-	"date":             "date_ymd",
-	"datetime":         "datetime_ymd",
-	"datetime_seconds": "datetime_seconds_ymd",
-}
-
 // isNumberType reports whether any numeric min/max is accepted for t.
 func isNumberType(t string) bool {
 	return t == "integer" || strings.HasPrefix(t, "number")

@@ -77,7 +77,7 @@ func (addAnnotation) Transform(ctx context.Context, req *sdk.Request) (*sdk.Resp
 		if len(cfg.Types) > 0 && !slices.Contains(cfg.Types, f.FieldType) {
 			continue
 		}
-		if hasTag(f.FieldAnnotation, tagName) {
+		if redcap.HasActionTag(f.FieldAnnotation, tagName) { // as REDCap reads tags: whole name, upper case
 			continue
 		}
 		f.FieldAnnotation = strings.TrimSpace(f.FieldAnnotation + " " + cfg.Tag)
@@ -86,26 +86,6 @@ func (addAnnotation) Transform(ctx context.Context, req *sdk.Request) (*sdk.Resp
 	}
 	req.Log.Debug("annotations added", "count", len(diags))
 	return &sdk.Response{Dictionary: d, Diagnostics: diags}, nil
-}
-
-// hasTag reports whether an annotation already carries the tag (as a whole
-// word: @HIDDEN does not match @HIDDEN-SURVEY).
-func hasTag(annotation, tag string) bool {
-	for rest := annotation; ; {
-		i := strings.Index(rest, tag)
-		if i < 0 {
-			return false
-		}
-		end := i + len(tag)
-		if end == len(rest) || !isTagChar(rest[end]) {
-			return true
-		}
-		rest = rest[end:]
-	}
-}
-
-func isTagChar(c byte) bool {
-	return c == '-' || c == '_' || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
 }
 
 func main() { sdk.Serve(addAnnotation{}) }
