@@ -130,3 +130,21 @@ func TestSplitAtPrefixesRightAfterTheFirstByte(t *testing.T) {
 		t.Errorf("split = %q", got)
 	}
 }
+
+// A message that follows the previous one's full stop after a space starts
+// a problem of its own.
+func TestSplitDictionaryErrorsAfterFullStopAndSpace(t *testing.T) {
+	probs := splitDictionaryErrors("Each row MUST have a field type, but the following cells have a field type missing: D5. Form names must be lower case: Visit (B6)")
+	if len(probs) != 2 || probs[0].Message != "Each row MUST have a field type, but the following cells have a field type missing: D5." ||
+		probs[1].Item != "Visit (B6)" || probs[1].Column != "B" || probs[1].Row != 6 {
+		t.Errorf("problems = %+v", probs)
+	}
+}
+
+// Text after the last cell reference stays with the last entry.
+func TestSplitItemsKeepsTrailingTextWithTheLastEntry(t *testing.T) {
+	probs := splitItems("The following fields are duplicated: a (A2), b (A3) and more")
+	if len(probs) != 2 || probs[0].Item != "a (A2)" || probs[1].Item != "b (A3) and more" || probs[1].Row != 3 {
+		t.Errorf("problems = %+v", probs)
+	}
+}
