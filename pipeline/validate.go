@@ -68,7 +68,7 @@ func NewValidator(opts ValidateOptions) (*Validator, error) {
 func ReadValidationTypes(path string) ([]string, error) {
 	data, err := redcap.ReadSmallFile(path, redcap.MaxFileBytes)
 	if err != nil {
-		return nil, fmt.Errorf("read validation types: %w", err)
+		return nil, fmt.Errorf("read validation types %s: %w", path, err)
 	}
 	var types []string
 	sc := bufio.NewScanner(bytes.NewReader(data))

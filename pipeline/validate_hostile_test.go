@@ -28,3 +28,14 @@ func TestReadValidationTypesQuotesNoContentAndRefusesSpecialFiles(t *testing.T) 
 		t.Errorf("a named pipe as validation types: error %v", err)
 	}
 }
+
+// -c names a named pipe: refused, not waited on.
+func TestLoadConfigRefusesANamedPipe(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "rcolpipe.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadConfig(fifo); err == nil || !strings.Contains(err.Error(), "named pipe") {
+		t.Errorf("LoadConfig(named pipe): error %v", err)
+	}
+}
