@@ -29,7 +29,7 @@ import (
 // schemas/pipeline.schema.json and resolves its paths. A file that is wrong
 // gives a *ConfigError naming the file, the line and the key path.
 func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := redcap.ReadSmallFile(path, redcap.MaxFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read pipeline file: %w", err)
 	}

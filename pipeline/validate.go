@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -67,7 +66,7 @@ func NewValidator(opts ValidateOptions) (*Validator, error) {
 // ReadValidationTypes reads an institution's extra validation types: one
 // name per line; blank lines and everything after # are ignored.
 func ReadValidationTypes(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := redcap.ReadSmallFile(path, redcap.MaxFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read validation types %s: %w", path, err)
 	}
@@ -83,7 +82,9 @@ func ReadValidationTypes(path string) ([]string, error) {
 			continue
 		}
 		if strings.ContainsAny(line, " \t,;") {
-			return nil, fmt.Errorf("validation types %s:%d: %q: want one type name per line", path, n, line)
+			// The line is not quoted: the file may be a .env that validate's
+			// redactor does not know of.
+			return nil, fmt.Errorf("validation types %s:%d: the line holds a space, tab, comma or semicolon; want one type name per line", path, n)
 		}
 		types = append(types, line)
 	}

@@ -365,3 +365,31 @@ func readZIP(name string, data []byte) (*Dictionary, Diagnostics) {
 	d, ds := readText(inner, text)
 	return d, append(diags, ds...)
 }
+
+// ReadSmallFile reads a side file that is not a dictionary (a pipeline
+// file, a schema, a list of validation types): like an input, it must be a
+// regular file (a named pipe would block the open or the read, /dev/zero
+// would fill memory), and at most limit bytes are read. A link is followed:
+// the user named the path.
+func ReadSmallFile(name string, limit int64) ([]byte, error) {
+	f, err := openInput(name, true)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &os.PathError{Op: "read", Path: name, Err: fmt.Errorf("%s, not a regular file", fileKind(st.Mode()))}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, &os.PathError{Op: "read", Path: name, Err: fmt.Errorf("larger than %d bytes", limit)}
+	}
+	return data, nil
+}

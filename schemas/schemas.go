@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -182,7 +181,7 @@ func Compile(files ...string) (*Set, error) {
 
 	urls := []string{rowCheckURL}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := redcap.ReadSmallFile(f, redcap.MaxFileBytes)
 		if err != nil {
 			return nil, fmt.Errorf("read schema %s: %w", f, err)
 		}
