@@ -2,6 +2,7 @@ package redcap
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"unicode/utf8"
 )
@@ -35,6 +36,9 @@ const (
 // redcapCellBytes is what REDCap stores in one cell, for messages.
 const redcapCellBytes = 65535
 
+// tokenShaped matches what looks like a REDCap API token (32 hex characters).
+var tokenShaped = regexp.MustCompile(`[0-9A-Fa-f]{32,}`)
+
 // excerptBytes caps what a message quotes of a file's content.
 const excerptBytes = 40
 
@@ -44,7 +48,12 @@ const excerptBytes = 40
 // terminal. A cut never ends inside a word: a secret that does not fit is
 // left out whole rather than shown as a prefix, which no redactor of the
 // full secret would recognise. A cut excerpt is followed by "... (N bytes)".
+//
+// A run of 32 or more hex characters, the shape of a REDCap token, is never
+// quoted: a file holding only a token would otherwise fit whole.
 func excerpt(s string) string {
+	size := len(s)
+	s = tokenShaped.ReplaceAllString(s, "[token-shaped text left out]")
 	if len(s) <= excerptBytes {
 		return strconv.Quote(s)
 	}
@@ -57,7 +66,7 @@ func excerpt(s string) string {
 			end--
 		}
 	}
-	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:end]), len(s))
+	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:end]), size)
 }
 
 // wordByte reports whether b can be part of a token-like word (letters,

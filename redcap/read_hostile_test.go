@@ -348,8 +348,10 @@ func TestExcerpt(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"Variable Name", `"Variable Name"`},
 		{"a\x1b[31mb\x00", `"a\x1b[31mb\x00"`},
-		{"RC_API_KEY=" + fakeToken, `"RC_API_KEY="... (43 bytes)`},
-		{fakeToken + fakeToken, `""... (64 bytes)`},
+		{"RC_API_KEY=" + fakeToken, `"RC_API_KEY=[token-shaped text left out]"`},
+		{fakeToken + fakeToken, `"[token-shaped text left out]"`},
+		{fakeToken, `"[token-shaped text left out]"`}, // a file holding only a token
+		{"RC_API_KEY=" + fakeToken + " # the project's token", `"RC_API_KEY=[token-shaped text left out] "... (65 bytes)`},
 		{strings.Repeat("ab ", 20), `"ab ab ab ab ab ab ab ab ab ab ab ab ab "... (60 bytes)`},
 		{strings.Repeat("é", 30), `""... (60 bytes)`},
 		{strings.Repeat("x ", 19) + "\u202e" + "yyyy", `"x x x x x x x x x x x x x x x x x x x "... (45 bytes)`},
