@@ -105,8 +105,8 @@ func TestRedactFindsEntitiesOfAnyLetter(t *testing.T) {
 	}
 	rest := secret[2:]
 	cases := map[string]string{
-		"lower-case hex digits": "&#x4a;&#x6f;" + rest,
-		"upper-case hex digits": "&#x4A;&#x6F;" + rest,
+		"lower-case hex digits":                            "&#x4a;&#x6f;" + rest,
+		"upper-case hex digits":                            "&#x4A;&#x6F;" + rest,
 		"eight digits, then a digit of the next character": "J&#x0000006F" + rest,
 	}
 	for name, text := range cases {
