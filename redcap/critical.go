@@ -65,28 +65,6 @@ func (c CriticalChange) String() string {
 	return fmt.Sprintf("field %s: %s", where, c.Kind)
 }
 
-// canonicalType maps REDCap's legacy type names to the names an export
-// gives back, so that a file using them is not seen as changing the type.
-func canonicalType(t string) string {
-	switch t {
-	case "select":
-		return "dropdown"
-	case "textarea":
-		return "notes"
-	}
-	return t
-}
-
-// hasCodedChoices reports whether column F of the type holds code, label
-// choices whose codes are the stored values.
-func hasCodedChoices(t string) bool {
-	switch canonicalType(t) {
-	case "radio", "dropdown", "checkbox":
-		return true
-	}
-	return false
-}
-
 // typeChangeIsCritical reports whether changing a field's type from old to
 // new can lose or change stored data. radio and dropdown store the same
 // single code, so switching between them is safe; every other change is
@@ -94,7 +72,7 @@ func hasCodedChoices(t string) bool {
 // change to or from it loses data. REDCap's Draft Mode marks every other
 // type change critical too (text -> notes included), and so does rcolpipe.
 func typeChangeIsCritical(old, new string) bool {
-	old, new = canonicalType(old), canonicalType(new)
+	old, new = StoredFieldType(old), StoredFieldType(new)
 	if old == new {
 		return false
 	}
@@ -118,7 +96,7 @@ func renames(before, after *Dictionary, removed, added []FieldRef) (pairs [][2]F
 			if used[a.Field] || nf == nil {
 				continue
 			}
-			if nf.FormName == of.FormName && canonicalType(nf.FieldType) == canonicalType(of.FieldType) &&
+			if nf.FormName == of.FormName && StoredFieldType(nf.FieldType) == StoredFieldType(of.FieldType) &&
 				nf.FieldLabel == of.FieldLabel && sameChoices(nf.Choices, of.Choices) {
 				used[a.Field] = true
 				pairs = append(pairs, [2]FieldRef{r, a})
@@ -153,12 +131,12 @@ func fieldCritical(of, nf *Field) []CriticalChange {
 	}
 	// Column H is a validation only on text fields (on sliders it shows
 	// the number; on dropdowns autocomplete changes no stored value).
-	if canonicalType(of.FieldType) == "text" && canonicalType(nf.FieldType) == "text" && of.Validation != nf.Validation {
+	if StoredFieldType(of.FieldType) == "text" && StoredFieldType(nf.FieldType) == "text" && of.Validation != nf.Validation {
 		c := base
 		c.Kind, c.Old, c.New = CriticalValidationChanged, of.Validation, nf.Validation
 		out = append(out, c)
 	}
-	if hasCodedChoices(of.FieldType) && hasCodedChoices(nf.FieldType) {
+	if HasCodedChoices(StoredFieldType(of.FieldType)) && HasCodedChoices(StoredFieldType(nf.FieldType)) {
 		out = append(out, choiceCritical(base, SplitChoices(of.Choices), SplitChoices(nf.Choices))...)
 	}
 	return out

@@ -12,7 +12,7 @@ func TestCompareClassifiesCriticalChanges(t *testing.T) {
 	}
 	typed := func(name, typ, val string) Field {
 		return Field{FieldName: name, FormName: "f", FieldType: typ, FieldLabel: "Q " + name, Validation: val,
-			Choices: map[bool]string{true: "1, A | 2, B"}[hasCodedChoices(typ)]}
+			Choices: map[bool]string{true: "1, A | 2, B"}[HasCodedChoices(StoredFieldType(typ))]}
 	}
 	other := Field{FieldName: "o1", FormName: "g", FieldType: "text", FieldLabel: "Other"}
 	cases := []struct {
