@@ -131,7 +131,8 @@ func fieldCritical(of, nf *Field) []CriticalChange {
 	}
 	// Column H is a validation only on text fields (on sliders it shows
 	// the number; on dropdowns autocomplete changes no stored value).
-	if StoredFieldType(of.FieldType) == "text" && StoredFieldType(nf.FieldType) == "text" && of.Validation != nf.Validation {
+	// Removing a validation leaves every stored value valid.
+	if StoredFieldType(of.FieldType) == "text" && StoredFieldType(nf.FieldType) == "text" && of.Validation != nf.Validation && nf.Validation != "" {
 		c := base
 		c.Kind, c.Old, c.New = CriticalValidationChanged, of.Validation, nf.Validation
 		out = append(out, c)

@@ -37,6 +37,7 @@ func TestCompareClassifiesCriticalChanges(t *testing.T) {
 		{"checkbox to dropdown", []Field{rid, typed("x", "checkbox", "")}, []Field{rid, typed("x", "dropdown", "")}, []string{"type-changed:x:"}, 0},
 		{"text to notes", []Field{rid, typed("x", "text", "")}, []Field{rid, typed("x", "notes", "")}, []string{"type-changed:x:"}, 0},
 		{"validation changed", []Field{rid, typed("x", "text", "integer")}, []Field{rid, typed("x", "text", "date_ymd")}, []string{"validation-changed:x:"}, 0},
+		{"validation removed", []Field{rid, typed("x", "text", "integer")}, []Field{rid, typed("x", "text", "")}, nil, 0},
 		{"validation added", []Field{rid, typed("x", "text", "")}, []Field{rid, typed("x", "text", "integer")}, []string{"validation-changed:x:"}, 0},
 		{"field deleted", []Field{rid, typed("x", "text", ""), typed("y", "text", "")}, []Field{rid, typed("x", "text", "")}, []string{"field-deleted:y:"}, 0},
 		{"form deleted", []Field{rid, other}, []Field{rid}, []string{"form-deleted::", "field-deleted:o1:"}, 0},

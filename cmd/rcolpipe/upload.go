@@ -59,7 +59,8 @@ Critical changes are those REDCap's Draft Mode marks critical, because in a proj
 with records they lose data or change what stored values mean: a deleted field or
 form (needs --allow-delete), and, needing --allow-critical: a rename (same form, type,
 label and choices, new name: REDCap deletes the old field with its data), a type
-change (except radio <-> dropdown), a validation change of a text field, a removed
+change (except radio <-> dropdown), a validation added to or changed on a text
+field, a removed
 choice code, and a choice code that now carries another code's old label (codes
 swapped). Without the flag the upload stops with exit 1 before anything is sent and
 lists each change. Label edits, new choices and reordered choices are not critical.
