@@ -64,11 +64,13 @@ type StageConfig struct {
 // TargetConfig is the `target` section, used by the upload.
 type TargetConfig struct {
 	// URL is "sandbox" or a REDCap API URL ending in /api/.
-	URL          string
-	TokenFile    string
-	Username     string
-	BackupDir    string
-	ReplaceAll   bool
-	AllowDelete  bool
-	TokenPattern string
+	URL         string
+	TokenFile   string
+	Username    string
+	BackupDir   string
+	ReplaceAll  bool
+	AllowDelete bool
+	// AllowCritical allows critical changes other than deletions.
+	AllowCritical bool
+	TokenPattern  string
 }

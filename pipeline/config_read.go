@@ -108,13 +108,14 @@ type rawConfig struct {
 		Timeout string    `yaml:"timeout"`
 	} `yaml:"stages"`
 	Target struct {
-		URL          string `yaml:"url"`
-		TokenFile    string `yaml:"token_file"`
-		Username     string `yaml:"username"`
-		BackupDir    string `yaml:"backup_dir"`
-		ReplaceAll   bool   `yaml:"replace_all"`
-		AllowDelete  bool   `yaml:"allow_delete"`
-		TokenPattern string `yaml:"token_pattern"`
+		URL           string `yaml:"url"`
+		TokenFile     string `yaml:"token_file"`
+		Username      string `yaml:"username"`
+		BackupDir     string `yaml:"backup_dir"`
+		ReplaceAll    bool   `yaml:"replace_all"`
+		AllowDelete   bool   `yaml:"allow_delete"`
+		AllowCritical bool   `yaml:"allow_critical"`
+		TokenPattern  string `yaml:"token_pattern"`
 	} `yaml:"target"`
 }
 
@@ -212,13 +213,14 @@ func (raw *rawConfig) resolve(path string, root *yaml.Node) (*Config, error) {
 
 	t := raw.Target
 	c.Target = TargetConfig{
-		URL:          t.URL,
-		TokenFile:    rel(t.TokenFile),
-		Username:     t.Username,
-		BackupDir:    rel(t.BackupDir),
-		ReplaceAll:   t.ReplaceAll,
-		AllowDelete:  t.AllowDelete,
-		TokenPattern: t.TokenPattern,
+		URL:           t.URL,
+		TokenFile:     rel(t.TokenFile),
+		Username:      t.Username,
+		BackupDir:     rel(t.BackupDir),
+		ReplaceAll:    t.ReplaceAll,
+		AllowDelete:   t.AllowDelete,
+		AllowCritical: t.AllowCritical,
+		TokenPattern:  t.TokenPattern,
 	}
 	if t.TokenPattern != "" {
 		if _, err := regexp.Compile(t.TokenPattern); err != nil {

@@ -216,7 +216,7 @@ func TestPipelineSchemaMatchesDocs(t *testing.T) {
 		t.Fatalf("read docs: %v", err)
 	}
 	for _, key := range []string{"version", "inputs", "validate", "schemas", "validation_types", "assume_fields", "strict", "rules",
-		"stages", "name", "plugin", "config", "timeout", "target", "url", "token_file", "username", "backup_dir", "replace_all", "allow_delete", "token_pattern"} {
+		"stages", "name", "plugin", "config", "timeout", "target", "url", "token_file", "username", "backup_dir", "replace_all", "allow_delete", "allow_critical", "token_pattern"} {
 		if !strings.Contains(string(doc), "`"+key+"`") {
 			t.Errorf("docs/pipeline.md does not document `%s`", key)
 		}

@@ -33,14 +33,39 @@ type Diff struct {
 	FieldsAdded   []FieldRef    `json:"fields_added"`
 	FieldsRemoved []FieldRef    `json:"fields_removed"`
 	FieldsChanged []FieldChange `json:"fields_changed"`
+	// FieldsRenamed are removed fields matched to added fields of the same
+	// form, type, label and choices; they are in neither list above.
+	FieldsRenamed []FieldRename `json:"fields_renamed"`
+	// Critical lists the changes that can lose data or change what stored
+	// values mean (REDCap's "critical" changes in Draft Mode).
+	Critical []CriticalChange `json:"critical"`
 	// OrderChanged is true when fields present on both sides are in another order.
 	OrderChanged bool `json:"order_changed"`
+}
+
+// FieldRename is a field that disappears while an identical one with
+// another name appears in the same form.
+type FieldRename struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	Form string `json:"form"`
+}
+
+// NeedsAllowCritical lists the critical changes that are not deletions.
+func (d Diff) NeedsAllowCritical() []CriticalChange {
+	var out []CriticalChange
+	for _, c := range d.Critical {
+		if !c.Kind.IsDeletion() {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Empty reports whether nothing changes.
 func (d Diff) Empty() bool {
 	return len(d.FormsAdded) == 0 && len(d.FormsRemoved) == 0 && len(d.FieldsAdded) == 0 &&
-		len(d.FieldsRemoved) == 0 && len(d.FieldsChanged) == 0 && !d.OrderChanged
+		len(d.FieldsRemoved) == 0 && len(d.FieldsChanged) == 0 && len(d.FieldsRenamed) == 0 && !d.OrderChanged
 }
 
 // Compare computes the diff from before to after, field by field and column by
@@ -78,6 +103,7 @@ func Compare(before, after *Dictionary) Diff {
 				cols = append(cols, ColumnChange{Column: c.Key(), Old: ov, New: nv})
 			}
 		}
+		d.Critical = append(d.Critical, fieldCritical(of, nf)...)
 		if len(cols) > 0 {
 			d.FieldsChanged = append(d.FieldsChanged, FieldChange{Field: nf.FieldName, Form: nf.FormName, Columns: cols})
 		}
@@ -94,7 +120,42 @@ func Compare(before, after *Dictionary) Diff {
 		commonOld = append(commonOld, of.FieldName)
 	}
 	d.OrderChanged = strings.Join(commonOld, "\x00") != strings.Join(commonNew, "\x00")
+	d.classifyRemovals(before, after)
 	return d
+}
+
+// classifyRemovals turns removed+added pairs into renames and lists the
+// deletions and renames as critical changes, ahead of the field changes.
+func (d *Diff) classifyRemovals(before, after *Dictionary) {
+	pairs := renames(before, after, d.FieldsRemoved, d.FieldsAdded)
+	gone, come := map[string]bool{}, map[string]bool{}
+	for _, p := range pairs {
+		gone[p[0].Field], come[p[1].Field] = true, true
+		d.FieldsRenamed = append(d.FieldsRenamed, FieldRename{From: p[0].Field, To: p[1].Field, Form: p[1].Form})
+	}
+	d.FieldsRemoved = without(d.FieldsRemoved, gone)
+	d.FieldsAdded = without(d.FieldsAdded, come)
+	var crit []CriticalChange
+	for _, f := range d.FormsRemoved {
+		crit = append(crit, CriticalChange{Kind: CriticalFormDeleted, Form: f})
+	}
+	for _, f := range d.FieldsRemoved {
+		crit = append(crit, CriticalChange{Kind: CriticalFieldDeleted, Field: f.Field, Form: f.Form})
+	}
+	for _, r := range d.FieldsRenamed {
+		crit = append(crit, CriticalChange{Kind: CriticalRenamed, Field: r.From, Form: r.Form, Old: r.From, New: r.To})
+	}
+	d.Critical = append(crit, d.Critical...)
+}
+
+func without(refs []FieldRef, drop map[string]bool) []FieldRef {
+	var out []FieldRef
+	for _, r := range refs {
+		if !drop[r.Field] {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func setOf(xs []string) map[string]bool {
@@ -124,6 +185,9 @@ func (d Diff) WriteText(w io.Writer) error {
 	for _, f := range d.FieldsRemoved {
 		fmt.Fprintf(&b, "- field %s (%s)\n", f.Field, f.Form)
 	}
+	for _, r := range d.FieldsRenamed {
+		fmt.Fprintf(&b, "> field %s -> %s (%s): a rename; the data of %s is lost unless migrated\n", r.From, r.To, r.Form, r.From)
+	}
 	for _, f := range d.FieldsChanged {
 		fmt.Fprintf(&b, "~ field %s (%s)\n", f.Field, f.Form)
 		for _, c := range f.Columns {
@@ -133,8 +197,18 @@ func (d Diff) WriteText(w io.Writer) error {
 	if d.OrderChanged {
 		b.WriteString("~ field order changes\n")
 	}
-	fmt.Fprintf(&b, "%d forms added, %d removed; %d fields added, %d removed, %d changed\n",
+	if len(d.Critical) > 0 {
+		fmt.Fprintf(&b, "critical changes (%d): data in the project's records may be lost or change meaning\n", len(d.Critical))
+		for _, c := range d.Critical {
+			fmt.Fprintf(&b, "  ! %s\n", c)
+		}
+	}
+	fmt.Fprintf(&b, "%d forms added, %d removed; %d fields added, %d removed, %d changed",
 		len(d.FormsAdded), len(d.FormsRemoved), len(d.FieldsAdded), len(d.FieldsRemoved), len(d.FieldsChanged))
+	if len(d.FieldsRenamed) > 0 {
+		fmt.Fprintf(&b, ", %d renamed", len(d.FieldsRenamed))
+	}
+	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -27,6 +27,10 @@ type Options struct {
 	ReplaceAll bool
 	// AllowDelete lets the upload remove fields the project has.
 	AllowDelete bool
+	// AllowCritical lets the upload make critical changes other than
+	// deletions: renames, type and validation changes, removed or swapped
+	// choice codes.
+	AllowCritical bool
 	// DryRun stops before the import and writes no backup: nothing changes.
 	DryRun bool
 	// Confirm asks the user to go on after the diff; nil means the caller
@@ -83,6 +87,21 @@ func (e *DeleteError) Error() string {
 		len(e.Fields), strings.Join(names, ", "))
 }
 
+// CriticalError refuses an upload with critical changes that are not
+// deletions, before anything is sent.
+type CriticalError struct {
+	Changes []redcap.CriticalChange
+}
+
+func (e *CriticalError) Error() string {
+	lines := make([]string, len(e.Changes))
+	for i, c := range e.Changes {
+		lines[i] = "\n  - " + c.String()
+	}
+	return fmt.Sprintf("the upload makes %d critical change(s) that can lose data or change what stored values mean; nothing was sent:%s\n"+
+		"Migrate the data first (or make sure the project has none), then pass --allow-critical", len(e.Changes), strings.Join(lines, ""))
+}
+
 // Upload puts d into the project behind c without losing what was there:
 // preflight, export and back up the current dictionary, merge, diff, refuse
 // deletions unless allowed, confirm, import, export again and verify. The
@@ -117,23 +136,6 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	}
 	step("export", start)
 
-	if !opts.DryRun {
-		start = time.Now()
-		pid := 0
-		if rep.Preflight.Project != nil {
-			pid = rep.Preflight.Project.ProjectID
-		}
-		rep.BackupPath, err = WriteBackup(opts.BackupDir, pid, current, opts.Now())
-		if err != nil {
-			// Without the backup the upload could not be undone: stop here.
-			return rep, fmt.Errorf("back up the project's dictionary: %w; nothing was sent. "+
-				"Make %s a folder you can write to, or choose another with --backup-dir (or target.backup_dir in the pipeline file)",
-				err, opts.BackupDir)
-		}
-		step("backup", start)
-		opts.Log.Info().Str("backup", rep.BackupPath).Int("fields", current.Len()).Msg("saved the project's dictionary")
-	}
-
 	send := d.Clone()
 	if !opts.ReplaceAll {
 		m := redcap.Merge(current, d)
@@ -151,6 +153,9 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	if len(rep.Diff.FieldsRemoved) > 0 && !opts.AllowDelete {
 		return rep, &DeleteError{Fields: rep.Diff.FieldsRemoved}
 	}
+	if crit := rep.Diff.NeedsAllowCritical(); len(crit) > 0 && !opts.AllowCritical {
+		return rep, &CriticalError{Changes: crit}
+	}
 	if opts.DryRun {
 		return rep, nil
 	}
@@ -159,6 +164,23 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 		rep.Verified = true
 		return rep, nil
 	}
+	// The backup is written only once the upload passed its checks, and
+	// before the user is asked: nobody confirms an upload that has no backup.
+	start = time.Now()
+	pid := 0
+	if rep.Preflight.Project != nil {
+		pid = rep.Preflight.Project.ProjectID
+	}
+	rep.BackupPath, err = WriteBackup(opts.BackupDir, pid, current, opts.Now())
+	if err != nil {
+		// Without the backup the upload could not be undone: stop here.
+		return rep, fmt.Errorf("back up the project's dictionary: %w; nothing was sent. "+
+			"Make %s a folder you can write to, or choose another with --backup-dir (or target.backup_dir in the pipeline file)",
+			err, opts.BackupDir)
+	}
+	step("backup", start)
+	opts.Log.Info().Str("backup", rep.BackupPath).Int("fields", current.Len()).Msg("saved the project's dictionary")
+
 	if opts.Confirm != nil {
 		ok, err := opts.Confirm(rep.Diff)
 		if err != nil {

@@ -41,6 +41,7 @@ Examples:
 			&cli.StringFlag{Name: "backup-dir", Usage: "folder for the backup of the project's dictionary (default: ./rcolpipe-backups, or target.backup_dir)"},
 			&cli.BoolFlag{Name: "replace-all", Usage: "send exactly the pipeline's result instead of merging it into the project's dictionary"},
 			&cli.BoolFlag{Name: "allow-delete", Usage: "let the upload delete fields that are in the project but not in the upload"},
+			&cli.BoolFlag{Name: "allow-critical", Usage: "let the upload make critical changes other than deletions (renames, type or validation changes, removed or recoded choice codes); migrate the data first"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "stop before the import: show the diff, change nothing"},
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation (needed when there is no terminal)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "report format: text or json"},

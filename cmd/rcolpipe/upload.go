@@ -28,6 +28,7 @@ func uploadFlags(stages *stageFlags, withWrites bool) []cli.Flag {
 		fs = append(fs,
 			&cli.StringFlag{Name: "backup-dir", Usage: "folder for the backup of the project's dictionary (default: ./rcolpipe-backups, or target.backup_dir)"},
 			&cli.BoolFlag{Name: "allow-delete", Usage: "let the upload delete fields that are in the project but not in the upload"},
+			&cli.BoolFlag{Name: "allow-critical", Usage: "let the upload make critical changes other than deletions (renames, type or validation changes, removed or recoded choice codes); migrate the data first"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "stop before the import: show the diff, change nothing"},
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation (needed when there is no terminal)"},
 		)
@@ -45,7 +46,8 @@ func uploadCommand(e *env) *cli.Command {
 
    load → validate → stages → validate → preflight (token, rights, project status)
    → export the project's dictionary to a backup file → merge → diff
-   → refuse deletions unless --allow-delete → confirm → import → export again and verify
+   → refuse deletions unless --allow-delete, other critical changes unless
+   --allow-critical → back up → confirm → import → export again and verify
 
 REDCap's metadata import replaces the WHOLE dictionary. rcolpipe therefore merges:
 the forms you upload replace the same forms in the project, new forms are appended,
@@ -53,7 +55,17 @@ every other form stays as it is, and the project's record-ID field stays first.
 --replace-all sends exactly the input instead (with --allow-delete if that removes
 fields). An empty dictionary is never sent.
 
-Before anything changes, the project's dictionary is saved as
+Critical changes are those REDCap's Draft Mode marks critical, because in a project
+with records they lose data or change what stored values mean: a deleted field or
+form (needs --allow-delete), and, needing --allow-critical: a rename (same form, type,
+label and choices, new name: REDCap deletes the old field with its data), a type
+change (except radio <-> dropdown), a validation added to or changed on a text
+field, a removed
+choice code, and a choice code that now carries another code's old label (codes
+swapped). Without the flag the upload stops with exit 1 before anything is sent and
+lists each change. Label edits, new choices and reordered choices are not critical.
+
+Once the upload passed these checks, the project's dictionary is saved as
 rcolpipe-backups/project-ID-TIME.json (--backup-dir); when it cannot be written,
 the upload stops and nothing is sent. To restore it:
    rcolpipe upload --replace-all --allow-delete rcolpipe-backups/project-12-20261128T101500Z.json
@@ -85,7 +97,9 @@ func diffCommand(e *env) *cli.Command {
 		ArgsUsage: "[INPUT...]",
 		Description: `diff runs the same steps as upload up to the diff (load, validate, stages,
 preflight, export, merge) and prints the forms and fields that would be added,
-removed or changed, column by column. It writes nothing and imports nothing.
+removed, renamed or changed, column by column, and the critical changes (see
+rcolpipe upload --help); like upload, it exits 1 when the upload would be refused.
+It writes nothing and imports nothing.
 
 Examples:
    rcolpipe diff --url https://redcap.example.org/redcap/api/ sleep.json
@@ -127,12 +141,13 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 // uploadOptions reads the upload flags over the pipeline file's target.
 func uploadOptions(c *cli.Context, e *env, tc pipeline.TargetConfig, dryRun bool) upload.Options {
 	opts := upload.Options{
-		BackupDir:   tc.BackupDir,
-		ReplaceAll:  c.Bool("replace-all") || tc.ReplaceAll,
-		AllowDelete: c.Bool("allow-delete") || tc.AllowDelete,
-		DryRun:      dryRun || c.Bool("dry-run"),
-		Username:    c.String(flagUsername),
-		Log:         e.log,
+		BackupDir:     tc.BackupDir,
+		ReplaceAll:    c.Bool("replace-all") || tc.ReplaceAll,
+		AllowDelete:   c.Bool("allow-delete") || tc.AllowDelete,
+		AllowCritical: c.Bool("allow-critical") || tc.AllowCritical,
+		DryRun:        dryRun || c.Bool("dry-run"),
+		Username:      c.String(flagUsername),
+		Log:           e.log,
 	}
 	if opts.Username == "" {
 		opts.Username = tc.Username
