@@ -32,6 +32,10 @@ func (s *Server) method(w http.ResponseWriter, req *request, u *User, p *Project
 		s.importMetadata(w, req, u, p, rows)
 	case "export log":
 		s.exportLog(w, req, u, p)
+	case "export record":
+		s.exportRecords(w, req, u, p)
+	case "import record":
+		s.importRecords(w, req, u, p, rows)
 	case "export instrument":
 		var out []row
 		for _, in := range p.Instruments {
