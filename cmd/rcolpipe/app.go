@@ -39,7 +39,7 @@ type env struct {
 	// log is set up by the app's Before hook from --log-level/--log-format.
 	log zerolog.Logger
 	// secrets redacts every token rcolpipe knows from stdout and stderr
-	// (redact.go); loadToken adds a token read from .env or a token file.
+	// (internal/redact); upload.Target.Token adds a token read from .env or a token file.
 	secrets *redact.Redactor
 }
 
