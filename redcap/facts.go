@@ -103,6 +103,12 @@ func HasCodedChoices(t string) bool {
 	return false
 }
 
+// IsYesNoLike reports whether a field of type t stores 1 or 0 without
+// column F choices: yesno and truefalse.
+func IsYesNoLike(t string) bool {
+	return t == "yesno" || t == "truefalse"
+}
+
 // IsMultipleChoice reports whether REDCap treats a field of stored type t as
 // multiple choice, whose column F must not be empty: the HasCodedChoices
 // types, sql (column F holds the query) and advcheckbox.

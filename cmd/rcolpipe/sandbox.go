@@ -103,12 +103,14 @@ Examples:
 injects it. Kinds: latency (--latency), status (--status, default 500),
 html (200 with a login page), redirect (--status 301|302, --location),
 drop-before (connection closed, request not handled), drop-after (request
-handled, e.g. an import applied, then the connection closed).
+handled, e.g. an import applied, then the connection closed), body (200
+with --body as JSON, request not handled).
 
 Examples:
    rcolpipe sandbox fault --state ./sandbox --kind status --status 503 --content metadata --action export --count 2
    rcolpipe sandbox fault --state ./sandbox --kind drop-after --content metadata --action import --count 1
-   rcolpipe sandbox fault --state ./sandbox --kind latency --latency 2s`,
+   rcolpipe sandbox fault --state ./sandbox --kind latency --latency 2s
+   rcolpipe sandbox fault --state ./sandbox --kind body --body '[]' --content metadata --action export`,
 				Flags: []cli.Flag{stateFlag,
 					&cli.StringFlag{Name: "kind", Usage: "`KIND` of fault", Required: true},
 					&cli.StringFlag{Name: "content", Usage: "only for this `CONTENT` (default: any)"},
@@ -116,7 +118,8 @@ Examples:
 					&cli.IntFlag{Name: "count", Usage: "for the next `N` matching requests (0: all)"},
 					&cli.IntFlag{Name: "status", Usage: "HTTP `STATUS` for status and redirect faults"},
 					&cli.DurationFlag{Name: "latency", Usage: "`DURATION` for latency faults"},
-					&cli.StringFlag{Name: "location", Usage: "redirect target `URL`"}},
+					&cli.StringFlag{Name: "location", Usage: "redirect target `URL`"},
+					&cli.StringFlag{Name: "body", Usage: "`JSON` that body faults answer"}},
 				Action: func(c *cli.Context) error { return runSandboxFault(c, e) },
 			},
 		},
@@ -217,7 +220,7 @@ func runSandboxFault(c *cli.Context, e *env) error {
 	f := sandbox.Fault{
 		Kind: c.String("kind"), Content: c.String("content"), Action: c.String("action"),
 		Count: c.Int("count"), Status: c.Int("status"), Latency: sandbox.Duration{Duration: c.Duration("latency")},
-		Location: c.String("location"),
+		Location: c.String("location"), Body: c.String("body"),
 	}
 	dir := c.String("state")
 	st, err := sandbox.LoadState(dir)

@@ -128,6 +128,39 @@ func (e *ErrNoUserRights) Advice() string {
 		"the API Import and form rights in advance; the upload itself still works if those rights are there."
 }
 
+// ErrNoLogging is the 403 REDCap gives the log export when the token's
+// user lacks the Logging privilege.
+type ErrNoLogging struct {
+	Status  int
+	Message string
+}
+
+func (e *ErrNoLogging) Error() string {
+	return "the token's user may not read the project's log (" + serverText(e.Status, e.Message) + ")"
+}
+
+// Advice says what the missing right prevents.
+func (e *ErrNoLogging) Advice() string {
+	return "Reading the project log needs the Logging privilege (User Rights page of the project); " +
+		"without it changes made by others cannot be seen in the log."
+}
+
+// ErrNoDataExport is the 403 REDCap gives the log export (and other
+// data methods) when the token's user has "No Access" data export rights.
+type ErrNoDataExport struct {
+	Status  int
+	Message string
+}
+
+func (e *ErrNoDataExport) Error() string {
+	return "the token's user has no data export rights (" + serverText(e.Status, e.Message) + ")"
+}
+
+// Advice says which right is missing.
+func (e *ErrNoDataExport) Advice() string {
+	return "Ask the project's user-rights manager for data export rights (at least de-identified) on the User Rights page."
+}
+
 // ErrExpired is 403 "You do not have API rights because your privileges
 // have expired for this project as of DATE".
 type ErrExpired struct {
@@ -432,6 +465,10 @@ func classify(status int, msg string) error {
 		return &ErrNoExport{Status: status, Message: msg}
 	case strings.Contains(msg, "You do not have API Import/Update privileges"):
 		return &ErrNoImport{Status: status, Message: msg}
+	case strings.Contains(msg, `"Logging" privileges`):
+		return &ErrNoLogging{Status: status, Message: msg}
+	case strings.Contains(msg, `"No Access" data export rights`):
+		return &ErrNoDataExport{Status: status, Message: msg}
 	case strings.Contains(msg, "Insufficient user privileges") && strings.Contains(msg, "User Rights"):
 		return &ErrNoUserRights{Status: status, Message: msg}
 	case strings.Contains(msg, "Insufficient user privileges") && strings.Contains(msg, "Design"):

@@ -45,9 +45,19 @@ func demoDictionary() []redcap.Field {
 	}
 }
 
+// demoRecords are the development project's data: three participants,
+// one with an empty site and an incomplete form.
+func demoRecords() []Record {
+	return []Record{
+		{"record_id": "1", "part_initials": "AB", "part_site": "1", "participant_complete": "2"},
+		{"record_id": "2", "part_initials": "CD", "part_site": "2", "participant_complete": "2"},
+		{"record_id": "3", "part_initials": "EF", "participant_complete": "0"},
+	}
+}
+
 // Demo returns a fresh demo state and its tokens. Project 1 is in
-// Development; project 2 is in Production. Every token belongs to its own
-// user:
+// Development and holds three records; project 2 is in Production. Every
+// token belongs to its own user:
 //
 //	full         project 1, every right
 //	export-only  project 1, API Export only
@@ -89,6 +99,9 @@ func Demo() (*State, []DemoToken) {
 			panic(fmt.Sprintf("sandbox: demo dictionary: %s", strings.Join(errs, "\n")))
 		}
 		saveDictionary(proj, fields, nil)
+		if p.status == 0 {
+			proj.Records = demoRecords()
+		}
 		s.Projects = append(s.Projects, proj)
 	}
 	var tokens []DemoToken

@@ -27,6 +27,10 @@ const (
 	// FaultDropAfter handles the request (an import applies and is saved),
 	// then closes the connection without an answer.
 	FaultDropAfter = "drop-after"
+	// FaultBody answers 200 with Body as JSON without handling the
+	// request: a server (or proxy) that returns something impossible, such
+	// as an empty dictionary.
+	FaultBody = "body"
 )
 
 // Fault is an injected failure for the requests that match Content and
@@ -42,6 +46,8 @@ type Fault struct {
 	Status   int      `json:"status,omitempty"`
 	Latency  Duration `json:"latency,omitzero"`
 	Location string   `json:"location,omitempty"`
+	// Body is what a body fault answers.
+	Body string `json:"body,omitempty"`
 }
 
 // Duration is a time.Duration written as "250ms" in JSON.
@@ -74,9 +80,12 @@ func (f Fault) check() error {
 		if f.Status != 0 && f.Status != 301 && f.Status != 302 && f.Status != 303 && f.Status != 307 && f.Status != 308 {
 			return fmt.Errorf("redirect fault: status %d (want 301, 302, 303, 307 or 308)", f.Status)
 		}
-	case FaultHTML, FaultDropBefore, FaultDropAfter:
+	case FaultHTML, FaultDropBefore, FaultDropAfter, FaultBody:
 	default:
-		return fmt.Errorf("unknown fault kind %q (want latency, status, html, redirect, drop-before or drop-after)", f.Kind)
+		return fmt.Errorf("unknown fault kind %q (want latency, status, html, redirect, drop-before, drop-after or body)", f.Kind)
+	}
+	if f.Body != "" && f.Kind != FaultBody {
+		return fmt.Errorf("%s fault: a body is only for body faults", f.Kind)
 	}
 	if f.Action != "" && f.Action != "export" && f.Action != "import" {
 		return fmt.Errorf("fault action %q (want export, import or empty)", f.Action)
@@ -175,6 +184,11 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request, req *request, f 
 		w.Header().Set("Content-Type", "text/html; charset=iso-8859-1")
 		w.WriteHeader(status)
 		fmt.Fprintf(w, "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head><title>%d %s</title></head><body><p>The document has moved <a href=\"%s\">here</a>.</p></body></html>\n", status, http.StatusText(status), htmlEscape(loc))
+		return true
+	case FaultBody:
+		w.Header().Set("Content-Type", contentType("json"))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(f.Body))
 		return true
 	case FaultDropBefore:
 		dropConnection(w)

@@ -37,6 +37,21 @@ func TestFaults(t *testing.T) {
 		}
 	})
 
+	t.Run("body answers the chosen JSON to matching requests only", func(t *testing.T) {
+		f := newFixture(t)
+		if err := f.srv.InjectFault(Fault{Kind: FaultBody, Body: "[]", Content: "metadata", Action: "export", Count: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if r := f.call("full", "content", "project", "format", "json"); r.status != 200 || r.body == "[]" {
+			t.Errorf("project export got the metadata fault: %d %s", r.status, r.body)
+		}
+		f.call("full", "content", "metadata", "format", "csv").expect(t, 200, ctJSON, "[]")
+		// Used up: the next export is the real dictionary.
+		if got := f.exportDict("full"); len(got) != 3 {
+			t.Errorf("after the body fault: %d fields, want 3", len(got))
+		}
+	})
+
 	t.Run("5xx on the next 2 exports", func(t *testing.T) {
 		f := newFixture(t)
 		if err := f.srv.InjectFault(Fault{Kind: FaultStatus, Content: "metadata", Action: "export", Count: 2}); err != nil {
@@ -138,6 +153,7 @@ func TestFaultCheck(t *testing.T) {
 		{Kind: FaultRedirect, Status: 200},
 		{Kind: FaultHTML, Action: "delete"},
 		{Kind: FaultHTML, Count: -1},
+		{Kind: FaultStatus, Body: "[]"},
 	} {
 		if err := f.check(); err == nil {
 			t.Errorf("%+v accepted", f)

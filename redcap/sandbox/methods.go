@@ -30,6 +30,12 @@ func (s *Server) method(w http.ResponseWriter, req *request, u *User, p *Project
 		writeRecords(w, req.format, "records", metadataRows(p, req.fields, req.forms), false)
 	case "import metadata":
 		s.importMetadata(w, req, u, p, rows)
+	case "export log":
+		s.exportLog(w, req, u, p)
+	case "export record":
+		s.exportRecords(w, req, u, p)
+	case "import record":
+		s.importRecords(w, req, u, p, rows)
 	case "export instrument":
 		var out []row
 		for _, in := range p.Instruments {
@@ -137,6 +143,7 @@ func (s *Server) importMetadata(w http.ResponseWriter, req *request, u *User, p 
 		beforeUsers[i] = other.Rights
 	}
 	saveDictionary(p, fixed, s.state.Users)
+	s.logEvent(p, u, LogManage, LogActionManage, LogDetailsDictionary, "")
 	if err := s.saveLocked(); err != nil {
 		*p = *before
 		for i, other := range s.state.Users {
@@ -156,6 +163,16 @@ func (p *Project) Clone() *Project {
 	c.Instruments = append([]Instrument(nil), p.Instruments...)
 	c.Metadata = append([]redcap.Field(nil), p.Metadata...)
 	c.Repeating = append([]Repeating(nil), p.Repeating...)
+	c.Log = append([]LogEntry(nil), p.Log...)
+	if p.Records != nil {
+		c.Records = make([]Record, len(p.Records))
+		for i, r := range p.Records {
+			c.Records[i] = make(Record, len(r))
+			for k, v := range r {
+				c.Records[i][k] = v
+			}
+		}
+	}
 	return &c
 }
 

@@ -74,6 +74,10 @@ type request struct {
 	field                                           string
 	dateFormat                                      string // POST date_format (metadata import reads this one, not dateFormat)
 	xmlNoItems                                      bool   // xml data without <records><item>
+	// content=log filters.
+	logType, user, record, beginTime, endTime string
+	// content=record parameters.
+	recordType, overwrite string
 }
 
 func newRequest(r *http.Request) *request {
@@ -110,6 +114,9 @@ func newRequest(r *http.Request) *request {
 		}
 	}
 	req.forms = phpArray(pf, "forms")
+	req.logType, req.user, req.record = pf.Get("logtype"), pf.Get("user"), pf.Get("record")
+	req.beginTime, req.endTime = pf.Get("beginTime"), pf.Get("endTime")
+	req.recordType, req.overwrite = pf.Get("type"), pf.Get("overwriteBehavior")
 	return req
 }
 

@@ -200,7 +200,7 @@ func TestTokenAndFormats(t *testing.T) {
 		{"production", "production", []string{"content", "metadata", "format", "json", "data", "[]"}, 400, ctJSON, jsonErr(msgProduction)},
 		{"no design", "no-design", []string{"content", "metadata", "format", "json", "data", "[]"}, 400, ctJSON, jsonErr(msgNoDesign)},
 		{"no design xml", "no-design", []string{"content", "metadata", "format", "json", "returnFormat", "xml", "data", "[]"}, 400, ctXML, xmlErr(msgNoDesign)},
-		{"not emulated", "full", []string{"content", "record", "format", "json"}, 400, ctJSON, jsonErr(`The rcolpipe sandbox does not emulate this method (content=record, action=export).`)},
+		{"not emulated", "full", []string{"content", "dag", "format", "json"}, 400, ctJSON, jsonErr(`The rcolpipe sandbox does not emulate this method (content=dag, action=export).`)},
 		{"classic arms", "full", []string{"content", "arm", "format", "csv"}, 400, ctCSV, "ERROR: You cannot export arms for classic projects"},
 		{"classic events", "full", []string{"content", "event", "format", "json"}, 400, ctJSON, jsonErr("You cannot export events for classic projects")},
 		{"classic mapping", "full", []string{"content", "formEventMapping", "format", "json"}, 400, ctJSON, jsonErr("You cannot export form/event mappings for classic projects")},

@@ -66,7 +66,15 @@ type Project struct {
 	Metadata []redcap.Field `json:"metadata"`
 	// Repeating lists repeating instruments/events; empty means none.
 	Repeating []Repeating `json:"repeating_forms_events,omitempty"`
+	// Log is the project's log, oldest first (content=log).
+	Log []LogEntry `json:"log,omitempty"`
+	// Records are the project's data as flat rows: export field name
+	// (checkboxes as field___code) to raw value, in import order.
+	Records []Record `json:"records,omitempty"`
 }
+
+// Record is one flat record: export field name to raw value.
+type Record map[string]string
 
 // Instrument is a form name and its label.
 type Instrument struct {
