@@ -123,24 +123,29 @@ func (c *socketCleanup) run() {
 }
 
 // watchParent exits the plugin when the host is gone: on SIGTERM (what the
-// host's Pdeathsig sends on Linux when it dies) or when the parent process
-// changes (the plugin was re-parented; other systems).
+// host's Pdeathsig sends on Linux when it dies), on SIGPIPE (a log line
+// written to the dead host's pipe), or when the parent process changes (the
+// plugin was re-parented; other systems). SIGPIPE is caught here because
+// Go's default for a broken stdout or stderr is to die at once, before the
+// socket is removed: a killed rcolpipe then left the plugin's socket and
+// folder in TMPDIR, now and then (TestSignalsLeaveNothing/killed).
+// The cleanup runs before the log line, which may itself hit the broken pipe.
 func watchParent(c *socketCleanup, log hclog.Logger) {
 	parent := os.Getppid()
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGTERM)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGPIPE)
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
-		case <-sigs:
-			log.Debug("terminated; exiting")
+		case sig := <-sigs:
 			c.run()
+			log.Debug("host gone; exiting", "signal", sig.String())
 			os.Exit(1)
 		case <-tick.C:
 			if os.Getppid() != parent {
-				log.Debug("host process is gone; exiting")
 				c.run()
+				log.Debug("host process is gone; exiting")
 				os.Exit(1)
 			}
 		}
