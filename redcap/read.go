@@ -3,6 +3,7 @@ package redcap
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -87,10 +88,27 @@ func Load(paths ...string) (*Dictionary, Diagnostics, error) {
 
 // readInputFile reads a regular file, at most MaxFileBytes of it; tooLarge
 // reports a longer one (its data is then nil). Anything else (a named pipe,
-// a device, a socket) is an error, found from the opened file's mode
-// before any read, so that neither the open nor a read blocks. follow=false
-// refuses a symbolic link.
+// a device, a socket) is an error. follow=false refuses a symbolic link.
 func readInputFile(name string, follow bool) (data []byte, tooLarge bool, err error) {
+	data, tooLarge, err = readRegular(name, follow, MaxFileBytes)
+	var nr notRegularError
+	if errors.As(err, &nr) {
+		return nil, false, fmt.Errorf("%v; an input is a dictionary file or a folder", nr)
+	}
+	return data, tooLarge, err
+}
+
+// notRegularError is a file that is not a regular file (named by its kind).
+type notRegularError struct{ mode fs.FileMode }
+
+func (e notRegularError) Error() string { return fileKind(e.mode) + ", not a regular file" }
+
+// readRegular reads at most limit bytes of the regular file name; tooLarge
+// reports a longer one (its data is then nil). What is not a regular file
+// is a notRegularError, found from the opened file's mode before any read,
+// so that neither the open nor a read blocks (a named pipe) or fills memory
+// (/dev/zero). Inputs and side files (ReadSmallFile) both read this way.
+func readRegular(name string, follow bool, limit int64) (data []byte, tooLarge bool, err error) {
 	f, err := openInput(name, follow)
 	if err != nil {
 		return nil, false, err
@@ -101,19 +119,19 @@ func readInputFile(name string, follow bool) (data []byte, tooLarge bool, err er
 		return nil, false, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, false, fmt.Errorf("%s, not a regular file; an input is a dictionary file or a folder", fileKind(st.Mode()))
+		return nil, false, notRegularError{st.Mode()}
 	}
-	if st.Size() > MaxFileBytes {
+	if st.Size() > limit {
 		return nil, true, nil
 	}
 	// The size from Stat is only a hint (files in /proc claim 0, a file may
 	// grow while read): the limit is enforced on what is read.
 	var buf bytes.Buffer
 	buf.Grow(int(st.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileBytes+1)); err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, false, err
 	}
-	if buf.Len() > MaxFileBytes {
+	if int64(buf.Len()) > limit {
 		return nil, true, nil
 	}
 	return buf.Bytes(), false, nil
@@ -372,23 +390,15 @@ func readZIP(name string, data []byte) (*Dictionary, Diagnostics) {
 // would fill memory), and at most limit bytes are read. A link is followed:
 // the user named the path.
 func ReadSmallFile(name string, limit int64) ([]byte, error) {
-	f, err := openInput(name, true)
-	if err != nil {
+	data, tooLarge, err := readRegular(name, true, limit)
+	switch {
+	case err != nil:
+		var nr notRegularError
+		if errors.As(err, &nr) {
+			return nil, &os.PathError{Op: "read", Path: name, Err: nr}
+		}
 		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &os.PathError{Op: "read", Path: name, Err: fmt.Errorf("%s, not a regular file", fileKind(st.Mode()))}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
+	case tooLarge:
 		return nil, &os.PathError{Op: "read", Path: name, Err: fmt.Errorf("larger than %d bytes", limit)}
 	}
 	return data, nil
