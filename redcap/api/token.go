@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +19,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/joho/godotenv"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 // TokenEnv is the environment variable (and .env key) that holds the token.
@@ -292,17 +295,12 @@ func LoadToken(getenv func(string) string, workdir, tokenFile, pattern string) (
 	if tokenFile == "" {
 		return Token{}, warnings, ErrNoToken
 	}
-	f, err := os.Open(tokenFile)
+	data, err := readSecretFile(tokenFile)
 	if err != nil {
 		return Token{}, warnings, fmt.Errorf("read token file: %w", err)
 	}
-	defer f.Close()
-	if w := permissionWarning(f, tokenFile); w != "" {
+	if w := permissionWarning(tokenFile); w != "" {
 		warnings = append(warnings, w)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, 64<<10))
-	if err != nil {
-		return Token{}, warnings, fmt.Errorf("read token file %s: %w", tokenFile, err)
 	}
 	tok, err = NewToken(string(data), "token file "+tokenFile, pattern)
 	return tok, warnings, err
@@ -310,15 +308,14 @@ func LoadToken(getenv func(string) string, workdir, tokenFile, pattern string) (
 
 // readDotEnv reads RC_API_KEY from path. A missing file is not an error.
 func readDotEnv(path string) (value string, ok bool, warnings []string, err error) {
-	f, err := os.Open(path)
+	data, err := readSecretFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", false, nil, nil
 	}
 	if err != nil {
 		return "", false, nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	defer f.Close()
-	vars, err := godotenv.Parse(f)
+	vars, err := godotenv.Parse(bytes.NewReader(data))
 	if err != nil {
 		// godotenv's messages quote the text around the problem, which may
 		// be a secret: say only that the file is malformed.
@@ -328,7 +325,7 @@ func readDotEnv(path string) (value string, ok bool, warnings []string, err erro
 	if !ok || strings.TrimSpace(v) == "" {
 		return "", false, nil, nil
 	}
-	if w := permissionWarning(f, path); w != "" {
+	if w := permissionWarning(path); w != "" {
 		warnings = append(warnings, w)
 	}
 	if gitTracks(filepath.Dir(path), filepath.Base(path)) {
@@ -337,13 +334,25 @@ func readDotEnv(path string) (value string, ok bool, warnings []string, err erro
 	return v, true, warnings, nil
 }
 
+// maxSecretFileBytes bounds what is read of .env or a token file.
+const maxSecretFileBytes = 64 << 10
+
+// readSecretFile reads .env or a token file like any file rcolpipe did not
+// write: a regular file only, opened without blocking, at most
+// maxSecretFileBytes. The working folder may be a checkout someone else
+// made, whose .env is a named pipe (the upload would hang) or a link to
+// /dev/zero.
+func readSecretFile(path string) ([]byte, error) {
+	return redcap.ReadSmallFile(path, maxSecretFileBytes)
+}
+
 // permissionWarning warns when a file holding the token is readable by
 // group or others (on systems with Unix permissions).
-func permissionWarning(f *os.File, path string) string {
+func permissionWarning(path string) string {
 	if runtime.GOOS == "windows" {
 		return ""
 	}
-	st, err := f.Stat()
+	st, err := os.Stat(path)
 	if err != nil {
 		return ""
 	}
