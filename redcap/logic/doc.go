@@ -5,6 +5,11 @@
 // HasCurlyQuotes, CleanBrackets) so a validator can report what REDCap
 // would.
 //
+// Expr.Eval, Show and Calc evaluate parsed logic against a Record with
+// REDCap's semantics for blanks, checkbox codes and functions (eval.go
+// lists them), and Expr.JS translates the same syntax tree to JavaScript
+// with the same semantics, for a form preview that runs in a browser.
+//
 // Lines whose first non-blank characters are // or # are comments and are
 // ignored, as REDCap removes them; positions always refer to the original
 // text. Spaces, tabs and newlines may appear between any two tokens.
