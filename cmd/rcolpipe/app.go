@@ -155,6 +155,7 @@ func commands(e *env) []*cli.Command {
 		sandboxCommand(e),
 		uploadCommand(e),
 		diffCommand(e),
+		previewCommand(e),
 		runCommand(e),
 	}
 }

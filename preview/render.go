@@ -1,0 +1,33 @@
+package preview
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+)
+
+var (
+	//go:embed page.tmpl
+	pageTemplate string
+	//go:embed page.css
+	pageCSS string
+	//go:embed page.js
+	pageJS string
+)
+
+var tmpl = template.Must(template.New("page").Parse(pageTemplate))
+
+// render writes the page: the template with the stylesheet, the logic
+// runtime, the translated expressions and the page script inline.
+func render(w io.Writer, p *page) error {
+	data := struct {
+		*page
+		CSS    template.CSS
+		Script template.JS
+	}{p, template.CSS(pageCSS), template.JS(pageJS)}
+	if err := tmpl.Execute(w, data); err != nil {
+		return fmt.Errorf("render the preview: %w", err)
+	}
+	return nil
+}
