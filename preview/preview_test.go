@@ -11,6 +11,15 @@ import (
 	"github.com/rcolpipe/rcolpipe/pipeline"
 )
 
+func mustSpec(t *testing.T, inputs ...string) pipeline.Spec {
+	t.Helper()
+	spec, err := pipeline.NewSpec(pipeline.Request{Inputs: inputs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
 // writePreview runs Write on inputs (and base) and returns the page.
 func writePreview(t *testing.T, base []string, inputs ...string) (string, Summary) {
 	t.Helper()

@@ -25,8 +25,9 @@ type repoFile struct {
 // testSupport are folders of test helpers that are not _test.go files
 // because several packages' tests share them. internal/testcorpus is the one
 // place that knows where the corpus of real dictionaries lives (outside the
-// repository); only tests import it.
-var testSupport = map[string]bool{"internal/testcorpus": true}
+// repository); only tests import it. internal/browsertest starts the
+// browser of the browser tests.
+var testSupport = map[string]bool{"internal/testcorpus": true, "internal/browsertest": true}
 
 // nonTestFiles returns the repository's text files other than tests:
 // *_test.go files, testdata folders and the testSupport folders are tests

@@ -21,7 +21,7 @@ const module = "github.com/rcolpipe/rcolpipe"
 var layers = []string{
 	"cmd/", "examples/",
 	// Test support: only tests import these.
-	"internal/benchdict", "internal/testcorpus",
+	"internal/benchdict", "internal/browsertest", "internal/testcorpus",
 	"preview",
 	"output",
 	"pipeline",
