@@ -31,7 +31,8 @@ import (
 //     number left they are blank.
 //   - datediff(d1, d2, unit [, format] [, signed]) counts from d1 to d2 in
 //     "y" (365.2425 days), "M" (30.44 days), "d", "h", "m" or "s"; dates are
-//     Y-M-D (or M-D-Y / D-M-Y with format "mdy" / "dmy") with an optional
+//     Y-M-D (or M-D-Y / D-M-Y with format "mdy" / "dmy", unless the date
+//     starts with a four-digit year, as stored dates do) with an optional
 //     H:M[:S]; "today" and "now" are EvalOptions.Now. The result is the
 //     absolute value unless signed is true; an invalid date makes it blank.
 //
@@ -630,7 +631,8 @@ func aggregate(name string, xs []float64) Value {
 var datePattern = regexp.MustCompile(`^[ \t]*([0-9]{1,4})[-/]([0-9]{1,2})[-/]([0-9]{1,4})(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?[ \t]*$`)
 
 // parseDate reads a date (and time) in format "ymd", "mdy" or "dmy" into
-// year, month, day, hour, minute, second.
+// year, month, day, hour, minute, second; a date starting with a
+// four-digit year is read as Y-M-D in any format.
 func parseDate(s, format string) ([6]int, bool) {
 	var p [6]int
 	m := datePattern.FindStringSubmatch(s)
@@ -639,6 +641,11 @@ func parseDate(s, format string) ([6]int, bool) {
 	}
 	num := func(s string) int { n, _ := strconv.Atoi(s); return n }
 	a, b, c := num(m[1]), num(m[2]), num(m[3])
+	// A date that starts with a four-digit year is Y-M-D whatever the
+	// format says: REDCap stores dates so, and a form's date input gives them so.
+	if len(m[1]) == 4 {
+		format = "ymd"
+	}
 	switch format {
 	case "mdy":
 		p[0], p[1], p[2] = c, a, b

@@ -90,6 +90,7 @@ var evalCases = []struct {
 	{"datediff('2020-01-31', '2020-01-01', 'd', true)", nil, "-30", true},
 	{"datediff('01-31-2020', '02-01-2020', 'd', 'mdy')", nil, "1", true},
 	{"datediff('31/01/2020', '01/02/2020', 'h', 'dmy', true)", nil, "24", true},
+	{"datediff([a], [b], 'd', 'mdy')", MapRecord{"a": "2020-01-31", "b": "02-03-2020"}, "3", true},
 	{"datediff('2024-05-17 08:00', 'now', 'm')", nil, "150", true},
 	{"rounddown(datediff([dob], 'today', 'y'))", MapRecord{"dob": "2000-05-18"}, "23", true},
 	{"rounddown(datediff([dob], 'today', 'y'))", MapRecord{"dob": "2000-05-17"}, "24", true},

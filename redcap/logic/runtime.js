@@ -115,6 +115,7 @@ var RCLogic = (function () {
     if (!m) return null;
     var n = function (t) { return t ? parseInt(t, 10) : 0; };
     var a = n(m[1]), b = n(m[2]), c = n(m[3]), p;
+    if (m[1].length === 4) format = "ymd"; // stored dates are Y-M-D whatever the format
     if (format === "mdy") p = [c, a, b];
     else if (format === "dmy") p = [c, b, a];
     else p = [a, b, c];
