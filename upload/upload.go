@@ -40,7 +40,11 @@ type Options struct {
 	Username string
 	// Now stamps the backup file (default time.Now).
 	Now func() time.Time
-	Log zerolog.Logger
+	// Structure and Designate are the longitudinal structure to bring the
+	// project to, and the designation policy for new forms (structure.go).
+	Structure *redcap.Structure
+	Designate *redcap.DesignationPolicy
+	Log       zerolog.Logger
 }
 
 // StepTiming is how long one step of the upload took.
@@ -67,6 +71,10 @@ type Report struct {
 	Steps    []StepTiming       `json:"steps"`
 	// Warnings are things the user must know about REDCap's side effects.
 	Warnings []string `json:"warnings"`
+	// Structure is what changes in arms, events, designations and
+	// repeating settings (nil: no structure given).
+	Structure       *StructureChanges `json:"structure,omitempty"`
+	StructureBackup string            `json:"structure_backup,omitempty"`
 }
 
 // ErrDeclined is returned when the user answers no at the confirmation.
@@ -156,10 +164,16 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	if crit := rep.Diff.NeedsAllowCritical(); len(crit) > 0 && !opts.AllowCritical {
 		return rep, &CriticalError{Changes: crit}
 	}
+	if rep.Structure, err = planStructure(ctx, c, opts.Structure, opts.Designate, rep.Diff.FormsAdded, opts.ReplaceAll); err != nil {
+		return rep, err
+	}
+	if err := rep.Structure.refuse(opts.AllowDelete); err != nil {
+		return rep, err
+	}
 	if opts.DryRun {
 		return rep, nil
 	}
-	if rep.Diff.Empty() {
+	if rep.Diff.Empty() && rep.Structure.Empty() {
 		opts.Log.Info().Msg("the project already holds this dictionary; nothing to import")
 		rep.Verified = true
 		return rep, nil
@@ -178,6 +192,9 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 			"Make %s a folder you can write to, or choose another with --backup-dir (or target.backup_dir in the pipeline file)",
 			err, opts.BackupDir)
 	}
+	if rep.StructureBackup, err = rep.Structure.backup(rep.BackupPath); err != nil {
+		return rep, fmt.Errorf("%w; nothing was sent", err)
+	}
 	step("backup", start)
 	opts.Log.Info().Str("backup", rep.BackupPath).Int("fields", current.Len()).Msg("saved the project's dictionary")
 
@@ -191,6 +208,16 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 		}
 	}
 
+	if err := rep.Structure.applyBefore(ctx, c); err != nil {
+		return rep, fmt.Errorf("%w (backups in %s and %s)", err, rep.BackupPath, rep.StructureBackup)
+	}
+	if rep.Diff.Empty() { // only the structure changes
+		if err := rep.Structure.applyAfter(ctx, c); err != nil {
+			return rep, fmt.Errorf("%w (backup in %s)", err, rep.StructureBackup)
+		}
+		rep.Verified = true
+		return rep, nil
+	}
 	start = time.Now()
 	n, err := c.ImportMetadataFrom(ctx, send, current)
 	step("import", start)
@@ -215,6 +242,9 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	step("verify", start)
 	if !same {
 		return rep, fmt.Errorf("the project's dictionary after the import differs from what was sent: %s (backup in %s)", why, rep.BackupPath)
+	}
+	if err := rep.Structure.applyAfter(ctx, c); err != nil {
+		return rep, fmt.Errorf("%w (backups in %s and %s)", err, rep.BackupPath, rep.StructureBackup)
 	}
 	rep.Verified = true
 	return rep, nil

@@ -325,7 +325,7 @@ func importMapping(p *Project, rows []row) (int, string) {
 	// Keep REDCap's order: by event, then by form order in the project.
 	order := map[string]int{}
 	for i, e := range p.Events {
-		order[e.UniqueName] = i
+		order[e.UniqueName] = e.ArmNum*len(p.Events) + i // by arm, then event order
 	}
 	formOrder := map[string]int{}
 	for i, f := range p.forms() {
