@@ -83,4 +83,3 @@ func (d *depthTransport) counts() (requests, depth int) {
 	defer d.mu.Unlock()
 	return len(d.requests), d.maxDepth
 }
-
