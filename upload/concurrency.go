@@ -238,9 +238,9 @@ func recheck(ctx context.Context, c *api.Client, base *redcap.Dictionary) error 
 // overwritten the other.
 type ConcurrentChangeError struct {
 	Changes []api.LogEntry
-	// Holds says what the project held when verified: "sent" (this run's
-	// upload, which may have overwritten the other change) or "other"
-	// (not what this run sent: the other change came after it).
+	// Holds says what the project holds after both: "sent" (this run's
+	// upload, which may have overwritten the other change), "other" (not
+	// what this run sent: the other change came after it) or "unknown".
 	Holds string
 	// BackupPath is this run's backup (the dictionary before its import).
 	BackupPath string
@@ -264,8 +264,11 @@ func (e *ConcurrentChangeError) Error() string {
 		s += ". The project holds what this run sent, so that change may have been overwritten by it. " +
 			"To get it back: run the other upload again (it merges into the project as it is now), or take the dictionary REDCap saved before this run's import " +
 			"from the project's data dictionary history (Project Setup → Project Revision History / Data Dictionary snapshots)"
+	case "unknown":
+		s += ". One of the two changes may have replaced the other. Check with rcolpipe diff; to get a lost change back, run that upload again, " +
+			"or take the dictionary from the project's data dictionary history (Project Setup → Project Revision History / Data Dictionary snapshots)"
 	default:
-		s += ". The project does not hold what this run sent: the other change came after this run's import and replaced it. " +
+		s += ". The project no longer holds what this run sent: the other change came after this run's import and replaced it. " +
 			"Check with rcolpipe diff, then run this upload again (it merges into the project as it is now)"
 	}
 	if e.BackupPath != "" {

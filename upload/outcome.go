@@ -77,9 +77,16 @@ func verify(ctx context.Context, c *api.Client, send *redcap.Dictionary, baseLog
 		}
 	}
 	if len(others) > 0 {
-		holds := "sent"
-		if !same {
-			holds = "other"
+		// The export and the log read went out together, so their order
+		// is unknown: export once more to say which change the project
+		// holds now (only when there is an alarm to explain).
+		holds := "other"
+		if now, err := c.ExportMetadata(ctx); err == nil {
+			if ok, _ := api.MatchesExport(send, now); ok {
+				holds = "sent"
+			}
+		} else if same {
+			holds = "unknown"
 		}
 		return &ConcurrentChangeError{Changes: others, Holds: holds, BackupPath: rep.BackupPath, Unsure: opts.Username == "" && logReader(newEntries(baseLog, log)) == "" && hasAPIUpload(others)}
 	}
