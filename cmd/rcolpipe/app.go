@@ -93,7 +93,9 @@ func silentExit(code int) error { return &exitError{code: code} }
 const exitCodesHelp = `EXIT CODES:
    0  success
    1  the input has errors, or the run failed (validation errors, a refused upload)
-   2  the command line is wrong (unknown flag, missing argument, bad value)`
+   2  the command line is wrong (unknown flag, missing argument, bad value, an
+      INPUT or pipeline file that does not exist, a --url that is not a REDCap
+      API URL, a stage config the plugin refuses)`
 
 func newApp(e *env) *cli.App {
 	app := &cli.App{
