@@ -107,8 +107,13 @@ JSON, instrument ZIPs or folders, checks them against REDCap's own rules and you
 institution's conventions, runs them through transform plugins, and uploads them
 to a REDCap project without deleting what is already there.
 
+Flags may come before or after the inputs, global flags after the command
+name too; after -- everything is an input. rcolpipe help CMD shows a command's help.
+
 Examples:
    rcolpipe inspect instruments/
+   rcolpipe validate instruments/ --strict --log-level debug
+   rcolpipe help validate
    rcolpipe convert --to json -o all.json demographics.csv phq9.csv
    rcolpipe run examples/rcolpipe.yaml
 
@@ -117,7 +122,7 @@ Examples:
 		Writer:               e.stdout,
 		ErrWriter:            e.stderr,
 		EnableBashCompletion: true,
-		HideHelpCommand:      true,
+		Suggest:              true,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "log level: debug, info, warn, error", EnvVars: []string{"RCOLPIPE_LOG_LEVEL"}},
 			&cli.StringFlag{Name: "log-format", Value: "console", Usage: "log format on stderr: console or json"},
@@ -131,13 +136,13 @@ Examples:
 			return nil
 		},
 		OnUsageError: func(c *cli.Context, err error, isSubcommand bool) error {
-			return usageError("%v", err)
+			return usageError("%v%s", err, flagSuggestion(err, c.App.Flags))
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // run() decides exit codes
 		Commands:       commands(e),
 	}
 	for _, cmd := range app.Commands {
-		setUsageErrors(cmd)
+		setUsageErrors(cmd, app.Flags)
 	}
 	return app
 }
@@ -161,22 +166,27 @@ func commands(e *env) []*cli.Command {
 	}
 }
 
-// setUsageErrors makes flag errors of every (sub)command exit 2.
-func setUsageErrors(cmd *cli.Command) {
+// setUsageErrors makes flag errors of every (sub)command exit 2, with the
+// nearest flag name of the command or the global ones.
+func setUsageErrors(cmd *cli.Command, globals []cli.Flag) {
 	if cmd.OnUsageError == nil {
 		cmd.OnUsageError = func(c *cli.Context, err error, isSubcommand bool) error {
-			return usageError("%v", err)
+			return usageError("%v%s", err, flagSuggestion(err, cmd.Flags, globals))
 		}
 	}
 	for _, sub := range cmd.Subcommands {
-		setUsageErrors(sub)
+		setUsageErrors(sub, globals)
 	}
 }
 
 // run runs the app and turns its error into an exit code.
 func run(args []string, e *env) int {
 	defer e.flush()
-	err := newApp(e).Run(args)
+	app := newApp(e)
+	args, err := normalizeArgs(app, args)
+	if err == nil {
+		err = app.Run(args)
+	}
 	if err == nil {
 		return exitOK
 	}
