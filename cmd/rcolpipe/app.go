@@ -23,8 +23,11 @@ const (
 	exitUsage   = 2 // the command line is wrong
 )
 
+// defaultVersion is the version of a build without -ldflags.
+const defaultVersion = "0.1.0-dev"
+
 // version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
+var version = defaultVersion
 
 // env is what a command may touch of the outside world. Tests and the
 // testscript harness build their own; nothing else is global.
@@ -99,9 +102,10 @@ const exitCodesHelp = `EXIT CODES:
 
 func newApp(e *env) *cli.App {
 	app := &cli.App{
-		Name:    "rcolpipe",
-		Usage:   "validate, transform and upload REDCap data dictionaries",
-		Version: version,
+		Name:        "rcolpipe",
+		Usage:       "validate, transform and upload REDCap data dictionaries",
+		Version:     version,
+		HideVersion: true, // versionFlag: with the commit and Go version
 		Description: `rcolpipe reads REDCap instrument definitions (data dictionaries) from CSV,
 JSON, instrument ZIPs or folders, checks them against REDCap's own rules and your
 institution's conventions, runs them through transform plugins, and uploads them
@@ -126,8 +130,15 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "log level: debug, info, warn, error", EnvVars: []string{"RCOLPIPE_LOG_LEVEL"}},
 			&cli.StringFlag{Name: "log-format", Value: "console", Usage: "log format on stderr: console or json"},
+			versionFlag(),
 		},
 		Before: func(c *cli.Context) error {
+			if c.Bool("version") {
+				if err := writeVersion(e.stdout); err != nil {
+					return inputError("write the version: %w", err)
+				}
+				return silentExit(exitOK)
+			}
 			lg, err := output.NewLogger(e.stderr, c.String("log-level"), c.String("log-format"))
 			if err != nil {
 				return usageError("%v", err)

@@ -128,7 +128,7 @@ func flagTokens(rest []string, defs []cli.Flag) int {
 	return 2
 }
 
-// findFlag finds a flag by any of its names; the help and version flags,
+// findFlag finds a flag by any of its names; the help flags,
 // which the app adds only when it runs, are booleans of their own.
 func findFlag(defs []cli.Flag, name string) cli.Flag {
 	for _, f := range defs {
@@ -136,7 +136,7 @@ func findFlag(defs []cli.Flag, name string) cli.Flag {
 			return f
 		}
 	}
-	for _, f := range []cli.Flag{cli.HelpFlag, cli.VersionFlag, cli.BashCompletionFlag} {
+	for _, f := range []cli.Flag{cli.HelpFlag, cli.BashCompletionFlag} {
 		if f != nil && slices.Contains(f.Names(), name) {
 			return f
 		}
