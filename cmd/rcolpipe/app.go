@@ -174,6 +174,9 @@ func commands(e *env) []*cli.Command {
 		uploadCommand(e),
 		diffCommand(e),
 		runCommand(e),
+		fmtCommand(e),
+		completionCommand(e),
+		manCommand(e),
 	}
 }
 

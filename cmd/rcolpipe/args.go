@@ -19,7 +19,9 @@ import (
 // normalizeArgs returns args (program name first) in the order urfave/cli
 // reads them, or a usage error for an unknown command or subcommand.
 func normalizeArgs(app *cli.App, args []string) ([]string, error) {
-	if len(args) < 2 {
+	// Shell completion (completion.go): urfave/cli looks for its flag at
+	// the end of the line, where the scripts put it.
+	if len(args) < 2 || args[len(args)-1] == "--generate-bash-completion" {
 		return args, nil
 	}
 	var globals, path, flags, positionals []string
