@@ -252,4 +252,3 @@ func writeLineDiff(w io.Writer, name, a, b string) {
 		}
 	}
 }
-
