@@ -266,15 +266,33 @@ func problem(err error) string {
 	return "This preview cannot evaluate the logic (" + err.Error() + ")"
 }
 
-// validationInput maps REDCap's text validations to the browser's input
-// types; the value the browser gives is what REDCap stores (dates Y-M-D).
-var validationInput = map[string][2]string{
-	"date_ymd": {"date", ""}, "date_mdy": {"date", ""}, "date_dmy": {"date", ""},
-	"datetime_ymd": {"datetime-local", ""}, "datetime_mdy": {"datetime-local", ""}, "datetime_dmy": {"datetime-local", ""},
-	"datetime_seconds_ymd": {"datetime-local", "1"}, "datetime_seconds_mdy": {"datetime-local", "1"}, "datetime_seconds_dmy": {"datetime-local", "1"},
-	"time": {"time", ""}, "time_hh_mm_ss": {"time", "1"},
-	"integer": {"number", "1"}, "int": {"number", "1"}, "number": {"number", "any"}, "float": {"number", "any"},
-	"email": {"email", ""},
+// inputType maps a text validation to the browser's input type and step;
+// the value the browser gives is what REDCap stores (dates Y-M-D whatever
+// the display format).
+func inputType(validation string) (typ, step string) {
+	v := validation
+	if stored, ok := redcap.LegacyValidation(strings.ToLower(v)); ok {
+		v = stored
+	}
+	switch {
+	case strings.HasPrefix(v, "datetime_seconds_"):
+		return "datetime-local", "1"
+	case strings.HasPrefix(v, "datetime_"):
+		return "datetime-local", ""
+	case strings.HasPrefix(v, "date_"):
+		return "date", ""
+	case v == "time":
+		return "time", ""
+	case v == "time_hh_mm_ss":
+		return "time", "1"
+	case v == "integer":
+		return "number", "1"
+	case v == "number":
+		return "number", "any"
+	case v == "email":
+		return "email", ""
+	}
+	return "text", ""
 }
 
 func newField(rf *redcap.Field, ids map[string]int) *field {
@@ -295,22 +313,23 @@ func newField(rf *redcap.Field, ids map[string]int) *field {
 		Alignment:      rf.CustomAlignment,
 		MatrixRanking:  strings.EqualFold(strings.TrimSpace(rf.MatrixRanking), "y"),
 	}
-	switch rf.FieldType {
-	case "text":
+	t := redcap.StoredFieldType(rf.FieldType)
+	f.Type = t
+	switch {
+	case t == "text":
 		f.Validation, f.Min, f.Max = rf.Validation, rf.ValidationMin, rf.ValidationMax
-		f.InputType = "text"
-		if in, ok := validationInput[rf.Validation]; ok {
-			f.InputType, f.Step = in[0], in[1]
-		}
-	case "radio", "dropdown", "select", "checkbox":
+		f.InputType, f.Step = inputType(rf.Validation)
+	case redcap.HasCodedChoices(t):
 		for _, c := range redcap.SplitChoices(rf.Choices) {
 			f.Choices = append(f.Choices, choice{Code: c.Code, Label: sanitize(c.Label), Text: plainText(c.Label)})
 		}
-	case "yesno":
-		f.Choices = []choice{{Code: "1", Label: "Yes", Text: "Yes"}, {Code: "0", Label: "No", Text: "No"}}
-	case "truefalse":
-		f.Choices = []choice{{Code: "1", Label: "True", Text: "True"}, {Code: "0", Label: "False", Text: "False"}}
-	case "slider":
+	case redcap.IsYesNoLike(t):
+		yes, no := "True", "False"
+		if t == "yesno" {
+			yes, no = "Yes", "No"
+		}
+		f.Choices = []choice{{Code: "1", Label: template.HTML(yes), Text: yes}, {Code: "0", Label: template.HTML(no), Text: no}}
+	case t == "slider":
 		for _, l := range strings.SplitN(rf.Choices, "|", 3) {
 			f.SliderLabels = append(f.SliderLabels, sanitize(strings.TrimSpace(l)))
 		}
@@ -322,12 +341,6 @@ func newField(rf *redcap.Field, ids map[string]int) *field {
 			f.Max = "100"
 		}
 		f.Validation = rf.Validation // "number": the value is shown
-	}
-	if rf.FieldType == "select" {
-		f.Type = "dropdown"
-	}
-	if rf.FieldType == "textarea" {
-		f.Type = "notes"
 	}
 	return f
 }

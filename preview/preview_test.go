@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rcolpipe/rcolpipe/pipeline"
+	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 func mustSpec(t *testing.T, inputs ...string) pipeline.Spec {
@@ -154,5 +155,31 @@ func TestPreviewBaseMissing(t *testing.T) {
 	_, err = Write(context.Background(), spec, Options{Out: filepath.Join(t.TempDir(), "r.html"), Base: []string{"testdata/nosuch.csv"}})
 	if err == nil || !strings.Contains(err.Error(), "nosuch.csv") {
 		t.Errorf("error %v, want one naming nosuch.csv", err)
+	}
+}
+
+// TestFieldInputs: legacy type and validation names are read as REDCap
+// stores them, and validations get the browser's matching input.
+func TestFieldInputs(t *testing.T) {
+	for _, c := range []struct {
+		typ, validation, wantType, wantInput, wantStep string
+		wantChoices                                    int
+	}{
+		{"select", "", "dropdown", "", "", 2},
+		{"textarea", "", "notes", "", "", 0},
+		{"yesno", "", "yesno", "", "", 2},
+		{"text", "float", "text", "number", "any", 0},
+		{"text", "int", "text", "number", "1", 0},
+		{"text", "date_dmy", "text", "date", "", 0},
+		{"text", "datetime_seconds_mdy", "text", "datetime-local", "1", 0},
+		{"text", "datetime_ymd", "text", "datetime-local", "", 0},
+		{"text", "time_hh_mm_ss", "text", "time", "1", 0},
+		{"text", "phone", "text", "text", "", 0},
+	} {
+		f := newField(&redcap.Field{FieldName: "f", FieldType: c.typ, Validation: c.validation, Choices: "1, A | 2, B"}, map[string]int{})
+		if f.Type != c.wantType || f.InputType != c.wantInput || f.Step != c.wantStep || len(f.Choices) != c.wantChoices {
+			t.Errorf("%s %s: type %q input %q step %q, %d choices; want %q %q %q, %d",
+				c.typ, c.validation, f.Type, f.InputType, f.Step, len(f.Choices), c.wantType, c.wantInput, c.wantStep, c.wantChoices)
+		}
 	}
 }

@@ -109,24 +109,6 @@ func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("cannot evaluate %s (byte %d) outside REDCap", e.What, e.Pos)
 }
 
-// arity is the number of arguments of each evaluated function: min, max
-// (-1: any number).
-var arity = map[string][2]int{
-	"if": {3, 3}, "datediff": {3, 5},
-	"round": {1, 2}, "roundup": {1, 2}, "rounddown": {1, 2},
-	"sqrt": {1, 1}, "abs": {1, 1}, "exponential": {1, 1}, "log": {1, 2},
-	"mod": {2, 2}, "pow": {2, 2},
-	"min": {1, -1}, "max": {1, -1}, "sum": {1, -1}, "mean": {1, -1},
-	"median": {1, -1}, "stdev": {1, -1},
-	"isnumber": {1, 1}, "isinteger": {1, 1}, "is_nan": {1, 1},
-	"year": {1, 1}, "month": {1, 1}, "day": {1, 1},
-	"contains": {2, 2}, "not_contain": {2, 2}, "starts_with": {2, 2}, "ends_with": {2, 2},
-	"left": {2, 2}, "right": {2, 2}, "mid": {3, 3}, "length": {1, 1}, "find": {2, 2},
-	"concat": {1, -1}, "concat_ws": {2, -1}, "upper": {1, 1}, "lower": {1, 1}, "trim": {1, 1},
-	"isblankormissingcode": {1, 1}, "isblanknotmissingcode": {1, 1},
-	"hasmissingcode": {1, 1}, "ismissingcode": {1, 1},
-}
-
 // Supported returns an *UnsupportedError for the first part of e that
 // neither Eval nor JS computes, or nil.
 func Supported(e *Expr) error {
@@ -564,7 +546,7 @@ func (ev *evaluator) call(name string, args []Value) Value {
 		return text(strings.ToLower(str(0)))
 	case "trim":
 		return text(strings.Trim(str(0), " \t\n\r\f\v"))
-	case "isblankormissingcode", "isblanknotmissingcode":
+	case fnIsBlankOrMissingCode, fnIsBlankNotMissingCode:
 		return boolean(isBlank(args[0]))
 	case "hasmissingcode", "ismissingcode":
 		return boolean(false)

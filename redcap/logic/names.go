@@ -24,6 +24,31 @@ var functions = map[string]bool{
 	"chkNull": true, "chkNullCompare": true, "is_nan_null": true,
 }
 
+// arity is the number of arguments of each function the evaluator (eval.go)
+// and the JavaScript translation compute: min, max
+// (-1: any number).
+var arity = map[string][2]int{
+	"if": {3, 3}, "datediff": {3, 5},
+	"round": {1, 2}, "roundup": {1, 2}, "rounddown": {1, 2},
+	"sqrt": {1, 1}, "abs": {1, 1}, "exponential": {1, 1}, "log": {1, 2},
+	"mod": {2, 2}, "pow": {2, 2},
+	"min": {1, -1}, "max": {1, -1}, "sum": {1, -1}, "mean": {1, -1},
+	"median": {1, -1}, "stdev": {1, -1},
+	"isnumber": {1, 1}, "isinteger": {1, 1}, "is_nan": {1, 1},
+	"year": {1, 1}, "month": {1, 1}, "day": {1, 1},
+	"contains": {2, 2}, "not_contain": {2, 2}, "starts_with": {2, 2}, "ends_with": {2, 2},
+	"left": {2, 2}, "right": {2, 2}, "mid": {3, 3}, "length": {1, 1}, "find": {2, 2},
+	"concat": {1, -1}, "concat_ws": {2, -1}, "upper": {1, 1}, "lower": {1, 1}, "trim": {1, 1},
+	fnIsBlankOrMissingCode: {1, 1}, fnIsBlankNotMissingCode: {1, 1},
+	"hasmissingcode": {1, 1}, "ismissingcode": {1, 1},
+}
+
+// The names of functions eval.go refers to by name outside the table.
+const (
+	fnIsBlankOrMissingCode  = "isblankormissingcode"
+	fnIsBlankNotMissingCode = "isblanknotmissingcode"
+)
+
 // IsFunction reports whether name is a function REDCap allows in branching
 // logic and calc equations. The match is case-sensitive: REDCap translates
 // logic to JavaScript and PHP function names as written.
