@@ -136,9 +136,9 @@ func (l *limitedWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// checkRevision refuses a revision that git could read as an option or
+// CheckRevision refuses a revision that git could read as an option or
 // that would change the meaning of REV:path.
-func checkRevision(rev string) error {
+func CheckRevision(rev string) error {
 	switch {
 	case rev == "":
 		return errors.New("the revision is empty")
@@ -155,7 +155,7 @@ func checkRevision(rev string) error {
 // resolve turns rev into a commit ID, so that every later read sees the
 // same commit even when a branch moves meanwhile.
 func (g Git) resolve(ctx context.Context, rev string) (string, error) {
-	if err := checkRevision(rev); err != nil {
+	if err := CheckRevision(rev); err != nil {
 		return "", err
 	}
 	out, _, err := g.run(ctx, 1024, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")

@@ -45,6 +45,9 @@ func runDiff(c *cli.Context, e *env, stageValues []string) error {
 	case base != "" && len(args) == 0:
 		return usageError("diff --base %s: name the INPUTs to compare (e.g. rcolpipe diff --base %s instruments/)", base, base)
 	case base != "":
+		if err := dictdiff.CheckRevision(base); err != nil {
+			return usageError("diff --base: %v", err)
+		}
 		return runOfflineDiff(c, e, dictdiff.Request{Base: base, Inputs: args})
 	case !project && len(args) == 2:
 		if e.getenv("RC_API_URL") != "" {
