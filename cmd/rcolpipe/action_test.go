@@ -261,3 +261,56 @@ func TestCheckInvocationFindsMistakes(t *testing.T) {
 		t.Errorf("a correct invocation: %v", r.errs)
 	}
 }
+
+// TestExampleWorkflow: the example workflows under examples/ci are YAML
+// and give the action only inputs it declares.
+func TestExampleWorkflow(t *testing.T) {
+	var action struct {
+		Inputs map[string]any
+	}
+	data, err := os.ReadFile(filepath.Join("..", "..", "action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, &action); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join("..", "..", "examples", "ci", "*.yml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no example workflow under examples/ci: %v", err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wf struct {
+			Jobs map[string]struct {
+				Steps []struct {
+					Uses string
+					With map[string]string
+				}
+			}
+		}
+		if err := yaml.Unmarshal(data, &wf); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		uses := 0
+		for _, job := range wf.Jobs {
+			for _, st := range job.Steps {
+				if !strings.HasPrefix(st.Uses, "rcolpipe/rcolpipe@") {
+					continue
+				}
+				uses++
+				for k := range st.With {
+					if _, ok := action.Inputs[k]; !ok {
+						t.Errorf("%s: with: %s is not an input of action.yml", f, k)
+					}
+				}
+			}
+		}
+		if uses == 0 {
+			t.Errorf("%s does not use the rcolpipe action", f)
+		}
+	}
+}
