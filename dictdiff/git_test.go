@@ -16,6 +16,10 @@ func TestGitEnvironment(t *testing.T) {
 		"GIT_CONFIG_GLOBAL": "/home/me/.gitconfig",
 		"GIT_EXTERNAL_DIFF": "evil",
 	}
+	// The process environment holds them too: git must get neither copy.
+	for k, v := range parent {
+		t.Setenv(k, v)
+	}
 	env := Git{Getenv: func(k string) string { return parent[k] }}.env()
 	got := strings.Join(env, "\n")
 	for _, bad := range []string{"0123456789ABCDEF", "/elsewhere", "/home/me", "evil"} {
