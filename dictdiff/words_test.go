@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 // longLabel builds an HTML label of about n bytes whose paragraphs differ,
@@ -118,5 +120,25 @@ func TestTokenRunes(t *testing.T) {
 		if runeToken(r) != i {
 			t.Fatalf("token %d -> %U -> %d", i, r, runeToken(r))
 		}
+	}
+}
+
+// A long branching logic shows the changed operator and value with the
+// references around them, not the whole expression.
+func TestLongLogicChange(t *testing.T) {
+	f := func(logic string) redcap.Field {
+		fl := field("follow_up", "text", "Follow-up")
+		fl.BranchingLogic = logic
+		return fl
+	}
+	old := "[consent_given] = '1' and [age] >= 18 and ([site] = '2' or [site] = '3') and [withdrawn] <> '1'"
+	new := "[consent_given] = '1' and [age] >= 16 and ([site] = '2' or [site] = '3') and [withdrawn] <> '1'"
+	rep := Compare("old", dict(f(old)), "new", dict(f(new)))
+	c := rep.FieldsChanged[0].Columns[0]
+	if c.Column != "branching_logic" || !c.Long || len(c.Hunks) != 1 {
+		t.Fatalf("change: %+v", c)
+	}
+	if got, want := render(c.Hunks[0]), "[consent_given] = '1' and [age] >= [-18-]{+16+} and ([site] = '2' or […"; got != want {
+		t.Errorf("hunk %q, want %q", got, want)
 	}
 }
