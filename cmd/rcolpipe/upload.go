@@ -125,6 +125,7 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	if err != nil {
 		return err
 	}
+	opts.Structure, opts.Designate = res.Structure, spec.Config.Structure.Designate
 	return uploadAndReport(ctx, e, cmd, client, res.Dictionary, opts, format)
 }
 
