@@ -235,8 +235,10 @@ func TestPreCommitHooks(t *testing.T) {
 		}
 		checkInvocation(t, app, invs[0])
 	}
-	if !ids["rcolpipe-validate"] {
-		t.Error(".pre-commit-hooks.yaml has no rcolpipe-validate hook")
+	for _, id := range []string{"rcolpipe-validate", "rcolpipe-fmt"} {
+		if !ids[id] {
+			t.Errorf(".pre-commit-hooks.yaml has no %s hook", id)
+		}
 	}
 }
 
