@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/internal/cliargs"
 	"github.com/rcolpipe/rcolpipe/internal/redact"
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
@@ -147,7 +148,7 @@ Examples:
 			return nil
 		},
 		OnUsageError: func(c *cli.Context, err error, isSubcommand bool) error {
-			return usageError("%v%s", err, flagSuggestion(err, c.App.Flags))
+			return usageError("%v%s", err, cliargs.FlagSuggestion(err, c.App.Flags))
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // run() decides exit codes
 		Commands:       commands(e),
@@ -186,7 +187,7 @@ func commands(e *env) []*cli.Command {
 func setUsageErrors(cmd *cli.Command, globals []cli.Flag) {
 	if cmd.OnUsageError == nil {
 		cmd.OnUsageError = func(c *cli.Context, err error, isSubcommand bool) error {
-			return usageError("%v%s", err, flagSuggestion(err, cmd.Flags, globals))
+			return usageError("%v%s", err, cliargs.FlagSuggestion(err, cmd.Flags, globals))
 		}
 	}
 	for _, sub := range cmd.Subcommands {
@@ -198,7 +199,11 @@ func setUsageErrors(cmd *cli.Command, globals []cli.Flag) {
 func run(args []string, e *env) int {
 	defer e.flush()
 	app := newApp(e)
-	args, err := normalizeArgs(app, args)
+	args, err := cliargs.Normalize(app, args)
+	var unknown *cliargs.UnknownError
+	if errors.As(err, &unknown) {
+		err = usageError("%v", err)
+	}
 	if err == nil {
 		err = app.Run(args)
 	}
