@@ -144,6 +144,7 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	}
 	rep.Sent = send
 	rep.Diff = redcap.Compare(current, send)
+	countAffected(ctx, c, current, &rep.Diff)
 	rep.Added = rep.Diff.FormsAdded
 	rep.Warnings = sideEffects(rep, rep.Preflight.Project)
 
