@@ -35,7 +35,14 @@ type Options struct {
 	DryRun bool
 	// Confirm asks the user to go on after the diff; nil means the caller
 	// has answered already (--yes).
-	Confirm func(d redcap.Diff) (bool, error)
+	Confirm func(ctx context.Context, d redcap.Diff) (bool, error)
+	// DraftOnly stops before the import (with DryRun) and lets a project
+	// in Production through the preflight: the caller writes the merged
+	// dictionary for Draft Mode (WriteDraft).
+	DraftOnly bool
+	// Plan, when set, must match the project (Plan.Check) before anything
+	// is sent; the caller passes its dictionary with ReplaceAll.
+	Plan *Plan
 	// Username is passed to the preflight's user-rights check.
 	Username string
 	// Now stamps the backup file (default time.Now).
@@ -67,6 +74,13 @@ type Report struct {
 	Steps    []StepTiming       `json:"steps"`
 	// Warnings are things the user must know about REDCap's side effects.
 	Warnings []string `json:"warnings"`
+
+	// Baseline is the project's dictionary the diff was computed against.
+	Baseline *redcap.Dictionary `json:"-"`
+	// PlanFile and DraftFile are the files the caller wrote from the
+	// report (diff --plan-out, --draft-file).
+	PlanFile  string `json:"plan_file,omitempty"`
+	DraftFile string `json:"draft_file,omitempty"`
 }
 
 // ErrDeclined is returned when the user answers no at the confirmation.
@@ -125,7 +139,7 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	start := time.Now()
 	rep.Preflight = api.Preflight(ctx, c, api.PreflightOptions{Username: opts.Username})
 	step("preflight", start)
-	if err := rep.Preflight.Err(); err != nil {
+	if err := preflightErr(rep.Preflight, opts.DraftOnly); err != nil {
 		return rep, err
 	}
 
@@ -135,6 +149,10 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 		return rep, fmt.Errorf("export the project's dictionary before the upload: %w", err)
 	}
 	step("export", start)
+	rep.Baseline = current
+	if err := opts.Plan.Check(c.URL(), reportProjectID(rep), current); err != nil {
+		return rep, err
+	}
 
 	send := d.Clone()
 	if !opts.ReplaceAll {
@@ -183,7 +201,7 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	opts.Log.Info().Str("backup", rep.BackupPath).Int("fields", current.Len()).Msg("saved the project's dictionary")
 
 	if opts.Confirm != nil {
-		ok, err := opts.Confirm(rep.Diff)
+		ok, err := opts.Confirm(ctx, rep.Diff)
 		if err != nil {
 			return rep, err
 		}

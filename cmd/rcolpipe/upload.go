@@ -23,12 +23,17 @@ func uploadFlags(stages *stageFlags, withWrites bool) []cli.Flag {
 		&cli.StringFlag{Name: "format", Value: "text", Usage: "report format: text or json"},
 		&cli.BoolFlag{Name: "strict", Usage: "stop on validation warnings too"},
 		allowProjectPluginsFlag(),
+		&cli.BoolFlag{Name: "allow-delete", Usage: "let the upload delete fields that are in the project but not in the upload"},
+		&cli.BoolFlag{Name: "allow-critical", Usage: "let the upload make critical changes other than deletions (renames, type or validation changes, removed or recoded choice codes); migrate the data first"},
+		&cli.StringFlag{Name: flagDraftFile, Usage: "write the whole merged dictionary to `FILE.csv` in REDCap's Data Dictionary format, for Draft Mode (projects in Production), and import nothing"},
+	}
+	if !withWrites {
+		fs = append(fs, &cli.StringFlag{Name: flagPlanOut, Usage: "write what the upload would send, tied to the project as it is now, to `FILE` (apply it with upload --plan)"})
 	}
 	if withWrites {
 		fs = append(fs,
+			&cli.StringFlag{Name: flagPlan, Usage: "send exactly what `FILE` (from diff --plan-out) says, if the project has not changed since; takes no INPUT"},
 			&cli.StringFlag{Name: "backup-dir", Usage: "folder for the backup of the project's dictionary (default: ./rcolpipe-backups, or target.backup_dir)"},
-			&cli.BoolFlag{Name: "allow-delete", Usage: "let the upload delete fields that are in the project but not in the upload"},
-			&cli.BoolFlag{Name: "allow-critical", Usage: "let the upload make critical changes other than deletions (renames, type or validation changes, removed or recoded choice codes); migrate the data first"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "stop before the import: show the diff, change nothing"},
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation (needed when there is no terminal)"},
 		)
@@ -127,15 +132,25 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	opts := uploadOptions(c, e, spec.Config.Target, dryRun)
 	ctx, stop := host.WithSignals(c.Context)
 	defer stop()
+	files, err := planAndDraftFlags(c, cmd, args, &opts)
+	if err != nil {
+		return err
+	}
 	client, err := openTarget(e, settings)
 	if err != nil {
 		return err
 	}
-	res, err := runStages(ctx, e, cmd, spec, c.Bool(flagAllowProjectPlugins))
-	if err != nil {
-		return err
+	var d *redcap.Dictionary
+	if opts.Plan != nil {
+		d = opts.Plan.Dict()
+	} else {
+		res, err := runStages(ctx, e, cmd, spec, c.Bool(flagAllowProjectPlugins))
+		if err != nil {
+			return err
+		}
+		d = res.Dictionary
 	}
-	return uploadAndReport(ctx, e, cmd, client, res.Dictionary, opts, format)
+	return uploadAndReport(ctx, e, cmd, client, d, opts, format, files)
 }
 
 // uploadOptions reads the upload flags over the pipeline file's target.
@@ -161,25 +176,17 @@ func uploadOptions(c *cli.Context, e *env, tc pipeline.TargetConfig, dryRun bool
 	return opts
 }
 
-// confirmer asks on the terminal; without one it refuses, because nobody
-// has seen the diff.
-func confirmer(e *env) func(redcap.Diff) (bool, error) {
-	return func(d redcap.Diff) (bool, error) {
-		if !e.stdinIsTerminal {
-			return false, errors.New("no terminal to confirm the upload on: read the diff (on stdout), then run again with --yes (or --dry-run to only look)")
-		}
-		return output.AskImport(e.stdin, e.stdout, e.flush, d)
-	}
-}
-
 // uploadAndReport uploads d and writes what happened.
-func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, d *redcap.Dictionary, opts upload.Options, format string) error {
+func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, d *redcap.Dictionary, opts upload.Options, format string, files outFiles) error {
 	rep, err := upload.Upload(ctx, client, d, opts)
+	if err == nil {
+		err = files.write(client, rep)
+	}
 	if werr := output.WriteUpload(e.stdout, rep, err, format); werr != nil {
 		return inputError("%s: %v", cmd, werr)
 	}
 	if err != nil {
-		if errors.Is(err, upload.ErrDeclined) {
+		if errors.Is(err, upload.ErrDeclined) || errors.Is(err, output.ErrInterrupted) {
 			return inputError("%s: %v", cmd, err)
 		}
 		if adv := api.Advice(err); adv != "" {
