@@ -124,9 +124,18 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	if err := output.CheckFormat(format); err != nil {
 		return usageError("%s: %v", cmd, err)
 	}
-	spec, err := newSpec(cmd, pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: args, Strict: c.Bool("strict")})
-	if err != nil {
+	spec := pipeline.Spec{Config: &pipeline.Config{}}
+	if c.String(flagPlan) == "" {
+		var err error
+		if spec, err = newSpec(cmd, pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: args, Strict: c.Bool("strict")}); err != nil {
+			return err
+		}
+	} else if tc, err := loadTargetConfig(c); err != nil {
 		return err
+	} else if tc != nil {
+		// A plan replaces the pipeline's inputs and stages; the file
+		// still names the target.
+		spec.Config.Target = *tc
 	}
 	settings := targetSettingsFrom(c, &spec.Config.Target)
 	opts := uploadOptions(c, e, spec.Config.Target, dryRun)
