@@ -157,6 +157,7 @@ func commands(e *env) []*cli.Command {
 		transformCommand(e),
 		sandboxCommand(e),
 		uploadCommand(e),
+		backupsCommand(e),
 		diffCommand(e),
 		runCommand(e),
 	}
