@@ -75,8 +75,26 @@ rcolpipe-backups/project-ID-TIME.json (--backup-dir); when it cannot be written,
 the upload stops and nothing is sent. To restore it:
    rcolpipe upload --replace-all --allow-delete rcolpipe-backups/project-12-20261128T101500Z.json
 
-On a terminal, upload shows the diff and asks before importing; without a terminal
-it stops unless --yes is given. --dry-run stops after the diff and writes nothing.
+When the token may export records, each critical change says how many records
+hold data it affects (values of a removed or recoded code, values of a field whose
+type changes, data in a deleted or renamed field); when the records cannot be read
+the report says so.
+
+On a terminal, upload shows the diff, critical changes last, and asks before
+importing; the question goes to the terminal (or stderr), never to stdout, so
+"> log.txt" does not hide it. Ctrl-C at the question cancels: exit 1, nothing sent.
+Without a terminal it stops unless --yes is given. --dry-run stops after the diff
+and writes nothing.
+
+Plans: rcolpipe diff --plan-out plan.json writes what the upload would send and a
+fingerprint of the project as it was; upload --plan plan.json (no INPUT) sends
+exactly that, and refuses with exit 1 if the project's dictionary changed since.
+
+Projects in Production take no dictionary through the API: upload stops there and
+advises --draft-file FILE.csv, which writes the WHOLE merged dictionary in REDCap's
+Data Dictionary format and imports nothing. Upload that file in Draft Mode on the
+project's Data Dictionary page; never a file with only your instruments, which
+would replace the whole dictionary.
 
 The token comes from RC_API_KEY (environment, then ./.env), then --token-file; it is
 never printed or logged. INPUTs replace the inputs of the pipeline file (-c).
@@ -85,6 +103,8 @@ Examples:
    rcolpipe upload --url https://redcap.example.org/redcap/api/ --dry-run phq9.csv
    rcolpipe upload -c rcolpipe.yaml --yes
    rcolpipe upload -c rcolpipe.yaml --stage 'prefix:{"prefix":"sl_","forms":["sleep"]}' sleep.json
+   rcolpipe upload --url https://redcap.example.org/redcap/api/ --plan plan.json --yes
+   rcolpipe upload --url https://redcap.example.org/redcap/api/ --draft-file draft.csv phq9.csv
 
 ` + exitCodesHelp,
 		Flags: uploadFlags(stages, true),
@@ -104,11 +124,21 @@ func diffCommand(e *env) *cli.Command {
 preflight, export, merge) and prints the forms and fields that would be added,
 removed, renamed or changed, column by column, and the critical changes (see
 rcolpipe upload --help); like upload, it exits 1 when the upload would be refused.
-It writes nothing and imports nothing.
+It imports nothing. Each critical change shows how many records hold data it
+affects, when the token may export records. --allow-delete and --allow-critical
+say which refusals to expect of the upload.
+
+--plan-out FILE writes what the upload would send with a fingerprint of the project
+as it is now; rcolpipe upload --plan FILE applies exactly that later (in CI, after
+review) and refuses if the project changed. The plan holds no token.
+--draft-file FILE.csv writes the whole merged dictionary for REDCap's Draft Mode
+(projects in Production; see rcolpipe upload --help).
 
 Examples:
    rcolpipe diff --url https://redcap.example.org/redcap/api/ sleep.json
    rcolpipe diff -c rcolpipe.yaml --format json
+   rcolpipe diff --url https://redcap.example.org/redcap/api/ --plan-out plan.json sleep.json
+   rcolpipe diff --url https://redcap.example.org/redcap/api/ --draft-file draft.csv sleep.json
 
 ` + exitCodesHelp,
 		Flags: uploadFlags(stages, false),
