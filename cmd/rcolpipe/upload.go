@@ -188,6 +188,7 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 			return err
 		}
 		d = res.Dictionary
+		opts.Structure, opts.Designate = res.Structure, spec.Config.Structure.Designate
 	}
 	return uploadAndReport(ctx, e, cmd, client, d, opts, format, files)
 }
