@@ -117,33 +117,13 @@ Examples:
 func diffCommand(e *env) *cli.Command {
 	stages := &stageFlags{}
 	return &cli.Command{
-		Name:      "diff",
-		Usage:     "show what an upload would change in a REDCap project, without changing it",
-		ArgsUsage: "[INPUT...]",
-		Description: `diff runs the same steps as upload up to the diff (load, validate, stages,
-preflight, export, merge) and prints the forms and fields that would be added,
-removed, renamed or changed, column by column, and the critical changes (see
-rcolpipe upload --help); like upload, it exits 1 when the upload would be refused.
-It imports nothing. Each critical change shows how many records hold data it
-affects, when the token may export records. --allow-delete and --allow-critical
-say which refusals to expect of the upload.
-
---plan-out FILE writes what the upload would send with a fingerprint of the project
-as it is now; rcolpipe upload --plan FILE applies exactly that later (in CI, after
-review) and refuses if the project changed. The plan holds no token.
---draft-file FILE.csv writes the whole merged dictionary for REDCap's Draft Mode
-(projects in Production; see rcolpipe upload --help).
-
-Examples:
-   rcolpipe diff --url https://redcap.example.org/redcap/api/ sleep.json
-   rcolpipe diff -c rcolpipe.yaml --format json
-   rcolpipe diff --url https://redcap.example.org/redcap/api/ --plan-out plan.json sleep.json
-   rcolpipe diff --url https://redcap.example.org/redcap/api/ --draft-file draft.csv sleep.json
-
-` + exitCodesHelp,
-		Flags: uploadFlags(stages, false),
+		Name:        "diff",
+		Usage:       diffUsage,
+		ArgsUsage:   "OLD NEW | --base REV INPUT... | --url URL [INPUT...]",
+		Description: diffHelp,
+		Flags:       diffFlags(stages),
 		Action: func(c *cli.Context) error {
-			return runUpload(c, e, "diff", stages.values, c.Args().Slice(), true)
+			return runDiff(c, e, stages.values)
 		},
 	}
 }
