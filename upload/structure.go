@@ -3,6 +3,7 @@ package upload
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -195,6 +196,15 @@ func planStructure(ctx context.Context, c *api.Client, in *redcap.Structure, pol
 			}
 			want.Events = slices.DeleteFunc(want.Events, func(e redcap.Event) bool { return !inNames[e.UniqueName] })
 		}
+	}
+	if probs := policy.UnknownEvents(want.Events, "the project's events"); len(probs) > 0 {
+		// Checked before anything is sent: REDCap would refuse the mapping
+		// only after the dictionary import.
+		errs := make([]error, len(probs))
+		for i, p := range probs {
+			errs[i] = p
+		}
+		return nil, fmt.Errorf("the designation policy names events the project does not have; nothing was changed:\n%w", errors.Join(errs...))
 	}
 	designations := slices.Clone(in.Designations)
 	if policy != nil {
