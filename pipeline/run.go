@@ -119,7 +119,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 		}
 		h, started, err := StartPlugins(ctx, spec.Stages, opts)
 		if err != nil {
-			return nil, inputErrorf("%v", err)
+			return nil, inputErrorf("%w", err)
 		}
 		defer h.Close()
 		stages = started

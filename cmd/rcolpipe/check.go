@@ -10,6 +10,7 @@ import (
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/redcap"
+	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rcolpipe/rcolpipe/upload"
 )
 
@@ -90,6 +91,11 @@ EXIT CODES:
 			if err := output.WriteCheck(e.stdout, r, format); err != nil {
 				return inputError("check: %v", err)
 			}
+			// The report's URL row says what is wrong with it; a URL that
+			// cannot be used is a wrong command line, as in every command.
+			if _, err := api.CheckURL(s.URL); err != nil {
+				return silentExit(exitUsage)
+			}
 			if !r.OK {
 				return silentExit(exitInvalid)
 			}
@@ -106,7 +112,8 @@ func loadCheckConfig(c *cli.Context) (*pipeline.Config, error) {
 	}
 	cfg, err := pipeline.LoadConfig(path)
 	if err != nil {
-		return nil, inputError("%v", err)
+		// A missing or invalid pipeline file is a wrong command line.
+		return nil, usageError("%v", err)
 	}
 	return cfg, nil
 }
