@@ -201,7 +201,7 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	if rep.Structure, err = planStructure(ctx, c, opts.Structure, opts.Designate, rep.Diff.FormsAdded, opts.ReplaceAll); err != nil {
 		return rep, err
 	}
-	if err := rep.Structure.refuse(opts.AllowDelete); err != nil {
+	if err := rep.Structure.refuse(opts.AllowDelete, rep.Preflight.Project); err != nil {
 		return rep, err
 	}
 	if opts.DryRun {
