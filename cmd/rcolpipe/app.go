@@ -40,6 +40,8 @@ type env struct {
 	// stdoutIsTerminal turns on colour and confirmation prompts.
 	stdoutIsTerminal bool
 	stdinIsTerminal  bool
+	// openTTY opens the terminal for the upload prompt (nil: stderr).
+	openTTY func() (io.WriteCloser, error)
 	// log is set up by the app's Before hook from --log-level/--log-format.
 	log zerolog.Logger
 	// secrets redacts every token rcolpipe knows from stdout and stderr
@@ -60,6 +62,7 @@ func newEnv() *env {
 		getenv:           os.Getenv,
 		stdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()),
 		stdinIsTerminal:  isatty.IsTerminal(os.Stdin.Fd()),
+		openTTY:          openControllingTerminal,
 		log:              zerolog.New(stderr),
 		secrets:          secrets,
 	}
@@ -173,6 +176,7 @@ func commands(e *env) []*cli.Command {
 		transformCommand(e),
 		sandboxCommand(e),
 		uploadCommand(e),
+		backupsCommand(e),
 		diffCommand(e),
 		previewCommand(e),
 		runCommand(e),
