@@ -110,7 +110,7 @@ const (
 )
 
 // catalogue is the table every listing is generated from. Read only.
-var catalogue = []Rule{
+var catalogue = withBehaviour([]Rule{
 	{codeNameMissing, sevE, "Field name is missing",
 		"REDCap rejects a row without a variable name: `Each row MUST have a variable/field name, but the following cells have a field name missing`.\n\nExample: a row whose column A is empty.\n\nFix: give the row a field name, or delete the row (often a stray spreadsheet line)."},
 	{codeNameRewritten, sevE, "Field name has characters REDCap lowercases or deletes",
@@ -142,7 +142,7 @@ var catalogue = []Rule{
 	{codeExportNameChanged, sevI, "Checkbox option gets a different export name",
 		"A checkbox code with upper-case letters, `-` or `.` is exported under a changed name (`field___code` lowercased, `-`/`.` → `_`). Code that reads exports must use the changed name.\n\nExample: code `1.5` of `meds` exports as `meds___1_5`.\n\nFix: none needed; use codes of lower-case letters, digits and `_` to avoid the surprise."},
 	{codeFirstNotText, sevW, "First field (the record ID) is not a text field",
-		"The first field is the record ID. REDCap forces it to `text`: `The first field must be a 'text' field type. It will automatically be set as a 'text' field`. Stacking instruments in the wrong order makes another field the record ID.\n\nExample: a dictionary that starts with a `radio` field.\n\nFix: put the record ID field (a `text` field, e.g. `record_id`) first."},
+		"The first field is the record ID. REDCap forces it to `text`: `The first field must be a 'text' field type. It will automatically be set as a 'text' field`. Stacking instruments in the wrong order makes another field the record ID. Only a whole project's dictionary is checked: not an instrument ZIP, nor instruments added to an existing project (--assume-fields, or a pipeline with a target), whose record ID stays first.\n\nExample: a dictionary that starts with a `radio` field.\n\nFix: put the record ID field (a `text` field, e.g. `record_id`) first."},
 	{codeFirstSection, sevW, "First field has a section header",
 		"REDCap silently clears the section header of the first field (the record ID).\n\nExample: `record_id` with the section header `Participant`.\n\nFix: move the header to the second field, or delete it."},
 
@@ -200,7 +200,7 @@ var catalogue = []Rule{
 		"REDCap rejects it: `There are variables used in the branching logic that are not listed as real variables in column A.` A reference may name any field of the stacked dictionary, a `<form>_complete` field, a Smart Variable, or a field given with --assume-fields.\n\nExample: `[sex] = '1'` in an instrument uploaded without the form that defines `sex`.\n\nFix: stack the instrument that defines the field before this one, or pass --assume-fields with the project's dictionary."},
 	{codeLogicFunction, sevE, "Branching logic uses a function REDCap does not allow",
 		"REDCap rejects it: `There are custom functions used in some branching logic that are not official REDCap functions`.\n\nExample: `isempty([a])`.\n\nFix: use an allowed function (e.g. `isblankormissingcode([a])`)."},
-	{codeLogicCode, sevE, "Logic names a checkbox option the field does not have",
+	{codeLogicCode, sevW, "Logic names a checkbox option the field does not have",
 		"`[field(code)]` is true when option `code` of checkbox `field` is ticked. REDCap does not check the code at upload, so logic with a wrong code is silently never true.\n\nExample: `[meds(3)] = '1'` where `meds` has codes 1 and 2.\n\nFix: use one of the field's codes."},
 	{codeCurlyQuotes, sevE, "Logic contains curly quotes",
 		"Spreadsheet programs turn `'` and `\"` into curly quotes (‘ ’ “ ”). REDCap's logic parser does not read them as quotes, so the logic fails.\n\nExample: `[sex] = ‘1’`.\n\nFix: replace them with straight quotes `'` or `\"`."},
@@ -261,7 +261,7 @@ var catalogue = []Rule{
 		"The field annotation uses a tag REDCap 15.7.6 does not define. REDCap does not check annotations; the tag may come from an External Module (e.g. `@INSTANCETABLE`).\n\nExample: `@INSTANCETABLE=visits` (from the Instance Table External Module).\n\nFix: none if an External Module provides it; otherwise correct it."},
 	{codeTagNearMiss, sevW, "Action tag looks like a misspelt REDCap tag",
 		"The annotation uses an unknown tag that is close to a REDCap tag; REDCap ignores it silently, so the field behaves as if the tag were not there.\n\nExample: `@HIDEN` (did you mean `@HIDDEN`?), `@readonly`.\n\nFix: write the tag REDCap defines, in upper case."},
-	{codeReplacement, sevE, "Text contains U+FFFD or invalid UTF-8 (broken encoding)",
+	{codeReplacement, sevW, "Text contains U+FFFD or invalid UTF-8 (broken encoding)",
 		"The replacement character `\uFFFD` or invalid UTF-8 bytes show that the file was saved in another encoding (e.g. Windows-1252) and read as UTF-8; the original characters are lost. REDCap stores the text as it is and later exports break.\n\nExample: `Gr��e` where `Größe` was written.\n\nFix: re-save the source as UTF-8 and retype the damaged characters."},
 	{codeControlChar, sevW, "Text contains control characters",
 		"Control characters (other than tab and line breaks) are invisible, survive the upload, and break XML and CSV exports later.\n\nExample: a label with a BEL character (U+0007), e.g. from an escape sequence `\\a` in source code.\n\nFix: delete them."},
@@ -269,9 +269,9 @@ var catalogue = []Rule{
 		"REDCap accepts an empty label but shows the field without a question.\n\nExample: a `text` field whose column E is empty.\n\nFix: write a label."},
 	{codeDescLabel, sevI, "Descriptive field has an empty label",
 		"A descriptive field without text shows nothing unless it carries an attachment or video, which the dictionary cannot set (REDCap keeps them on re-upload).\n\nExample: a `descriptive` field that only shows an attached PDF.\n\nFix: none if the field has an attachment; otherwise write the text."},
-	{codeLiteralNA, sevE, "Cell is the text `NA` (R's missing value)",
+	{codeLiteralNA, sevW, "Cell is the text `NA` (R's missing value)",
 		"R writes missing values as `NA` unless told otherwise (`write.csv(na = \"\")`). REDCap reads the two letters as text: a section header or note `NA`, validation type `NA`, logic `NA`, matrix group `NA`.\n\nExample: a section header, note or matrix group name `NA` in a file written by R's `write.csv`.\n\nFix: write the file again with empty cells for missing values."},
 
 	{codeEmptyDictionary, sevE, "Dictionary has no fields",
 		"REDCap replaces the whole dictionary on import; an empty one passes its checks and deletes every field of the project.\n\nExample: `rcolpipe validate` on a folder without dictionary files, or on files that all failed to load.\n\nFix: check the input paths; rcolpipe never uploads an empty dictionary."},
-}
+})

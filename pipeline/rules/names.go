@@ -189,6 +189,12 @@ func (c *checker) formNames() {
 // firstField checks the record ID field (row 0): RC120, RC121.
 func (c *checker) firstField() {
 	f := &c.d.Fields[0]
+	// REDCap makes the first field the record ID only for a whole
+	// project's dictionary: an instrument ZIP, and instruments added to an
+	// existing project, keep the project's record ID first.
+	if _, _, zip := redcap.ZIPMember(f.Origin.File); zip || c.cfg.JoinsProject || c.cfg.AssumeFields != nil {
+		return
+	}
 	if f.FieldType != "text" && strings.TrimSpace(f.FieldType) != "" {
 		c.emitf(0, redcap.ColFieldType, codeFirstNotText,
 			"Put the record ID field (a text field such as record_id) first; when stacking instruments, list the one that holds it first.",

@@ -28,6 +28,10 @@ type Config struct {
 	// AssumeFields is a dictionary of fields that exist in the target project
 	// already; logic may refer to them without an unknown-field error.
 	AssumeFields *redcap.Dictionary
+	// JoinsProject says the dictionary's forms are added to an existing
+	// project (the pipeline's target), whose record ID stays first. With
+	// AssumeFields set it is implied.
+	JoinsProject bool
 }
 
 // All returns every rule: the Go rules in code order, then the reader's

@@ -90,6 +90,10 @@ func ruleCases() []ruleCase {
 		{code: "RC114", bad: dict(fld("cb checkbox", "F=A, x | a, y")), good: dict(fld("cb checkbox", "F=1, x | 2, y")), want: "cb___a"},
 		{code: "RC115", bad: dict(fld("cb checkbox", "F=1.5, x | 2, y")), good: dict(fld("cb checkbox", "F=1, x | 2, y")), want: "cb___1_5"},
 		{code: "RC120", bad: raw(fld("rid radio", "F=1, a | 2, b")), good: raw(fld("rid text")), want: "must be a 'text' field"},
+		{code: "RC120", name: "joins a project", bad: raw(fld("rid radio", "F=1, a | 2, b")), good: raw(fld("rid radio", "F=1, a | 2, b")),
+			cfg: Config{JoinsProject: true}, want: "must be a 'text' field"},
+		{code: "RC120", name: "assume fields", bad: raw(fld("rid radio", "F=1, a | 2, b")), good: raw(fld("rid radio", "F=1, a | 2, b")),
+			cfg: Config{AssumeFields: raw(fld("record_id text"))}, want: "must be a 'text' field"},
 		{code: "RC121", bad: raw(fld("rid text", "C=Header")), good: raw(fld("rid text")), want: "clears the section header"},
 
 		{code: "RC201", bad: dict(fld("a text", "B=")), good: dict(fld("a text")), want: "MUST have a form name"},
@@ -196,7 +200,7 @@ func TestRules(t *testing.T) {
 				t.Fatalf("code %s is not in the catalogue", tc.code)
 			}
 			cfgBad := tc.cfg
-			if tc.cfg.AssumeFields != nil || tc.cfg.ValidationTypes != nil {
+			if tc.cfg.AssumeFields != nil || tc.cfg.ValidationTypes != nil || tc.cfg.JoinsProject {
 				// The config is what makes the good case good.
 				cfgBad = Config{}
 			}
