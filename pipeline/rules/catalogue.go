@@ -62,6 +62,13 @@ const (
 	codeCurlyQuotes     = "RC415"
 	codeLogicTooLong    = "RC416"
 	codeBracketCleaned  = "RC417"
+	codeRefUnknown      = "RC420"
+	codeCheckboxNoCode  = "RC421"
+	codeTagLogic        = "RC422"
+	codeFuncArity       = "RC430"
+	codeFuncUnit        = "RC431"
+	codeFuncDigits      = "RC432"
+	codeFuncDateArg     = "RC433"
 
 	// RC5xx validation types, min/max, sliders.
 	codeValUnknown     = "RC501"
@@ -98,6 +105,12 @@ const (
 	codeLabelEmpty  = "RC705"
 	codeDescLabel   = "RC706"
 	codeLiteralNA   = "RC707"
+	// Action tags in context.
+	codeTagWrongType   = "RC720"
+	codeCalcDateNoDate = "RC721"
+	codeTagCode        = "RC722"
+	codeCalcInIF       = "RC723"
+	codeTagMalformed   = "RC724"
 
 	// RC8xx the dictionary as a whole.
 	codeEmptyDictionary = "RC801"
@@ -200,7 +213,7 @@ var catalogue = withBehaviour([]Rule{
 		"REDCap rejects it: `There are variables used in the branching logic that are not listed as real variables in column A.` A reference may name any field of the stacked dictionary, a `<form>_complete` field, a Smart Variable, or a field given with --assume-fields.\n\nExample: `[sex] = '1'` in an instrument uploaded without the form that defines `sex`.\n\nFix: stack the instrument that defines the field before this one, or pass --assume-fields with the project's dictionary."},
 	{codeLogicFunction, sevE, "Branching logic uses a function REDCap does not allow",
 		"REDCap rejects it: `There are custom functions used in some branching logic that are not official REDCap functions`.\n\nExample: `isempty([a])`.\n\nFix: use an allowed function (e.g. `isblankormissingcode([a])`)."},
-	{codeLogicCode, sevW, "Logic names a checkbox option the field does not have",
+	{codeLogicCode, sevW, "Logic or piping names a checkbox option the field does not have",
 		"`[field(code)]` is true when option `code` of checkbox `field` is ticked. REDCap does not check the code at upload, so logic with a wrong code is silently never true.\n\nExample: `[meds(3)] = '1'` where `meds` has codes 1 and 2.\n\nFix: use one of the field's codes."},
 	{codeCurlyQuotes, sevE, "Logic contains curly quotes",
 		"Spreadsheet programs turn `'` and `\"` into curly quotes (‘ ’ “ ”). REDCap's logic parser does not read them as quotes, so the logic fails.\n\nExample: `[sex] = ‘1’`.\n\nFix: replace them with straight quotes `'` or `\"`."},
@@ -208,6 +221,20 @@ var catalogue = withBehaviour([]Rule{
 		"REDCap stores branching logic in a MySQL TEXT column (at most 65,535 bytes); longer logic does not fit.\n\nExample: logic generated with one `or` term per code of a long list.\n\nFix: simplify the logic, e.g. with a calculated helper field."},
 	{codeBracketCleaned, sevW, "Logic has characters inside `[...]` that REDCap deletes",
 		"REDCap silently removes spaces and other characters than letters, digits and `:().,_-` from inside square brackets of logic and equations.\n\nExample: `[ age ]` becomes `[age]`.\n\nFix: write the reference without them."},
+	{codeRefUnknown, sevW, "Piping or an action tag refers to a field that does not exist",
+		"A `[field]` (or a Smart Variable) in a label, field note, section header, choice label, slider label, min/max, or in an action tag's argument (`@IF`, `@CALCTEXT`, `@CALCDATE`, `@DEFAULT`, `@SETVALUE`, `@PREFILL`, `@PLACEHOLDER`) names no field of the dictionary (nor a `<form>_complete` field, nor a field given with --assume-fields), or a Smart Variable REDCap does not know. REDCap checks references only in branching logic and calc equations; elsewhere it accepts them and, when the form is used, pipes nothing or leaves the text as written (rcolpipe has not checked which for every place), and logic in a tag treats the field as empty.\n\nExample: a label `Hello [first_nme]`, or `@DEFAULT='[visit_dat]'`.\n\nFix: correct the name, or stack the instrument that defines the field (or pass --assume-fields)."},
+	{codeCheckboxNoCode, sevW, "Logic compares a checkbox field without a code",
+		"A checkbox has one value per option, tested as `[field(code)] = '1'`. Compared as a whole (`[meds] = '1'`), the field has no single value; REDCap accepts the logic at upload, and at run time the comparison does not test any option (rcolpipe has not checked what it evaluates to in every REDCap version).\n\nExample: `[meds] = '2'` where `meds` is a checkbox.\n\nFix: write `[meds(2)] = '1'`."},
+	{codeTagLogic, sevW, "Logic in an action tag does not parse or uses a function REDCap does not allow",
+		"The condition of `@IF`, the expression of `@CALCTEXT` and the date of `@CALCDATE` are logic, parsed like branching logic, but REDCap does not check them at upload: the tag fails when the form is used.\n\nExample: `@CALCTEXT(if([a] = 1, 'x'))` is fine syntax but `@IF([a] >> 1, @HIDDEN, )` is not.\n\nFix: correct the logic as you would branching logic."},
+	{codeFuncArity, sevW, "Function called with the wrong number of arguments",
+		"Each of REDCap's functions takes a fixed number of arguments (`if(condition, then, else)`, `round(number, decimals)`, `datediff(date1, date2, unit[, format][, signed])`, `mid(text, start, count)`, ...). REDCap's upload check only asks whether the function is allowed; with a wrong count the logic fails or gives a blank when the form is used.\n\nExample: `if([a] = 1, 'yes')`.\n\nFix: give the function its arguments, e.g. `if([a] = 1, 'yes', 'no')`."},
+	{codeFuncUnit, sevW, "datediff or calcdate unit is not one REDCap knows",
+		"The unit of `datediff()`, `calcdate()` and `@CALCDATE` is one of `y`, `M`, `d`, `h`, `m`, `s` (case-sensitive: `M` months, `m` minutes). REDCap does not check it at upload; another unit gives no result.\n\nExample: `datediff([dob], 'today', 'years')`.\n\nFix: write `'y'`."},
+	{codeFuncDigits, sevW, "round() decimal places are not a whole number",
+		"The second argument of `round()`, `roundup()` and `rounddown()` is the number of decimal places, a whole number. REDCap does not check it at upload; what it does with a fraction or a text is not documented.\n\nExample: `round([bmi], 1.5)` or `round([bmi], '1')`.\n\nFix: write a whole number without quotes, e.g. `round([bmi], 1)`."},
+	{codeFuncDateArg, sevW, "datediff or calcdate on a field that holds no date",
+		"The dates of `datediff()` and `calcdate()` must be dates: a text field with a date or datetime validation, `'today'`, `'now'` or a date. A field of another type or validation (integer, radio, calc, ...) holds no date, and the function gives a blank (rcolpipe has not checked every REDCap version).\n\nExample: `datediff([age], 'today', 'y')` where `age` is an integer field.\n\nFix: use the date field the calculation is meant for."},
 
 	{codeValUnknown, sevE, "Validation type is not one the server knows",
 		"REDCap rejects it: `The only valid validation types are ... and must all be lower-case. The following are invalid validation types in your data dictionary:` rcolpipe knows the 39 types of a default REDCap installation, the legacy names and the extra types given with --validation-types.\n\nExample: `date` is legacy (accepted), `datum` is not a type; `signature` is only valid on a `file` field.\n\nFix: use a known type, or list your institution's extra types with --validation-types FILE."},
@@ -271,6 +298,16 @@ var catalogue = withBehaviour([]Rule{
 		"A descriptive field without text shows nothing unless it carries an attachment or video, which the dictionary cannot set (REDCap keeps them on re-upload).\n\nExample: a `descriptive` field that only shows an attached PDF.\n\nFix: none if the field has an attachment; otherwise write the text."},
 	{codeLiteralNA, sevW, "Cell is the text `NA` (R's missing value)",
 		"R writes missing values as `NA` unless told otherwise (`write.csv(na = \"\")`). REDCap reads the two letters as text: a section header or note `NA`, validation type `NA`, logic `NA`, matrix group `NA`.\n\nExample: a section header, note or matrix group name `NA` in a file written by R's `write.csv`.\n\nFix: write the file again with empty cells for missing values."},
+	{codeTagWrongType, sevW, "Action tag on a field type that ignores it",
+		"Some action tags work only on some field types, and REDCap ignores them elsewhere: `@CALCTEXT` and `@CALCDATE` on text fields, `@MAXCHECKED` and `@NONEOFTHEABOVE` on checkboxes, `@HIDECHOICE`, `@SHOWCHOICE`, `@MAXCHOICE` on multiple-choice fields, `@CHARLIMIT` and `@WORDLIMIT` on text and notes fields, `@PASSWORDMASK` on text fields. REDCap does not check annotations at upload.\n\nExample: `@CALCTEXT(...)` on a `notes` field; `@MAXCHECKED=2` on a radio field.\n\nFix: change the field type or remove the tag."},
+	{codeCalcDateNoDate, sevW, "`@CALCDATE` on a field without date validation",
+		"`@CALCDATE` fills a text field with a date; the field needs a date or datetime validation (`date_ymd`, `datetime_dmy`, ...), or REDCap does not fill it.\n\nExample: `@CALCDATE([visit_date], 30, 'd')` on a text field without validation.\n\nFix: set column H to a date or datetime validation."},
+	{codeTagCode, sevW, "Action tag names a choice code the field does not have",
+		"`@HIDECHOICE`, `@SHOWCHOICE` and `@NONEOFTHEABOVE` name codes of the field's own choices. REDCap does not check them at upload and ignores a code the field does not have, so the choice meant is not hidden, shown or exclusive.\n\nExample: `@NONEOFTHEABOVE='99'` on a checkbox with codes 1, 2, 98.\n\nFix: use the field's codes (column F)."},
+	{codeCalcInIF, sevW, "`@CALCTEXT` or `@CALCDATE` inside `@IF`",
+		"`@IF` chooses between lists of tags when the form loads; the calculated tags `@CALCTEXT` and `@CALCDATE` are not evaluated there (REDCap's documentation of `@IF` excludes them; rcolpipe has not checked every version).\n\nExample: `@IF([a] = '1', @CALCTEXT('x'), )`.\n\nFix: put the condition inside the calculation: `@CALCTEXT(if([a] = '1', 'x', ''))`."},
+	{codeTagMalformed, sevW, "Action tag argument is missing or malformed",
+		"Tags that take an argument need it in their form: `@IF(...)`, `@CALCTEXT(...)`, `@CALCDATE(...)`, `@MAXCHOICE(...)`; `@DEFAULT='...'`, `@SETVALUE='...'`, `@PREFILL='...'`, `@PLACEHOLDER='...'`, `@HIDECHOICE='...'`, `@SHOWCHOICE='...'`, `@NONEOFTHEABOVE='...'`; `@CHARLIMIT`, `@WORDLIMIT` and `@MAXCHECKED` a whole number above 0. A quote or parenthesis that never closes swallows the rest of the annotation. REDCap does not check annotations at upload and ignores a tag it cannot read.\n\nExample: `@CHARLIMIT=ten`, `@DEFAULT='open`, `@IF([a]='1', @HIDDEN)`.\n\nFix: write the argument in the tag's form."},
 
 	{codeEmptyDictionary, sevE, "Dictionary has no fields",
 		"REDCap replaces the whole dictionary on import; an empty one passes its checks and deletes every field of the project.\n\nExample: `rcolpipe validate` on a folder without dictionary files, or on files that all failed to load.\n\nFix: check the input paths; rcolpipe never uploads an empty dictionary."},

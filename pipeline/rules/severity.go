@@ -126,6 +126,18 @@ var behaviours = map[string]behaviour{
 	codeLabelEmpty:         {warns, "REDCap warns too"},
 	codeDescLabel:          {accepts, "the field may carry an attachment"},
 	codeLiteralNA:          {accepts, "REDCap stores the text \"NA\" as it is; where \"NA\" is not a valid value of the column (a flag, a validation type, logic) the rule of that column reports the error REDCap gives"},
+	codeRefUnknown:         {accepts, "REDCap checks references only in branching logic and calc equations; elsewhere the reference silently shows nothing or the text as written, which rcolpipe is not sure of for every place"},
+	codeCheckboxNoCode:     {accepts, "REDCap accepts the logic; what it evaluates to is not a test of any option, and rcolpipe is not sure of the exact value"},
+	codeTagLogic:           {accepts, "REDCap does not check action tags at upload; the tag fails when the form is used"},
+	codeFuncArity:          {accepts, "REDCap's upload check does not count arguments (rcolpipe is not sure of that for every version); the logic fails when the form is used"},
+	codeFuncUnit:           {accepts, "REDCap does not check the unit at upload; the function gives no result"},
+	codeFuncDigits:         {accepts, "REDCap does not check it at upload, and what it does with it is not documented"},
+	codeFuncDateArg:        {accepts, "REDCap does not check argument kinds; the function gives a blank"},
+	codeTagWrongType:       {accepts, "REDCap does not check annotations at upload and ignores the tag"},
+	codeCalcDateNoDate:     {accepts, "REDCap does not check annotations at upload and does not fill the field"},
+	codeTagCode:            {accepts, "REDCap does not check annotations at upload and ignores the code"},
+	codeCalcInIF:           {accepts, "REDCap does not check annotations at upload; rcolpipe knows the limit from REDCap's documentation, not from a server"},
+	codeTagMalformed:       {accepts, "REDCap does not check annotations at upload and ignores a tag it cannot read"},
 	codeEmptyDictionary:    {changes, "REDCap replaces the whole dictionary, so every field of the project is deleted"},
 }
 
