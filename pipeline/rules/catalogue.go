@@ -26,6 +26,8 @@ const (
 	codeExportNameChanged  = "RC115"
 	codeFirstNotText       = "RC120"
 	codeFirstSection       = "RC121"
+	codeMissingCodeClash   = "RC130"
+	codeFormsMerged        = "RC131"
 
 	// RC2xx form names.
 	codeFormMissing   = "RC201"
@@ -147,7 +149,7 @@ var catalogue = withBehaviour([]Rule{
 	{codeNameFormReserved, sevW, "Field name looks like a survey field of a form (`<form>_timestamp`, `<form>_return_code`)",
 		"REDCap reserves `<form>_timestamp` and `<form>_return_code` for every form that exists in the project; the upload fails if the form exists there already. rcolpipe cannot see the project here, so it checks the forms of the dictionary.\n\nExample: `consent_timestamp` with a form `consent`.\n\nFix: rename the field, e.g. `consent_signed_at`."},
 	{codeNameFormComplete, sevE, "Field name is `<form>_complete`",
-		"REDCap adds a `<form>_complete` status field to every form and rejects a field with that name: `Variables/field names cannot be named [form_name]+'_complete', in which [form_name] corresponds to an existing Form Name in column B.`\n\nExample: `demographics_complete` in a dictionary with a form `demographics`.\n\nFix: rename the field; logic may still refer to `[demographics_complete]`."},
+		"REDCap adds a `<form>_complete` status field to every form and rejects a field with that name: `Variables/field names cannot be named [form_name]+'_complete', in which [form_name] corresponds to an existing Form Name in column B.`\n\nExample: `demographics_complete` in a dictionary with a form `demographics`, or in an instrument added to a project (--assume-fields) that has that form.\n\nFix: rename the field; logic may still refer to `[demographics_complete]`."},
 	{codeNameDuplicate, sevE, "Field name is used more than once",
 		"REDCap rejects the upload: `The following variable/field names were duplicated. Please rename these field names so that they only appear once.` Names that only become equal after REDCap's rewriting (RC102) count too. The usual cause is stacking instruments that each carry `record_id`.\n\nExample: `record_id` in `demographics.csv` and again in `phq9.csv`, both stacked; or `Age` and `age`.\n\nFix: rename one of them, or keep the record ID field only in the first instrument."},
 	{codeExportNameCollides, sevW, "Checkbox options get the same export name",
@@ -158,6 +160,10 @@ var catalogue = withBehaviour([]Rule{
 		"The first field is the record ID. REDCap forces it to `text`: `The first field must be a 'text' field type. It will automatically be set as a 'text' field`. Stacking instruments in the wrong order makes another field the record ID. Only a whole project's dictionary is checked: not an instrument ZIP, nor instruments added to an existing project (--assume-fields, or a pipeline with a target), whose record ID stays first.\n\nExample: a dictionary that starts with a `radio` field.\n\nFix: put the record ID field (a `text` field, e.g. `record_id`) first."},
 	{codeFirstSection, sevW, "First field has a section header",
 		"REDCap silently clears the section header of the first field (the record ID).\n\nExample: `record_id` with the section header `Participant`.\n\nFix: move the header to the second field, or delete it."},
+	{codeMissingCodeClash, sevW, "Choice code is one of the project's missing-data codes",
+		"A project can define missing-data codes (Project Setup, e.g. `UNK, Unknown | NA, Not applicable`). A choice whose code is one of them stores a value REDCap reads as missing: `isblankormissingcode()` is true for it and reports show it as missing. rcolpipe checks this only when it knows the project's codes.\n\nExample: `NA, Not applicable` as a choice of a radio field in a project whose missing-data codes include `NA`.\n\nFix: give the choice another code."},
+	{codeFormsMerged, sevE, "Two form names become the same after REDCap's rewriting",
+		"REDCap rewrites form names (RC202): lower case, spaces to `_`, other characters deleted. Two forms whose names become equal are one form to REDCap: their fields are merged, or, when other forms stand between them, the upload fails (`Form names must be sequential ...`).\n\nExample: forms `Demographics` and `demographics`; `Visit 1` and `visit_1`.\n\nFix: rename one of the forms."},
 
 	{codeFormMissing, sevE, "Form name is missing",
 		"REDCap rejects a row without a form: `Each row MUST have a form name, but the following cells have a form name missing`.\n\nExample: a row whose column B is empty after a copy-paste.\n\nFix: fill in column B (form_name)."},

@@ -76,7 +76,7 @@ func (c *checker) fieldNames() {
 				fmt.Sprintf("Rename the field, e.g. %q.", prefix+"_"+n),
 				"This is an illegal variable name and cannot be used: %q is reserved by REDCap.", n)
 		}
-		if form, ok := strings.CutSuffix(n, redcap.FormCompleteSuffix); ok && c.forms[form] {
+		if form, ok := strings.CutSuffix(n, redcap.FormCompleteSuffix); ok && (c.forms[form] || c.assumedForms[form]) {
 			c.emitf(i, redcap.ColFieldName, codeNameFormComplete,
 				"Rename the field; REDCap creates "+quote(n)+" itself as the form's status field.",
 				"Variables/field names cannot be named [form_name]+'_complete', in which [form_name] corresponds to an existing Form Name in column B: %q.", n)

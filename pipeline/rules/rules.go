@@ -32,6 +32,10 @@ type Config struct {
 	// project (the pipeline's target), whose record ID stays first. With
 	// AssumeFields set it is implied.
 	JoinsProject bool
+	// MissingDataCodes are the target project's missing-data codes as
+	// REDCap's project info gives them ("CODE, label | ..."); "" when
+	// unknown.
+	MissingDataCodes string
 }
 
 // All returns every rule: the Go rules in code order, then the reader's
@@ -78,6 +82,7 @@ func Check(d *redcap.Dictionary, cfg Config) redcap.Diagnostics {
 	c := newChecker(d, cfg)
 	c.fieldNames()
 	c.formNames()
+	c.pseudoNames()
 	c.firstField()
 	c.typesAndChoices()
 	c.validation()

@@ -58,6 +58,9 @@ type ruleCase struct {
 	name      string
 	bad, good *redcap.Dictionary
 	cfg       Config
+	// badCfg, when set, is the config of the bad case (for rules that
+	// the config makes fire); cfg stays the good case's.
+	badCfg *Config
 	// want is a substring the bad case's message or hint must contain.
 	want string
 }
@@ -84,6 +87,8 @@ func ruleCases() []ruleCase {
 		{code: "RC110", bad: dict(fld("instance text")), good: dict(fld("instance_no text")), want: "illegal variable name"},
 		{code: "RC111", bad: dict(fld("form_a_timestamp text")), good: dict(fld("form_b_timestamp text")), want: "form_a"},
 		{code: "RC112", bad: dict(fld("form_a_complete text")), good: dict(fld("form_b_complete text")), want: "_complete"},
+		{code: "RC112", name: "form of the project", bad: dict(fld("consent_complete text")), good: dict(fld("consent_completed text")),
+			badCfg: &Config{AssumeFields: raw(fld("record_id text", "B=consent"))}, cfg: Config{AssumeFields: raw(fld("record_id text", "B=consent"))}, want: "_complete"},
 		{code: "RC113", bad: dict(fld("age text"), fld("age text")), good: dict(fld("age text"), fld("age2 text")), want: "t.csv:3"},
 		{code: "RC113", name: "after rewrite", bad: dict(fld("age text"), fld("Age text")), good: dict(fld("age text"), fld("age_2 text")), want: "after REDCap's rewriting"},
 		{code: "RC113", name: "stacked record_id", bad: dict(fld("record_id text", "B=form_b")), good: dict(fld("id2 text", "B=form_b")), want: "first instrument"},
@@ -95,6 +100,10 @@ func ruleCases() []ruleCase {
 		{code: "RC120", name: "assume fields", bad: raw(fld("rid radio", "F=1, a | 2, b")), good: raw(fld("rid radio", "F=1, a | 2, b")),
 			cfg: Config{AssumeFields: raw(fld("record_id text"))}, want: "must be a 'text' field"},
 		{code: "RC121", bad: raw(fld("rid text", "C=Header")), good: raw(fld("rid text")), want: "clears the section header"},
+
+		{code: "RC130", bad: dict(fld("a radio", "F=1, Yes | NA, Not applicable")), good: dict(fld("a radio", "F=1, Yes | 99, Not applicable")),
+			badCfg: &Config{MissingDataCodes: "UNK, Unknown | NA, Not applicable"}, cfg: Config{MissingDataCodes: "UNK, Unknown | NA, Not applicable"}, want: `"NA"`},
+		{code: "RC131", bad: dict(fld("a text", "B=Visit 1"), fld("b text", "B=visit_1")), good: dict(fld("a text", "B=visit_1"), fld("b text", "B=visit_2")), want: `"visit_1"`},
 
 		{code: "RC201", bad: dict(fld("a text", "B=")), good: dict(fld("a text")), want: "MUST have a form name"},
 		{code: "RC202", bad: dict(fld("a text", "B=Demographics Form")), good: dict(fld("a text", "B=demographics_form")), want: `"demographics_form"`},
@@ -235,7 +244,10 @@ func TestRules(t *testing.T) {
 				t.Fatalf("code %s is not in the catalogue", tc.code)
 			}
 			cfgBad := tc.cfg
-			if tc.cfg.AssumeFields != nil || tc.cfg.ValidationTypes != nil || tc.cfg.JoinsProject {
+			switch {
+			case tc.badCfg != nil:
+				cfgBad = *tc.badCfg
+			case tc.cfg.AssumeFields != nil || tc.cfg.ValidationTypes != nil || tc.cfg.JoinsProject:
 				// The config is what makes the good case good.
 				cfgBad = Config{}
 			}

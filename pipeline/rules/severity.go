@@ -66,6 +66,8 @@ var behaviours = map[string]behaviour{
 	codeExportNameChanged:  {accepts, "nothing breaks, but code that reads exports must use the changed name"},
 	codeFirstNotText:       {changes, "REDCap says so in its own warning, and for a dictionary meant as a whole project the first field is usually meant as the record ID; not reported for an instrument ZIP or instruments added to an existing project (--assume-fields), where REDCap does not make the first field the record ID"},
 	codeFirstSection:       {tidies, "only the header text is lost"},
+	codeMissingCodeClash:   {accepts, "REDCap accepts the code (rcolpipe is not sure whether every version warns about it); its value is then read as missing"},
+	codeFormsMerged:        {changes, "REDCap silently merges the forms, or rejects the upload when they are not adjacent"},
 	codeFormMissing:        {rejects, "the upload would fail"},
 	codeFormRewritten:      {changes, "the form gets another name than the one `<form>_complete`, event mappings and user rights use"},
 	codeFormTooLong:        {rejects, "the upload would fail"},
