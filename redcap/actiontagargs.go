@@ -33,7 +33,7 @@ type TagUse struct {
 // with InIF set.
 func ActionTagUses(annotation string) []TagUse {
 	s := annotation
-	var out []TagUse
+	out := make([]TagUse, 0, 4)
 	// skipTo is the end of the last argument that hides the tags inside
 	// it; ifEnds are the ends of the enclosing @IF arguments.
 	skipTo := 0
@@ -122,6 +122,40 @@ func closingParen(s string, open int) int {
 		}
 	}
 	return -1
+}
+
+// TagArg returns part k (0-based) of an argument list split as
+// SplitTagArgs splits it ("" when there is no such part) and the number of
+// parts, without allocating.
+func TagArg(arg string, k int) (part string, count int) {
+	depth := 0
+	var quote byte
+	start := 0
+	for i := 0; i < len(arg); i++ {
+		c := arg[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case c == ',' && depth == 0:
+			if count == k {
+				part = arg[start:i]
+			}
+			count++
+			start = i + 1
+		}
+	}
+	if count == k {
+		part = arg[start:]
+	}
+	return part, count + 1
 }
 
 // SplitTagArgs splits an argument list at the commas that stand outside

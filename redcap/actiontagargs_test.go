@@ -52,3 +52,11 @@ func TestSplitTagArgs(t *testing.T) {
 		t.Errorf("SplitTagArgs = %q %v", parts, offs)
 	}
 }
+
+func TestTagArg(t *testing.T) {
+	for k, want := range []string{"[d]", " 7", " 'a,b'", " f(1,2)", ""} {
+		if got, n := TagArg("[d], 7, 'a,b', f(1,2)", k); got != want || n != 4 {
+			t.Errorf("TagArg(_, %d) = %q, %d; want %q, 4", k, got, n, want)
+		}
+	}
+}

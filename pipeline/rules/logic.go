@@ -95,6 +95,7 @@ func (c *checker) logic() {
 
 // logicRows checks the logic of rows lo..hi-1.
 func (c *checker) logicRows(lo, hi int) {
+	c.parseMemo = nil // this chunk's own
 	for i := lo; i < hi; i++ {
 		f := &c.d.Fields[i]
 		if f.FieldType == "calc" {

@@ -54,6 +54,9 @@ func (c *checker) references(i int) {
 // piped checks the references piped into text at row i. reported holds the
 // names already reported for the row (allocated on first use).
 func (c *checker) piped(i int, k logicKind, text string, reported map[string]bool) map[string]bool {
+	if c.simpleKnownRefs(text) {
+		return reported
+	}
 	logic.EachTextNode(text, func(n logic.Node) {
 		if r, ok := n.(*logic.FieldRef); ok && hasUpper(r.Field) {
 			// Field names are lower case: "[DEPRECATED]" or "[HIV]" in a
@@ -63,6 +66,57 @@ func (c *checker) piped(i int, k logicKind, text string, reported map[string]boo
 		reported = c.checkRefNode(i, k, n, reported)
 	})
 	return reported
+}
+
+// simpleKnownRefs reports whether every [...] of text is a plain [field]
+// or [field:modifier] of a known field, the common case, which then needs
+// no parsing: nothing in it can be a finding.
+func (c *checker) simpleKnownRefs(text string) bool {
+	for i := 0; ; {
+		k := strings.IndexByte(text[i:], '[')
+		if k < 0 {
+			return true
+		}
+		i += k
+		j := strings.IndexByte(text[i:], ']')
+		if j < 0 {
+			return true // never closed: no reference
+		}
+		name, _, _ := strings.Cut(text[i+1:i+j], ":")
+		if !plainName(name) || !c.fieldExists(name) {
+			return false
+		}
+		i += j + 1
+		if i < len(text) && text[i] == '[' {
+			return false // [field][instance] or [event][field]
+		}
+	}
+}
+
+// plainName reports whether s is a lower-case letter followed by a-z, 0-9, _.
+func plainName(s string) bool {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	return redcap.HasOnlyNameBytes(s)
+}
+
+// needsClean reports whether src may have characters inside [...] that
+// logic.CleanBrackets deletes (it copies the whole text, so the common case
+// skips it).
+func needsClean(src string) bool {
+	in := false
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case c == '[':
+			in = true
+		case c == ']':
+			in = false
+		case in && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(":().,_-", c) >= 0):
+			return true
+		}
+	}
+	return false
 }
 
 // hasUpper reports whether s has an ASCII upper-case letter.
@@ -126,10 +180,12 @@ func (c *checker) tagLogic(i int, k logicKind, src string, reported map[string]b
 			"The %s is empty.", k.what)
 		return reported
 	}
-	if cleaned, changed := logic.CleanBrackets(src); changed {
-		src = cleaned
+	if needsClean(src) {
+		if cleaned, changed := logic.CleanBrackets(src); changed {
+			src = cleaned
+		}
 	}
-	e, err := logic.Parse(src)
+	e, err := c.parseTagLogic(src)
 	if err != nil {
 		c.emitf(i, k.col, codeTagLogic, "Correct the logic; REDCap does not check it at upload, and the tag fails when the form is used.",
 			"The %s does not parse: %s.", k.what, syntaxDetail(src, err))
@@ -150,3 +206,30 @@ func (c *checker) tagLogic(i int, k logicKind, src string, reported map[string]b
 	c.deepLogic(i, k, e)
 	return reported
 }
+
+// parsedLogic is a memoised parse.
+type parsedLogic struct {
+	e   *logic.Expr
+	err error
+}
+
+// parseTagLogic parses action tag logic, remembering the result for the
+// chunk of rows being checked: dictionaries repeat the same @IF conditions
+// on many fields. The memo is the chunk's own (see logicRows), so chunks
+// checked concurrently share nothing; it stops growing at maxParseMemo.
+func (c *checker) parseTagLogic(src string) (*logic.Expr, error) {
+	if p, ok := c.parseMemo[src]; ok {
+		return p.e, p.err
+	}
+	e, err := logic.Parse(src)
+	if c.parseMemo == nil {
+		c.parseMemo = map[string]parsedLogic{}
+	}
+	if len(c.parseMemo) < maxParseMemo {
+		c.parseMemo[src] = parsedLogic{e, err}
+	}
+	return e, err
+}
+
+// maxParseMemo bounds the memo of one chunk.
+const maxParseMemo = 1024

@@ -48,19 +48,19 @@ func (c *checker) tagArguments(i int, reported map[string]bool) {
 		if !redcap.IsKnownActionTag(u.Name) {
 			continue // RC701/RC702
 		}
-		tag := "@" + u.Name
+		tag := u.Name // "@" is added in messages only
 		choiceTag := u.Name == "HIDECHOICE" || u.Name == "SHOWCHOICE"
 		if types, ok := tagFieldTypes[u.Name]; ok && !slices.Contains(types, t) && !(choiceTag && redcap.IsYesNoLike(t)) {
-			c.emitf(i, col, codeTagWrongType, fmt.Sprintf("Remove %s, or use it on a %s field.", tag, strings.Join(types, " or ")),
-				"%s works on %s fields; REDCap ignores it on this %s field.", tag, strings.Join(types, ", "), f.FieldType)
+			c.emitf(i, col, codeTagWrongType, fmt.Sprintf("Remove @%s, or use it on a %s field.", tag, strings.Join(types, " or ")),
+				"@%s works on %s fields; REDCap ignores it on this %s field.", tag, strings.Join(types, ", "), f.FieldType)
 		}
 		if u.Name == "CALCDATE" && t == "text" && !hasDateValidation(f) {
 			c.emitf(i, col, codeCalcDateNoDate, "Give the field a date or datetime validation (e.g. date_ymd).",
 				"@CALCDATE needs a field with a date or datetime validation; this field has %s, so REDCap does not fill it.", validationOrNone(f))
 		}
 		if u.InIF && (u.Name == "CALCTEXT" || u.Name == "CALCDATE") {
-			c.emitf(i, col, codeCalcInIF, fmt.Sprintf("Move %s out of @IF: put the condition inside it, e.g. @CALCTEXT(if(cond, a, b)).", tag),
-				"%s stands inside @IF; REDCap does not evaluate calculated tags there.", tag)
+			c.emitf(i, col, codeCalcInIF, fmt.Sprintf("Move @%s out of @IF: put the condition inside it, e.g. @CALCTEXT(if(cond, a, b)).", tag),
+				"@%s stands inside @IF; REDCap does not evaluate calculated tags there.", tag)
 		}
 		want, hasForm := tagArgForm[u.Name]
 		switch {
@@ -68,46 +68,46 @@ func (c *checker) tagArguments(i int, reported map[string]bool) {
 			continue
 		case u.Unclosed:
 			c.emitf(i, col, codeTagMalformed, "Close the quote or parenthesis of the argument.",
-				"The argument of %s is never closed: %s.", tag, quote(f.FieldAnnotation[u.At:]))
+				"The argument of @%s is never closed: %s.", tag, quote(f.FieldAnnotation[u.At:]))
 			continue
 		case u.Form != want:
-			example := tag + "='value'"
+			example := "@" + tag + "='value'"
 			if want == '(' {
-				example = tag + "(...)"
+				example = "@" + tag + "(...)"
 			}
 			c.emitf(i, col, codeTagMalformed, "Write it as "+example+".",
-				"%s needs its argument written as %s; REDCap ignores it as written.", tag, example)
+				"@%s needs its argument written as %s; REDCap ignores it as written.", tag, example)
 			continue
 		}
-		k := place(col, tag)
 		switch u.Name {
 		case "IF":
-			args, _ := redcap.SplitTagArgs(u.Arg)
-			if len(args) != 3 {
+			cond, n := redcap.TagArg(u.Arg, 0)
+			if n != 3 {
 				c.emitf(i, col, codeTagMalformed, "Write @IF(condition, tags if true, tags if false).",
-					"@IF has %d argument(s); it takes a condition and two lists of tags.", len(args))
+					"@IF has %d argument(s); it takes a condition and two lists of tags.", n)
 			}
-			reported = c.tagLogic(i, place(col, "condition of @IF"), args[0], reported)
+			reported = c.tagLogic(i, place(col, "condition of @IF"), cond, reported)
 		case "CALCTEXT":
 			reported = c.tagLogic(i, place(col, "@CALCTEXT expression"), u.Arg, reported)
 		case "CALCDATE":
-			args, _ := redcap.SplitTagArgs(u.Arg)
-			if len(args) != 3 {
+			date, n := redcap.TagArg(u.Arg, 0)
+			if n != 3 {
 				c.emitf(i, col, codeTagMalformed, "Write @CALCDATE([date field], offset, 'unit').",
-					"@CALCDATE has %d argument(s); it takes a date, an offset and a unit.", len(args))
+					"@CALCDATE has %d argument(s); it takes a date, an offset and a unit.", n)
 				continue
 			}
-			reported = c.tagLogic(i, place(col, "date of @CALCDATE"), args[0], reported)
-			if u := strings.Trim(strings.TrimSpace(args[2]), `'"`); !logic.IsDateUnit(u) {
+			reported = c.tagLogic(i, place(col, "date of @CALCDATE"), date, reported)
+			unit, _ := redcap.TagArg(u.Arg, 2)
+			if u := strings.Trim(strings.TrimSpace(unit), `'"`); !logic.IsDateUnit(u) {
 				c.emitf(i, col, codeFuncUnit, "Use one of 'y', 'M', 'd', 'h', 'm', 's' (case-sensitive: 'M' is months, 'm' minutes).",
 					"@CALCDATE has the unit %q, which REDCap does not know.", u)
 			}
 		case "DEFAULT", "SETVALUE", "PREFILL", "PLACEHOLDER":
-			reported = c.piped(i, k, u.Arg, reported)
+			reported = c.piped(i, place(col, "@"+tag), u.Arg, reported)
 		case "CHARLIMIT", "WORDLIMIT", "MAXCHECKED":
 			if n, err := strconv.Atoi(strings.TrimSpace(u.Arg)); err != nil || n < 1 {
-				c.emitf(i, col, codeTagMalformed, fmt.Sprintf("Write a whole number above 0, e.g. %s=10.", tag),
-					"%s=%s is not a whole number above 0; REDCap ignores it.", tag, u.Arg)
+				c.emitf(i, col, codeTagMalformed, fmt.Sprintf("Write a whole number above 0, e.g. @%s=10.", tag),
+					"@%s=%s is not a whole number above 0; REDCap ignores it.", tag, u.Arg)
 			}
 		case "HIDECHOICE", "SHOWCHOICE", "NONEOFTHEABOVE":
 			c.tagCodes(i, tag, strings.Split(u.Arg, ","))
@@ -139,7 +139,7 @@ func (c *checker) tagCodes(i int, tag string, codes []string) {
 	}
 	if len(missing) > 0 {
 		c.emitf(i, redcap.ColFieldAnnotation, codeTagCode, "Use the codes of the field's choices (column F).",
-			"%s names code(s) %s, which this field does not have; REDCap ignores them.", tag, strings.Join(missing, ", "))
+			"@%s names code(s) %s, which this field does not have; REDCap ignores them.", tag, strings.Join(missing, ", "))
 	}
 }
 
