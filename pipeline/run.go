@@ -96,6 +96,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 	}
 	v, err := NewValidator(ValidateOptions{
 		SchemaFiles: vc.Schemas, ValidationTypesFile: vc.ValidationTypes, AssumeFields: assume, Severities: vc.Rules,
+		JoinsProject: spec.Config.Target.URL != "",
 	})
 	if err != nil {
 		return nil, usageErrorf("%v", err)

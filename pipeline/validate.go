@@ -21,6 +21,9 @@ type ValidateOptions struct {
 	ValidationTypesFile string
 	// AssumeFields are fields that exist in the target project already.
 	AssumeFields *redcap.Dictionary
+	// JoinsProject says the forms are added to an existing project (the
+	// pipeline has a target): no record-ID rules for the first field.
+	JoinsProject bool
 	// Severities overrides rule severities by code (SeverityOff drops a rule).
 	Severities map[string]redcap.Severity
 }
@@ -45,7 +48,7 @@ func NewValidator(opts ValidateOptions) (*Validator, error) {
 	v := &Validator{
 		opts:    opts,
 		schemas: set,
-		cfg:     rules.Config{AssumeFields: opts.AssumeFields},
+		cfg:     rules.Config{AssumeFields: opts.AssumeFields, JoinsProject: opts.JoinsProject},
 		builtin: map[string]bool{},
 	}
 	for _, c := range set.Checks() {

@@ -55,7 +55,13 @@ func IsKnownActionTag(name string) bool {
 // '-'; a trailing '-' or '_' is not part of the name.
 func AnnotationTags(annotation string) []string {
 	var out []string
-	s := annotation
+	scanTags(annotation, func(name string, _, _ int) { out = append(out, name) })
+	return out
+}
+
+// scanTags calls fn for each "@NAME" word of s as AnnotationTags finds it,
+// with the offset of its '@' and the end of the name.
+func scanTags(s string, fn func(name string, at, end int)) {
 	for i := 0; i < len(s); i++ {
 		if s[i] != '@' || i+1 >= len(s) || !isASCIILetter(s[i+1]) {
 			continue
@@ -69,10 +75,10 @@ func AnnotationTags(annotation string) []string {
 		for j < len(s) && isTagByte(s[j]) {
 			j++
 		}
-		out = append(out, strings.TrimRight(s[i+1:j], "-_"))
+		name := strings.TrimRight(s[i+1:j], "-_")
+		fn(name, i, i+1+len(name))
 		i = j - 1
 	}
-	return out
 }
 
 // ActionTags returns the names (without '@') of the action tags REDCap reads

@@ -27,6 +27,9 @@ const (
 	CodeLiteralNA    = "RD103"
 	CodeStrayQuote   = "RD104"
 	CodeSkippedEntry = "RD105"
+	// CodeHeaderByPosition is RD110, not RD106, to stay clear of reader
+	// codes added on other branches at the same time.
+	CodeHeaderByPosition = "RD110"
 
 	CodeRecordIDDropped = "RD201"
 	CodeOldLayout       = "RD202"
@@ -63,6 +66,8 @@ var ReaderChecks = []Check{
 		"A quoted cell has a double quote that is neither doubled (\"\") nor followed by a delimiter or line end. The quote is kept as a character and the cell continues unquoted, which often means the row has too many cells."},
 	{CodeSkippedEntry, SeverityWarning, "folder entry skipped (link or special file)",
 		"A folder input reads only regular files. A symbolic link in the folder is not followed (it could point at a secret such as a .env file, or at /dev/zero), and a named pipe, device or socket is not opened; an entry whose name holds control characters is skipped too. Name a file on the command line to read it."},
+	{CodeHeaderByPosition, SeverityWarning, "header not REDCap's: columns read by position",
+		"The first row of a CSV is blank or does not name REDCap's columns, but it has REDCap's column count (18, or 16 in the older layout). REDCap skips the first row of an uploaded dictionary whatever it holds and reads the columns by position, so rcolpipe reads the file the same way and warns; a file with another column count is refused (RD002).\n\nREDCap: accepts the file (it never reads the header). rcolpipe: warning, because REDCap imports it as read here, but a header that is not REDCap's often means columns in another order."},
 	{CodeRecordIDDropped, SeverityInfo, "repeated record-ID field dropped when stacking",
 		"When several inputs are stacked and a later one starts with the same record-ID field as the first input (every instrument file carries record_id), the later copy is dropped. Other repeated field names stay for validation to report."},
 	{CodeOldLayout, SeverityInfo, "older 16-column layout",

@@ -188,6 +188,13 @@ func scanCSV(text string, delim byte, max int) csvScan {
 	return s
 }
 
+// isREDCapWidth reports whether a header of n cells has the column count of
+// a REDCap dictionary: 18 columns, or 16 in the older layout.
+func isREDCapWidth(n int) bool { return n == NumColumns || n == oldLayoutColumns }
+
+// oldLayoutColumns is the column count of REDCap's older layout (A..P).
+const oldLayoutColumns = 16
+
 // blankRecord reports whether every cell is empty or white space.
 func blankRecord(cells []string) bool {
 	for _, c := range cells {
@@ -291,8 +298,16 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 		errAt(CodeEmptyInput, 0, "file has no header and no rows", "a dictionary needs a header row and at least one field")
 		return d, diags
 	}
+	// REDCap skips row 1 whatever it holds and reads the rows by position,
+	// so a blank first row with REDCap's column count is the header.
+	if h > 0 && isREDCapWidth(s.recs[0].width()) {
+		h = 0
+	}
 	header := s.recs[h]
-	width := len(header.cells)
+	width := header.width()
+	if header.cells == nil {
+		header.cells = make([]string, width)
+	}
 	pos := [NumColumns]int{} // pos[c] = cell index + 1 of column c (0: absent)
 	var extras, unknown []string
 	var dupes []string
@@ -319,6 +334,25 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 		}
 	}
 	headerOK := true
+	byPosition := false
+	if len(missing) > 0 && len(dupes) == 0 && isREDCapWidth(width) {
+		byPosition = true
+		// REDCap reads by position: so does rcolpipe, with a warning.
+		msg := fmt.Sprintf("header row does not name REDCap's columns (expected %s) but has REDCap's %d columns; read by position, as REDCap does", capList(missing, 5, ", "), width)
+		if len(unknown) > 0 {
+			msg += "; unknown header(s) " + capList(unknown, 5, ", ")
+		}
+		if blankRecord(header.cells) {
+			msg = fmt.Sprintf("header row is blank but has REDCap's %d columns; read by position, as REDCap does", width)
+		}
+		diags = append(diags, Diagnostic{Severity: SeverityWarning, Code: CodeHeaderByPosition, File: name, Line: header.line, Stage: StageLoad,
+			Message: msg,
+			Hint:    "write REDCap's headers (\"Variable / Field Name\", \"Form Name\", ...) or the API keys in the first row"})
+		missing, extras, unknown = nil, nil, nil
+		for c := Column(0); c < NumColumns && int(c) < width; c++ {
+			pos[c] = int(c) + 1
+		}
+	}
 	if len(missing) > 0 {
 		headerOK = false
 		msg := fmt.Sprintf("header row does not name REDCap's columns: expected %s", strings.Join(missing, ", "))
@@ -361,7 +395,7 @@ func readCSV(name, text string) (*Dictionary, Diagnostics) {
 			continue
 		}
 		for idx, cell := range r.cells {
-			if strings.TrimSpace(header.cells[idx]) == "" && cell != "" {
+			if !byPosition && strings.TrimSpace(header.cells[idx]) == "" && cell != "" {
 				unnamedData[idx] = true
 			}
 		}

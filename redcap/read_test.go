@@ -174,6 +174,18 @@ func TestReadCSV(t *testing.T) {
 			}},
 		{name: "no header at all", in: "record_id,demo,,text,Record ID\n",
 			codes: []string{CodeBadHeader}},
+		{name: "odd header with 18 columns read by position", in: "1" + strings.TrimPrefix(apiHeader, "field_name") + "\n" + rec,
+			codes: []string{CodeHeaderByPosition}, fields: []row{{"field_name": "record_id", "form_name": "demo", "field_label": "Record ID"}},
+			check: func(t *testing.T, d *Dictionary, ds Diagnostics) {
+				wantMessage(t, diagWith(t, ds, CodeHeaderByPosition), 1, "read by position", `"1"`)
+			}},
+		{name: "blank header with 18 columns read by position", in: ",,,,,,,,,,,,,,,,,\n" + rec + "b,demo,,text,B,,,,,,,,,,,,,\n",
+			codes: []string{CodeHeaderByPosition}, fields: []row{{"field_name": "record_id"}, {"field_name": "b", "field_label": "B"}}, lines: []int{2, 3},
+			check: func(t *testing.T, d *Dictionary, ds Diagnostics) {
+				wantMessage(t, diagWith(t, ds, CodeHeaderByPosition), 1, "blank")
+			}},
+		{name: "unknown header with 16 columns read by position", in: "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p\nx,f,,text,X,,,,,,,,,,,\n",
+			codes: []string{CodeHeaderByPosition, CodeOldLayout}, fields: []row{{"field_name": "x", "form_name": "f", "field_type": "text"}}},
 		{name: "row with more cells than the header", in: "field_name,form_name,field_type,field_label\nx,f,text,X\ny,f,text,a,b\n",
 			codes: []string{CodeTooManyCells},
 			check: func(t *testing.T, d *Dictionary, ds Diagnostics) {

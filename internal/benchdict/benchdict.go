@@ -35,7 +35,13 @@ func Dictionary(n int) *redcap.Dictionary {
 	for i := 1; len(d.Fields) < n; i++ {
 		form := fmt.Sprintf("f%03d", (i-1)/50)
 		name := fmt.Sprintf("%s_q%05d", form, i)
-		prev := func(k int) string { return fmt.Sprintf("%s_q%05d", form, i-k) }
+		prev := func(k int) string {
+			// A checkbox is compared by one of its options.
+			if j := i - k; j%10 == 5 && j%50 > 1 && (j%50 < 40 || j%50 >= 45) {
+				return fmt.Sprintf("%s_q%05d(1)", form, j)
+			}
+			return fmt.Sprintf("%s_q%05d", form, i-k)
+		}
 		f := redcap.Field{FieldName: name, FormName: form, FieldLabel: fmt.Sprintf("Question %d: how often did this happen in the <b>last week</b>?", i)}
 		pos := i % 50
 		switch {
@@ -50,7 +56,12 @@ func Dictionary(n int) *redcap.Dictionary {
 			f.FieldType = "calc"
 			f.Choices = fmt.Sprintf("round(([%s] + [%s]) / 2, 1)", prev(1), prev(2))
 			if i%20 == 0 {
-				f.Choices = fmt.Sprintf("if([%s] = '', '', datediff([%s], 'today', 'y'))", prev(3), prev(3))
+				// datediff over the nearest earlier date field.
+				k := 7
+				if p := (i - k) % 50; p >= 40 && p < 45 {
+					k = 17
+				}
+				f.Choices = fmt.Sprintf("if([%s] = '', '', datediff([%s], 'today', 'y'))", prev(k), prev(k))
 			}
 		case i%10 == 1, i%10 == 2:
 			f.FieldType, f.Validation = "text", "integer"

@@ -26,6 +26,8 @@ const (
 	codeExportNameChanged  = "RC115"
 	codeFirstNotText       = "RC120"
 	codeFirstSection       = "RC121"
+	codeMissingCodeClash   = "RC130"
+	codeFormsMerged        = "RC131"
 
 	// RC2xx form names.
 	codeFormMissing   = "RC201"
@@ -62,6 +64,13 @@ const (
 	codeCurlyQuotes     = "RC415"
 	codeLogicTooLong    = "RC416"
 	codeBracketCleaned  = "RC417"
+	codeRefUnknown      = "RC420"
+	codeCheckboxNoCode  = "RC421"
+	codeTagLogic        = "RC422"
+	codeFuncArity       = "RC430"
+	codeFuncUnit        = "RC431"
+	codeFuncDigits      = "RC432"
+	codeFuncDateArg     = "RC433"
 
 	// RC5xx validation types, min/max, sliders.
 	codeValUnknown     = "RC501"
@@ -98,6 +107,12 @@ const (
 	codeLabelEmpty  = "RC705"
 	codeDescLabel   = "RC706"
 	codeLiteralNA   = "RC707"
+	// Action tags in context.
+	codeTagWrongType   = "RC720"
+	codeCalcDateNoDate = "RC721"
+	codeTagCode        = "RC722"
+	codeCalcInIF       = "RC723"
+	codeTagMalformed   = "RC724"
 
 	// RC8xx the dictionary as a whole.
 	codeEmptyDictionary = "RC801"
@@ -110,7 +125,7 @@ const (
 )
 
 // catalogue is the table every listing is generated from. Read only.
-var catalogue = []Rule{
+var catalogue = withBehaviour([]Rule{
 	{codeNameMissing, sevE, "Field name is missing",
 		"REDCap rejects a row without a variable name: `Each row MUST have a variable/field name, but the following cells have a field name missing`.\n\nExample: a row whose column A is empty.\n\nFix: give the row a field name, or delete the row (often a stray spreadsheet line)."},
 	{codeNameRewritten, sevE, "Field name has characters REDCap lowercases or deletes",
@@ -134,7 +149,7 @@ var catalogue = []Rule{
 	{codeNameFormReserved, sevW, "Field name looks like a survey field of a form (`<form>_timestamp`, `<form>_return_code`)",
 		"REDCap reserves `<form>_timestamp` and `<form>_return_code` for every form that exists in the project; the upload fails if the form exists there already. rcolpipe cannot see the project here, so it checks the forms of the dictionary.\n\nExample: `consent_timestamp` with a form `consent`.\n\nFix: rename the field, e.g. `consent_signed_at`."},
 	{codeNameFormComplete, sevE, "Field name is `<form>_complete`",
-		"REDCap adds a `<form>_complete` status field to every form and rejects a field with that name: `Variables/field names cannot be named [form_name]+'_complete', in which [form_name] corresponds to an existing Form Name in column B.`\n\nExample: `demographics_complete` in a dictionary with a form `demographics`.\n\nFix: rename the field; logic may still refer to `[demographics_complete]`."},
+		"REDCap adds a `<form>_complete` status field to every form and rejects a field with that name: `Variables/field names cannot be named [form_name]+'_complete', in which [form_name] corresponds to an existing Form Name in column B.`\n\nExample: `demographics_complete` in a dictionary with a form `demographics`, or in an instrument added to a project (--assume-fields) that has that form.\n\nFix: rename the field; logic may still refer to `[demographics_complete]`."},
 	{codeNameDuplicate, sevE, "Field name is used more than once",
 		"REDCap rejects the upload: `The following variable/field names were duplicated. Please rename these field names so that they only appear once.` Names that only become equal after REDCap's rewriting (RC102) count too. The usual cause is stacking instruments that each carry `record_id`.\n\nExample: `record_id` in `demographics.csv` and again in `phq9.csv`, both stacked; or `Age` and `age`.\n\nFix: rename one of them, or keep the record ID field only in the first instrument."},
 	{codeExportNameCollides, sevW, "Checkbox options get the same export name",
@@ -142,9 +157,13 @@ var catalogue = []Rule{
 	{codeExportNameChanged, sevI, "Checkbox option gets a different export name",
 		"A checkbox code with upper-case letters, `-` or `.` is exported under a changed name (`field___code` lowercased, `-`/`.` → `_`). Code that reads exports must use the changed name.\n\nExample: code `1.5` of `meds` exports as `meds___1_5`.\n\nFix: none needed; use codes of lower-case letters, digits and `_` to avoid the surprise."},
 	{codeFirstNotText, sevW, "First field (the record ID) is not a text field",
-		"The first field is the record ID. REDCap forces it to `text`: `The first field must be a 'text' field type. It will automatically be set as a 'text' field`. Stacking instruments in the wrong order makes another field the record ID.\n\nExample: a dictionary that starts with a `radio` field.\n\nFix: put the record ID field (a `text` field, e.g. `record_id`) first."},
+		"The first field is the record ID. REDCap forces it to `text`: `The first field must be a 'text' field type. It will automatically be set as a 'text' field`. Stacking instruments in the wrong order makes another field the record ID. Only a whole project's dictionary is checked: not an instrument ZIP, nor instruments added to an existing project (--assume-fields, or a pipeline with a target), whose record ID stays first.\n\nExample: a dictionary that starts with a `radio` field.\n\nFix: put the record ID field (a `text` field, e.g. `record_id`) first."},
 	{codeFirstSection, sevW, "First field has a section header",
 		"REDCap silently clears the section header of the first field (the record ID).\n\nExample: `record_id` with the section header `Participant`.\n\nFix: move the header to the second field, or delete it."},
+	{codeMissingCodeClash, sevW, "Choice code is one of the project's missing-data codes",
+		"A project can define missing-data codes (Project Setup, e.g. `UNK, Unknown | NA, Not applicable`). A choice whose code is one of them stores a value REDCap reads as missing: `isblankormissingcode()` is true for it and reports show it as missing. rcolpipe checks this only when it knows the project's codes.\n\nExample: `NA, Not applicable` as a choice of a radio field in a project whose missing-data codes include `NA`.\n\nFix: give the choice another code."},
+	{codeFormsMerged, sevE, "Two form names become the same after REDCap's rewriting",
+		"REDCap rewrites form names (RC202): lower case, spaces to `_`, other characters deleted. Two forms whose names become equal are one form to REDCap: their fields are merged, or, when other forms stand between them, the upload fails (`Form names must be sequential ...`).\n\nExample: forms `Demographics` and `demographics`; `Visit 1` and `visit_1`.\n\nFix: rename one of the forms."},
 
 	{codeFormMissing, sevE, "Form name is missing",
 		"REDCap rejects a row without a form: `Each row MUST have a form name, but the following cells have a form name missing`.\n\nExample: a row whose column B is empty after a copy-paste.\n\nFix: fill in column B (form_name)."},
@@ -200,7 +219,7 @@ var catalogue = []Rule{
 		"REDCap rejects it: `There are variables used in the branching logic that are not listed as real variables in column A.` A reference may name any field of the stacked dictionary, a `<form>_complete` field, a Smart Variable, or a field given with --assume-fields.\n\nExample: `[sex] = '1'` in an instrument uploaded without the form that defines `sex`.\n\nFix: stack the instrument that defines the field before this one, or pass --assume-fields with the project's dictionary."},
 	{codeLogicFunction, sevE, "Branching logic uses a function REDCap does not allow",
 		"REDCap rejects it: `There are custom functions used in some branching logic that are not official REDCap functions`.\n\nExample: `isempty([a])`.\n\nFix: use an allowed function (e.g. `isblankormissingcode([a])`)."},
-	{codeLogicCode, sevE, "Logic names a checkbox option the field does not have",
+	{codeLogicCode, sevW, "Logic or piping names a checkbox option the field does not have",
 		"`[field(code)]` is true when option `code` of checkbox `field` is ticked. REDCap does not check the code at upload, so logic with a wrong code is silently never true.\n\nExample: `[meds(3)] = '1'` where `meds` has codes 1 and 2.\n\nFix: use one of the field's codes."},
 	{codeCurlyQuotes, sevE, "Logic contains curly quotes",
 		"Spreadsheet programs turn `'` and `\"` into curly quotes (‘ ’ “ ”). REDCap's logic parser does not read them as quotes, so the logic fails.\n\nExample: `[sex] = ‘1’`.\n\nFix: replace them with straight quotes `'` or `\"`."},
@@ -208,6 +227,20 @@ var catalogue = []Rule{
 		"REDCap stores branching logic in a MySQL TEXT column (at most 65,535 bytes); longer logic does not fit.\n\nExample: logic generated with one `or` term per code of a long list.\n\nFix: simplify the logic, e.g. with a calculated helper field."},
 	{codeBracketCleaned, sevW, "Logic has characters inside `[...]` that REDCap deletes",
 		"REDCap silently removes spaces and other characters than letters, digits and `:().,_-` from inside square brackets of logic and equations.\n\nExample: `[ age ]` becomes `[age]`.\n\nFix: write the reference without them."},
+	{codeRefUnknown, sevW, "Piping or an action tag refers to a field that does not exist",
+		"A `[field]` (or a Smart Variable) in a label, field note, section header, choice label, slider label, min/max, or in an action tag's argument (`@IF`, `@CALCTEXT`, `@CALCDATE`, `@DEFAULT`, `@SETVALUE`, `@PREFILL`, `@PLACEHOLDER`) names no field of the dictionary (nor a `<form>_complete` field, nor a field given with --assume-fields), or a Smart Variable REDCap does not know. REDCap checks references only in branching logic and calc equations; elsewhere it accepts them and, when the form is used, pipes nothing or leaves the text as written (rcolpipe has not checked which for every place), and logic in a tag treats the field as empty.\n\nExample: a label `Hello [first_nme]`, or `@DEFAULT='[visit_dat]'`.\n\nFix: correct the name, or stack the instrument that defines the field (or pass --assume-fields)."},
+	{codeCheckboxNoCode, sevW, "Logic compares a checkbox field without a code",
+		"A checkbox has one value per option, tested as `[field(code)] = '1'`. Compared as a whole (`[meds] = '1'`), the field has no single value; REDCap accepts the logic at upload, and at run time the comparison does not test any option (rcolpipe has not checked what it evaluates to in every REDCap version).\n\nExample: `[meds] = '2'` where `meds` is a checkbox.\n\nFix: write `[meds(2)] = '1'`."},
+	{codeTagLogic, sevW, "Logic in an action tag does not parse or uses a function REDCap does not allow",
+		"The condition of `@IF`, the expression of `@CALCTEXT` and the date of `@CALCDATE` are logic, parsed like branching logic, but REDCap does not check them at upload: the tag fails when the form is used.\n\nExample: `@CALCTEXT(if([a] = 1, 'x'))` is fine syntax but `@IF([a] >> 1, @HIDDEN, )` is not.\n\nFix: correct the logic as you would branching logic."},
+	{codeFuncArity, sevW, "Function called with the wrong number of arguments",
+		"Each of REDCap's functions takes a fixed number of arguments (`if(condition, then, else)`, `round(number, decimals)`, `datediff(date1, date2, unit[, format][, signed])`, `mid(text, start, count)`, ...). REDCap's upload check only asks whether the function is allowed; with a wrong count the logic fails or gives a blank when the form is used.\n\nExample: `if([a] = 1, 'yes')`.\n\nFix: give the function its arguments, e.g. `if([a] = 1, 'yes', 'no')`."},
+	{codeFuncUnit, sevW, "datediff or calcdate unit is not one REDCap knows",
+		"The unit of `datediff()`, `calcdate()` and `@CALCDATE` is one of `y`, `M`, `d`, `h`, `m`, `s` (case-sensitive: `M` months, `m` minutes). REDCap does not check it at upload; another unit gives no result.\n\nExample: `datediff([dob], 'today', 'years')`.\n\nFix: write `'y'`."},
+	{codeFuncDigits, sevW, "round() decimal places are not a whole number",
+		"The second argument of `round()`, `roundup()` and `rounddown()` is the number of decimal places, a whole number. REDCap does not check it at upload; what it does with a fraction or a text is not documented.\n\nExample: `round([bmi], 1.5)` or `round([bmi], '1')`.\n\nFix: write a whole number without quotes, e.g. `round([bmi], 1)`."},
+	{codeFuncDateArg, sevW, "datediff or calcdate on a field that holds no date",
+		"The dates of `datediff()` and `calcdate()` must be dates: a text field with a date or datetime validation, `'today'`, `'now'` or a date. A field of another type or validation (integer, radio, calc, ...) holds no date, and the function gives a blank (rcolpipe has not checked every REDCap version).\n\nExample: `datediff([age], 'today', 'y')` where `age` is an integer field.\n\nFix: use the date field the calculation is meant for."},
 
 	{codeValUnknown, sevE, "Validation type is not one the server knows",
 		"REDCap rejects it: `The only valid validation types are ... and must all be lower-case. The following are invalid validation types in your data dictionary:` rcolpipe knows the 39 types of a default REDCap installation, the legacy names and the extra types given with --validation-types.\n\nExample: `date` is legacy (accepted), `datum` is not a type; `signature` is only valid on a `file` field.\n\nFix: use a known type, or list your institution's extra types with --validation-types FILE."},
@@ -261,7 +294,7 @@ var catalogue = []Rule{
 		"The field annotation uses a tag REDCap 15.7.6 does not define. REDCap does not check annotations; the tag may come from an External Module (e.g. `@INSTANCETABLE`).\n\nExample: `@INSTANCETABLE=visits` (from the Instance Table External Module).\n\nFix: none if an External Module provides it; otherwise correct it."},
 	{codeTagNearMiss, sevW, "Action tag looks like a misspelt REDCap tag",
 		"The annotation uses an unknown tag that is close to a REDCap tag; REDCap ignores it silently, so the field behaves as if the tag were not there.\n\nExample: `@HIDEN` (did you mean `@HIDDEN`?), `@readonly`.\n\nFix: write the tag REDCap defines, in upper case."},
-	{codeReplacement, sevE, "Text contains U+FFFD or invalid UTF-8 (broken encoding)",
+	{codeReplacement, sevW, "Text contains U+FFFD or invalid UTF-8 (broken encoding)",
 		"The replacement character `\uFFFD` or invalid UTF-8 bytes show that the file was saved in another encoding (e.g. Windows-1252) and read as UTF-8; the original characters are lost. REDCap stores the text as it is and later exports break.\n\nExample: `Gr��e` where `Größe` was written.\n\nFix: re-save the source as UTF-8 and retype the damaged characters."},
 	{codeControlChar, sevW, "Text contains control characters",
 		"Control characters (other than tab and line breaks) are invisible, survive the upload, and break XML and CSV exports later.\n\nExample: a label with a BEL character (U+0007), e.g. from an escape sequence `\\a` in source code.\n\nFix: delete them."},
@@ -269,9 +302,19 @@ var catalogue = []Rule{
 		"REDCap accepts an empty label but shows the field without a question.\n\nExample: a `text` field whose column E is empty.\n\nFix: write a label."},
 	{codeDescLabel, sevI, "Descriptive field has an empty label",
 		"A descriptive field without text shows nothing unless it carries an attachment or video, which the dictionary cannot set (REDCap keeps them on re-upload).\n\nExample: a `descriptive` field that only shows an attached PDF.\n\nFix: none if the field has an attachment; otherwise write the text."},
-	{codeLiteralNA, sevE, "Cell is the text `NA` (R's missing value)",
+	{codeLiteralNA, sevW, "Cell is the text `NA` (R's missing value)",
 		"R writes missing values as `NA` unless told otherwise (`write.csv(na = \"\")`). REDCap reads the two letters as text: a section header or note `NA`, validation type `NA`, logic `NA`, matrix group `NA`.\n\nExample: a section header, note or matrix group name `NA` in a file written by R's `write.csv`.\n\nFix: write the file again with empty cells for missing values."},
+	{codeTagWrongType, sevW, "Action tag on a field type that ignores it",
+		"Some action tags work only on some field types, and REDCap ignores them elsewhere: `@CALCTEXT` and `@CALCDATE` on text fields, `@MAXCHECKED` and `@NONEOFTHEABOVE` on checkboxes, `@HIDECHOICE`, `@SHOWCHOICE`, `@MAXCHOICE` on multiple-choice fields, `@CHARLIMIT` and `@WORDLIMIT` on text and notes fields, `@PASSWORDMASK` on text fields. REDCap does not check annotations at upload.\n\nExample: `@CALCTEXT(...)` on a `notes` field; `@MAXCHECKED=2` on a radio field.\n\nFix: change the field type or remove the tag."},
+	{codeCalcDateNoDate, sevW, "`@CALCDATE` on a field without date validation",
+		"`@CALCDATE` fills a text field with a date; the field needs a date or datetime validation (`date_ymd`, `datetime_dmy`, ...), or REDCap does not fill it.\n\nExample: `@CALCDATE([visit_date], 30, 'd')` on a text field without validation.\n\nFix: set column H to a date or datetime validation."},
+	{codeTagCode, sevW, "Action tag names a choice code the field does not have",
+		"`@HIDECHOICE`, `@SHOWCHOICE` and `@NONEOFTHEABOVE` name codes of the field's own choices. REDCap does not check them at upload and ignores a code the field does not have, so the choice meant is not hidden, shown or exclusive.\n\nExample: `@NONEOFTHEABOVE='99'` on a checkbox with codes 1, 2, 98.\n\nFix: use the field's codes (column F)."},
+	{codeCalcInIF, sevW, "`@CALCTEXT` or `@CALCDATE` inside `@IF`",
+		"`@IF` chooses between lists of tags when the form loads; the calculated tags `@CALCTEXT` and `@CALCDATE` are not evaluated there (REDCap's documentation of `@IF` excludes them; rcolpipe has not checked every version).\n\nExample: `@IF([a] = '1', @CALCTEXT('x'), )`.\n\nFix: put the condition inside the calculation: `@CALCTEXT(if([a] = '1', 'x', ''))`."},
+	{codeTagMalformed, sevW, "Action tag argument is missing or malformed",
+		"Tags that take an argument need it in their form: `@IF(...)`, `@CALCTEXT(...)`, `@CALCDATE(...)`, `@MAXCHOICE(...)`; `@DEFAULT='...'`, `@SETVALUE='...'`, `@PREFILL='...'`, `@PLACEHOLDER='...'`, `@HIDECHOICE='...'`, `@SHOWCHOICE='...'`, `@NONEOFTHEABOVE='...'`; `@CHARLIMIT`, `@WORDLIMIT` and `@MAXCHECKED` a whole number above 0. A quote or parenthesis that never closes swallows the rest of the annotation. REDCap does not check annotations at upload and ignores a tag it cannot read.\n\nExample: `@CHARLIMIT=ten`, `@DEFAULT='open`, `@IF([a]='1', @HIDDEN)`.\n\nFix: write the argument in the tag's form."},
 
 	{codeEmptyDictionary, sevE, "Dictionary has no fields",
 		"REDCap replaces the whole dictionary on import; an empty one passes its checks and deletes every field of the project.\n\nExample: `rcolpipe validate` on a folder without dictionary files, or on files that all failed to load.\n\nFix: check the input paths; rcolpipe never uploads an empty dictionary."},
-}
+})

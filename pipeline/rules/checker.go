@@ -31,6 +31,9 @@ type checker struct {
 	// of logicChunk rows, so a dictionary full of unknown references stays
 	// cheap to check.
 	suggestBudget int
+	// parseMemo remembers parsed action tag logic; each chunk of the logic
+	// pass sets its own (logicRows).
+	parseMemo map[string]parsedLogic
 
 	out []finding
 }

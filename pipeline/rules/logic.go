@@ -51,7 +51,7 @@ const parallelLogicRows = 2000
 const logicChunk = 1000
 
 // logic checks branching logic (L) and calc equations (F of calc fields):
-// the RC4xx rules. Rows are independent here and the checker's maps are only
+// the RC4xx rules, and the references elsewhere (references). Rows are independent here and the checker's maps are only
 // read, so big dictionaries are split into chunks checked concurrently, each
 // with its own findings, joined in row order.
 func (c *checker) logic() {
@@ -95,6 +95,7 @@ func (c *checker) logic() {
 
 // logicRows checks the logic of rows lo..hi-1.
 func (c *checker) logicRows(lo, hi int) {
+	c.parseMemo = nil // this chunk's own
 	for i := lo; i < hi; i++ {
 		f := &c.d.Fields[i]
 		if f.FieldType == "calc" {
@@ -113,6 +114,7 @@ func (c *checker) logicRows(lo, hi int) {
 			}
 			c.checkLogic(i, f.BranchingLogic, branchingKind)
 		}
+		c.references(i)
 	}
 }
 
@@ -157,6 +159,7 @@ func (c *checker) checkLogic(i int, src string, k logicKind) {
 			"%s: %s.", k.syntaxMsg, syntaxDetail(src, err))
 		return
 	}
+	c.deepLogic(i, k, e)
 	reported := map[string]bool{}
 	for _, r := range e.Refs() {
 		if !c.fieldExists(r.Field) {

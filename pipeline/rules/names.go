@@ -76,7 +76,7 @@ func (c *checker) fieldNames() {
 				fmt.Sprintf("Rename the field, e.g. %q.", prefix+"_"+n),
 				"This is an illegal variable name and cannot be used: %q is reserved by REDCap.", n)
 		}
-		if form, ok := strings.CutSuffix(n, redcap.FormCompleteSuffix); ok && c.forms[form] {
+		if form, ok := strings.CutSuffix(n, redcap.FormCompleteSuffix); ok && (c.forms[form] || c.assumedForms[form]) {
 			c.emitf(i, redcap.ColFieldName, codeNameFormComplete,
 				"Rename the field; REDCap creates "+quote(n)+" itself as the form's status field.",
 				"Variables/field names cannot be named [form_name]+'_complete', in which [form_name] corresponds to an existing Form Name in column B: %q.", n)
@@ -189,6 +189,12 @@ func (c *checker) formNames() {
 // firstField checks the record ID field (row 0): RC120, RC121.
 func (c *checker) firstField() {
 	f := &c.d.Fields[0]
+	// REDCap makes the first field the record ID only for a whole
+	// project's dictionary: an instrument ZIP, and instruments added to an
+	// existing project, keep the project's record ID first.
+	if _, _, zip := redcap.ZIPMember(f.Origin.File); zip || c.cfg.JoinsProject || c.cfg.AssumeFields != nil {
+		return
+	}
 	if f.FieldType != "text" && strings.TrimSpace(f.FieldType) != "" {
 		c.emitf(0, redcap.ColFieldType, codeFirstNotText,
 			"Put the record ID field (a text field such as record_id) first; when stacking instruments, list the one that holds it first.",

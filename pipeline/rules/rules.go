@@ -28,6 +28,14 @@ type Config struct {
 	// AssumeFields is a dictionary of fields that exist in the target project
 	// already; logic may refer to them without an unknown-field error.
 	AssumeFields *redcap.Dictionary
+	// JoinsProject says the dictionary's forms are added to an existing
+	// project (the pipeline's target), whose record ID stays first. With
+	// AssumeFields set it is implied.
+	JoinsProject bool
+	// MissingDataCodes are the target project's missing-data codes as
+	// REDCap's project info gives them ("CODE, label | ..."); "" when
+	// unknown.
+	MissingDataCodes string
 }
 
 // All returns every rule: the Go rules in code order, then the reader's
@@ -75,6 +83,7 @@ func Check(d *redcap.Dictionary, cfg Config) redcap.Diagnostics {
 	c := newChecker(d, cfg)
 	c.fieldNames()
 	c.formNames()
+	c.pseudoNames()
 	c.firstField()
 	c.typesAndChoices()
 	c.validation()

@@ -58,6 +58,9 @@ type ruleCase struct {
 	name      string
 	bad, good *redcap.Dictionary
 	cfg       Config
+	// badCfg, when set, is the config of the bad case (for rules that
+	// the config makes fire); cfg stays the good case's.
+	badCfg *Config
 	// want is a substring the bad case's message or hint must contain.
 	want string
 }
@@ -84,13 +87,23 @@ func ruleCases() []ruleCase {
 		{code: "RC110", bad: dict(fld("instance text")), good: dict(fld("instance_no text")), want: "illegal variable name"},
 		{code: "RC111", bad: dict(fld("form_a_timestamp text")), good: dict(fld("form_b_timestamp text")), want: "form_a"},
 		{code: "RC112", bad: dict(fld("form_a_complete text")), good: dict(fld("form_b_complete text")), want: "_complete"},
+		{code: "RC112", name: "form of the project", bad: dict(fld("consent_complete text")), good: dict(fld("consent_completed text")),
+			badCfg: &Config{AssumeFields: raw(fld("record_id text", "B=consent"))}, cfg: Config{AssumeFields: raw(fld("record_id text", "B=consent"))}, want: "_complete"},
 		{code: "RC113", bad: dict(fld("age text"), fld("age text")), good: dict(fld("age text"), fld("age2 text")), want: "t.csv:3"},
 		{code: "RC113", name: "after rewrite", bad: dict(fld("age text"), fld("Age text")), good: dict(fld("age text"), fld("age_2 text")), want: "after REDCap's rewriting"},
 		{code: "RC113", name: "stacked record_id", bad: dict(fld("record_id text", "B=form_b")), good: dict(fld("id2 text", "B=form_b")), want: "first instrument"},
 		{code: "RC114", bad: dict(fld("cb checkbox", "F=A, x | a, y")), good: dict(fld("cb checkbox", "F=1, x | 2, y")), want: "cb___a"},
 		{code: "RC115", bad: dict(fld("cb checkbox", "F=1.5, x | 2, y")), good: dict(fld("cb checkbox", "F=1, x | 2, y")), want: "cb___1_5"},
 		{code: "RC120", bad: raw(fld("rid radio", "F=1, a | 2, b")), good: raw(fld("rid text")), want: "must be a 'text' field"},
+		{code: "RC120", name: "joins a project", bad: raw(fld("rid radio", "F=1, a | 2, b")), good: raw(fld("rid radio", "F=1, a | 2, b")),
+			cfg: Config{JoinsProject: true}, want: "must be a 'text' field"},
+		{code: "RC120", name: "assume fields", bad: raw(fld("rid radio", "F=1, a | 2, b")), good: raw(fld("rid radio", "F=1, a | 2, b")),
+			cfg: Config{AssumeFields: raw(fld("record_id text"))}, want: "must be a 'text' field"},
 		{code: "RC121", bad: raw(fld("rid text", "C=Header")), good: raw(fld("rid text")), want: "clears the section header"},
+
+		{code: "RC130", bad: dict(fld("a radio", "F=1, Yes | NA, Not applicable")), good: dict(fld("a radio", "F=1, Yes | 99, Not applicable")),
+			badCfg: &Config{MissingDataCodes: "UNK, Unknown | NA, Not applicable"}, cfg: Config{MissingDataCodes: "UNK, Unknown | NA, Not applicable"}, want: `"NA"`},
+		{code: "RC131", bad: dict(fld("a text", "B=Visit 1"), fld("b text", "B=visit_1")), good: dict(fld("a text", "B=visit_1"), fld("b text", "B=visit_2")), want: `"visit_1"`},
 
 		{code: "RC201", bad: dict(fld("a text", "B=")), good: dict(fld("a text")), want: "MUST have a form name"},
 		{code: "RC202", bad: dict(fld("a text", "B=Demographics Form")), good: dict(fld("a text", "B=demographics_form")), want: `"demographics_form"`},
@@ -132,6 +145,30 @@ func ruleCases() []ruleCase {
 		{code: "RC416", bad: dict(fld("a text", "L="+longLogic)), good: dict(fld("a text", "L=[record_id] = '1'")), want: "65535"},
 		{code: "RC417", bad: dict(fld("a text", "L=[ record_id ] = '1'")), good: dict(fld("a text", "L=[record_id] = '1'")), want: "[record_id] = '1'"},
 
+		{code: "RC414", name: "piped", bad: dict(fld("cb checkbox", "F=1, a | 2, b"), fld("x text", "E=You ticked [cb(3)]")),
+			good: dict(fld("cb checkbox", "F=1, a | 2, b"), fld("x text", "E=You ticked [cb(2)]")), want: "no option \"3\""},
+		{code: "RC420", bad: dict(fld("a text", "E=Hello [nme]")), good: dict(fld("a text", "E=Hello [record_id], see [1], [DEPRECATED] and [record-name]")), want: "[nme]"},
+		{code: "RC420", name: "typo", bad: dict(fld("a text", "G=Since [recrd_id]")), good: dict(fld("a text", "G=Since [record_id:label]")), want: "Did you mean [record_id]?"},
+		{code: "RC420", name: "choice label", bad: dict(fld("a radio", "F=1, [nope] | 2, b")), good: dict(fld("a radio", "F=1, [record_id] | 2, b")), want: "choice label"},
+		{code: "RC420", name: "smart variable", bad: dict(fld("a text", "C=Hi [user-nam]")), good: dict(fld("a text", "C=Hi [user-name]")), want: "[user-nam]"},
+		{code: "RC420", name: "default", bad: dict(fld("a text", "R=@DEFAULT='[nope]'")), good: dict(fld("a text", "R=@DEFAULT='[record_id]'")), want: "@DEFAULT"},
+		{code: "RC420", name: "if condition", bad: dict(fld("a text", "R=@IF([nope] = '1', @HIDDEN, @READONLY)")), good: dict(fld("a text", "R=@IF([record_id] = '1', @HIDDEN, @READONLY)")), want: "condition of @IF"},
+		{code: "RC420", name: "calctext", bad: dict(fld("a text", "R=@CALCTEXT(concat([nope], 'x'))")), good: dict(fld("a text", "R=@CALCTEXT(concat([record_id], 'x'))")), want: "@CALCTEXT"},
+		{code: "RC420", name: "min piped", bad: dict(fld("a text", "H=integer", "I=[nope]")), good: dict(fld("a text", "H=integer", "I=[record_id]")), want: "[nope]"},
+		{code: "RC421", bad: dict(fld("cb checkbox", "F=1, a | 2, b"), fld("x text", "L=[cb] = '1'")),
+			good: dict(fld("cb checkbox", "F=1, a | 2, b"), fld("x text", "L=[cb(1)] = '1'")), want: "[cb(code)]"},
+		{code: "RC422", bad: dict(fld("a text", "R=@IF([record_id] >> 1, @HIDDEN, @READONLY)")), good: dict(fld("a text", "R=@IF([record_id] > 1, @HIDDEN, @READONLY)")), want: "does not parse"},
+		{code: "RC422", name: "function", bad: dict(fld("a text", "R=@CALCTEXT(floor([record_id]))")), good: dict(fld("a text", "R=@CALCTEXT(rounddown([record_id]))")), want: "floor()"},
+		{code: "RC430", bad: dict(fld("a calc", "F=if([record_id] > 1, 1)")), good: dict(fld("a calc", "F=if([record_id] > 1, 1, 0)")), want: "takes 3"},
+		{code: "RC430", name: "variadic", bad: dict(fld("a calc", "F=sum()")), good: dict(fld("a calc", "F=sum([record_id], 1, 2)")), want: "at least 1"},
+		{code: "RC430", name: "branching", bad: dict(fld("a text", "L=mid([record_id], 1) = 'x'")), good: dict(fld("a text", "L=mid([record_id], 1, 2) = 'x'")), want: "mid()"},
+		{code: "RC431", bad: dict(fld("d text", "H=date_ymd"), fld("a calc", "F=datediff([d], 'today', 'years')")),
+			good: dict(fld("d text", "H=date_ymd"), fld("a calc", "F=datediff([d], 'today', 'y')")), want: `"years"`},
+		{code: "RC431", name: "calcdate tag", bad: dict(fld("d text", "H=date_ymd", "R=@CALCDATE([record_id], 1, 'days')")),
+			good: dict(fld("d text", "H=date_ymd", "R=@CALCDATE([record_id], 1, 'd')")), want: `"days"`},
+		{code: "RC432", bad: dict(fld("a calc", "F=round([record_id], 1.5)")), good: dict(fld("a calc", "F=round([record_id], 1)")), want: "whole number"},
+		{code: "RC433", bad: dict(fld("n text", "H=integer"), fld("a calc", "F=datediff([n], 'today', 'y')")),
+			good: dict(fld("n text", "H=date_dmy"), fld("a calc", "F=datediff([n], 'today', 'y')")), want: "holds no date"},
 		{code: "RC501", bad: dict(fld("a text", "H=datum")), good: dict(fld("a text", "H=integer")), want: `"datum"`},
 		{code: "RC501", name: "typo", bad: dict(fld("a text", "H=date_ymdd")), good: dict(fld("a text", "H=date_ymd")), want: `Did you mean "date_ymd"?`},
 		{code: "RC501", name: "institution type", bad: dict(fld("a text", "H=phone_ch")), good: dict(fld("a text", "H=phone_ch")), want: "phone_ch",
@@ -178,6 +215,17 @@ func ruleCases() []ruleCase {
 		{code: "RC706", bad: dict(fld("d descriptive", "E=")), good: dict(fld("d descriptive", "E=Intro")), want: "descriptive"},
 		{code: "RC707", bad: dict(fld("a text", "C=NA")), good: dict(fld("a text", "C=", "E=NA")), want: "\"NA\""},
 
+		{code: "RC720", bad: dict(fld("a notes", "R=@CALCTEXT('x')")), good: dict(fld("a text", "R=@CALCTEXT('x')")), want: "ignores it"},
+		{code: "RC720", name: "maxchecked", bad: dict(fld("a radio", "F=1, x | 2, y", "R=@MAXCHECKED=1")), good: dict(fld("a checkbox", "F=1, x | 2, y", "R=@MAXCHECKED=1")), want: "@MAXCHECKED"},
+		{code: "RC721", bad: dict(fld("a text", "R=@CALCDATE([record_id], 1, 'd')")), good: dict(fld("a text", "H=date_ymd", "R=@CALCDATE([record_id], 1, 'd')")), want: "date or datetime validation"},
+		{code: "RC722", bad: dict(fld("a checkbox", "F=1, x | 2, y | 98, none", "R=@NONEOFTHEABOVE='99'")), good: dict(fld("a checkbox", "F=1, x | 2, y | 98, none", "R=@NONEOFTHEABOVE='98'")), want: "99"},
+		{code: "RC722", name: "hidechoice", bad: dict(fld("a radio", "F=1, x | 2, y", "R=@HIDECHOICE='2,3'")), good: dict(fld("a radio", "F=1, x | 2, y", "R=@HIDECHOICE='2'")), want: "3"},
+		{code: "RC723", bad: dict(fld("a text", "R=@IF([record_id] = '1', @CALCTEXT('x'), @HIDDEN)")), good: dict(fld("a text", "R=@CALCTEXT(if([record_id] = '1', 'x', ''))")), want: "inside @IF"},
+		{code: "RC724", bad: dict(fld("a text", "R=@CHARLIMIT=ten")), good: dict(fld("a text", "R=@CHARLIMIT=10 @READONLY @HIDDEN")), want: "whole number"},
+		{code: "RC724", name: "unclosed", bad: dict(fld("a text", "R=@DEFAULT='open")), good: dict(fld("a text", "R=@DEFAULT='open'")), want: "never closed"},
+		{code: "RC724", name: "form", bad: dict(fld("a text", "R=@CALCTEXT='x'")), good: dict(fld("a text", "R=@CALCTEXT('x')")), want: "@CALCTEXT(...)"},
+		{code: "RC724", name: "if arguments", bad: dict(fld("a text", "R=@IF([record_id] = '1', @HIDDEN)")), good: dict(fld("a text", "R=@IF([record_id] = '1', @HIDDEN, )")), want: "two lists"},
+
 		{code: "RC801", bad: &redcap.Dictionary{Files: []string{"t.csv"}}, good: dict(), want: "no fields"},
 	}
 }
@@ -196,7 +244,10 @@ func TestRules(t *testing.T) {
 				t.Fatalf("code %s is not in the catalogue", tc.code)
 			}
 			cfgBad := tc.cfg
-			if tc.cfg.AssumeFields != nil || tc.cfg.ValidationTypes != nil {
+			switch {
+			case tc.badCfg != nil:
+				cfgBad = *tc.badCfg
+			case tc.cfg.AssumeFields != nil || tc.cfg.ValidationTypes != nil || tc.cfg.JoinsProject:
 				// The config is what makes the good case good.
 				cfgBad = Config{}
 			}

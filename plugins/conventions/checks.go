@@ -70,11 +70,15 @@ func checkForbiddenTypes(d *redcap.Dictionary, c ForbiddenTypesConfig) redcap.Di
 }
 
 func checkNameLength(d *redcap.Dictionary, c MaxNameLengthConfig) redcap.Diagnostics {
+	sev := c.severity(redcap.SeverityWarning)
 	var diags redcap.Diagnostics
 	for i := range d.Fields {
 		f := &d.Fields[i]
-		if n := len(f.FieldName); n > c.Max {
-			diags = append(diags, redcap.At(f, redcap.ColFieldName, c.severity(redcap.SeverityWarning), CodeNameLength,
+		// The validator's RC109 already warns about names over REDCap's
+		// advised length: CV002 adds only names under it, or a stricter
+		// severity.
+		if n := len(f.FieldName); n > c.Max && (n <= redcap.AdvisedFieldNameLen || sev > redcap.SeverityWarning) {
+			diags = append(diags, redcap.At(f, redcap.ColFieldName, sev, CodeNameLength,
 				fmt.Sprintf("field name has %d characters; the limit here is %d", n, c.Max),
 				"shorten it (the prefix plugin's rename rewrites references too)"))
 		}
@@ -82,19 +86,9 @@ func checkNameLength(d *redcap.Dictionary, c MaxNameLengthConfig) redcap.Diagnos
 	return diags
 }
 
-// defaultPersonalWords mark personal data in a field name, English and
-// German. A name matches when one of its _-separated parts (digits
-// dropped) equals a word, or contains a word of 5 letters or more
-// ("telephone" holds "phone").
-func defaultPersonalWords() []string {
-	return strings.Fields(`name firstname lastname surname fullname forename vorname nachname
-		initials email mail phone telephone tel mobile cell fax telefon handy
-		dob birth birthdate birthday geburtsdatum gebdat geburtstag
-		address addr adresse anschrift street strasse straße zip zipcode plz postcode postal postleitzahl
-		city wohnort ssn mrn insurance versicherungsnummer iban ip`)
-}
-
-// personalWord returns the word of words that marks name as personal data.
+// personalWord returns the word of words (from the config) that marks name
+// as personal data: a _-separated part (digits dropped) equal to a word, or
+// containing a word of 5 letters or more.
 func personalWord(name string, words []string) string {
 	for _, part := range strings.Split(name, "_") {
 		part = strings.TrimFunc(part, unicode.IsDigit)
@@ -111,11 +105,11 @@ func personalWord(name string, words []string) string {
 }
 
 func checkIdentifiers(d *redcap.Dictionary, c IdentifiersConfig, fix bool) redcap.Diagnostics {
-	words := c.Words
-	if len(words) == 0 {
-		words = defaultPersonalWords()
-	}
-	words = append(append([]string(nil), words...), c.ExtraWords...)
+	// The built-in kinds of personal data judge type, validation, name and
+	// label together (identifiers.go); words from the config match on the
+	// name alone, and "words" replaces the built-in kinds.
+	builtin := len(c.Words) == 0
+	words := append(append([]string(nil), c.Words...), c.ExtraWords...)
 	for i := range words {
 		words[i] = strings.ToLower(words[i])
 	}
@@ -130,18 +124,24 @@ func checkIdentifiers(d *redcap.Dictionary, c IdentifiersConfig, fix bool) redca
 		if f.FieldType == "descriptive" || f.FieldType == "calc" || f.Identifier == "y" || ignore[f.FieldName] {
 			continue
 		}
-		w := personalWord(strings.ToLower(f.FieldName), words)
-		if w == "" {
+		why := ""
+		if builtin {
+			why = personalData(f)
+		}
+		if w := personalWord(strings.ToLower(f.FieldName), words); why == "" && w != "" {
+			why = fmt.Sprintf("the name holds %q", w)
+		}
+		if why == "" {
 			continue
 		}
 		if fix {
 			f.Identifier = "y"
 			diags = append(diags, redcap.At(f, redcap.ColIdentifier, redcap.SeverityInfo, CodeIdentifier,
-				fmt.Sprintf("set identifier = y: the name looks like personal data (%q)", w), ""))
+				fmt.Sprintf("set identifier = y: the field looks like personal data: %s", why), ""))
 			continue
 		}
 		diags = append(diags, redcap.At(f, redcap.ColIdentifier, c.severity(redcap.SeverityWarning), CodeIdentifier,
-			fmt.Sprintf("the name looks like personal data (%q) but the field is not marked as an identifier", w),
+			fmt.Sprintf("the field looks like personal data (%s) but is not marked as an identifier", why),
 			`set identifier to "y" (conventions fix: true does it), or list the field in identifiers.ignore`))
 	}
 	return diags

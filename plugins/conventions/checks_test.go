@@ -114,6 +114,24 @@ func TestMaxNameLength(t *testing.T) {
 	}
 }
 
+// TestMaxNameLengthLeavesLongNamesToRC109: a name over REDCap's advised 26
+// characters is the validator's RC109 already; CV002 repeats it only at a
+// stricter severity.
+func TestMaxNameLengthLeavesLongNamesToRC109(t *testing.T) {
+	long := strings.Repeat("a", 30)
+	d := &redcap.Dictionary{Fields: []redcap.Field{fld("id", "f", "text", nil), fld(long, "f", "text", nil), fld(strings.Repeat("b", 24), "f", "text", nil)}}
+	for cfg, want := range map[string][]string{
+		`{"max_name_length":26}`:                            nil,
+		`{"max_name_length":20}`:                            {"warning CV002 " + strings.Repeat("b", 24)},
+		`{"max_name_length":{"max":26,"severity":"error"}}`: {"error CV002 " + long},
+	} {
+		_, diags := Run(d, mustConfig(t, cfg))
+		if dd := cmp.Diff(want, found(diags)); dd != "" {
+			t.Errorf("%s (-want +got):\n%s", cfg, dd)
+		}
+	}
+}
+
 func TestIdentifiers(t *testing.T) {
 	d := &redcap.Dictionary{Fields: []redcap.Field{
 		fld("record_id", "f", "text", nil),

@@ -122,3 +122,39 @@ var instanceNames = map[string]bool{
 func isEventQualifier(name string) bool {
 	return strings.HasSuffix(name, "event-name") && smartVariables[name]
 }
+
+// Arity is how many arguments a function takes: Min to Max, Max -1 for any
+// number.
+type Arity struct{ Min, Max int }
+
+// functionArity gives the argument counts of the documented functions
+// (REDCap's "Special functions" help, 15.7.6). The internal names REDCap
+// rewrites logic into are not listed: nobody writes them.
+var functionArity = map[string]Arity{
+	"if": {3, 3}, "datediff": {3, 5}, "calcdate": {3, 3}, "calctext": {1, 1},
+	"round": {1, 2}, "roundup": {1, 2}, "rounddown": {1, 2}, "sqrt": {1, 1},
+	"abs": {1, 1}, "min": {1, -1}, "max": {1, -1}, "mean": {1, -1}, "median": {1, -1},
+	"sum": {1, -1}, "stdev": {1, -1}, "mod": {2, 2}, "log": {1, 2},
+	"exponential": {1, 1}, "pow": {2, 2}, "isnumber": {1, 1}, "isinteger": {1, 1},
+	"year": {1, 1}, "month": {1, 1}, "day": {1, 1}, "contains": {2, 2},
+	"not_contain": {2, 2}, "starts_with": {2, 2}, "ends_with": {2, 2},
+	"left": {2, 2}, "right": {2, 2}, "length": {1, 1}, "mid": {3, 3}, "find": {2, 2},
+	"concat": {1, -1}, "concat_ws": {2, -1}, "upper": {1, 1}, "lower": {1, 1},
+	"trim": {1, 1}, "replace_text": {3, 3}, "isblankormissingcode": {1, 1},
+	"isblanknotmissingcode": {1, 1}, "hasmissingcode": {1, 1},
+	"ismissingcode": {1, 1}, "is_nan": {1, 1},
+}
+
+// FunctionArity returns how many arguments the function name takes, and
+// whether rcolpipe knows it (the internal names are not known).
+func FunctionArity(name string) (Arity, bool) {
+	a, ok := functionArity[name]
+	return a, ok
+}
+
+// dateUnits are the units of datediff and calcdate: years, months, days,
+// hours, minutes, seconds (case-sensitive: "M" months, "m" minutes).
+var dateUnits = map[string]bool{"y": true, "M": true, "d": true, "h": true, "m": true, "s": true}
+
+// IsDateUnit reports whether u is a unit datediff and calcdate accept.
+func IsDateUnit(u string) bool { return dateUnits[u] }
