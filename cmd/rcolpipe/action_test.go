@@ -16,11 +16,10 @@ import (
 	"github.com/rcolpipe/rcolpipe/output"
 )
 
-// pendingCommands are commands the action runs that another change of
-// the same issue adds (issue 12: rcolpipe preview). While one is missing
-// from the CLI its invocation is not checked; once it exists it is
-// checked like every other.
-var pendingCommands = map[string]bool{"preview": true}
+// pendingCommands are commands the action runs that do not exist yet:
+// while one is missing from the CLI its invocation is not checked. Empty
+// since rcolpipe preview landed (issue 12).
+var pendingCommands = map[string]bool{}
 
 // invocation is one `rcolpipe COMMAND ARGS...` in a script.
 type invocation struct {

@@ -674,8 +674,6 @@ func daysFromCivil(y, m, d int) int {
 	return era*146097 + doe - 719468
 }
 
-var dateUnits = map[string]float64{"y": 365.2425 * 86400, "M": 30.44 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
-
 func (ev *evaluator) datediff(args []Value) Value {
 	format, signed := "ymd", false
 	if len(args) >= 4 {

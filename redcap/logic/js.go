@@ -12,8 +12,20 @@ import (
 // global RCLogic, whose functions mirror the evaluator's (eval.go) one for
 // one. A page includes it once, before any translated expression.
 //
+// The date units come from dateUnits (names.go), so that the page and
+// the evaluator cannot disagree on them.
+var JSRuntime = strings.Replace(jsRuntimeSource, "/*DATE_UNITS*/ {}", mustJSON(dateUnits), 1)
+
 //go:embed runtime.js
-var JSRuntime string
+var jsRuntimeSource string
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // a map of strings to numbers always encodes
+	}
+	return string(b)
+}
 
 // jsOps names the runtime function of each binary operator.
 var jsOps = map[string]string{

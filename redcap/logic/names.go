@@ -152,9 +152,10 @@ func FunctionArity(name string) (Arity, bool) {
 	return a, ok
 }
 
-// dateUnits are the units of datediff and calcdate: years, months, days,
-// hours, minutes, seconds (case-sensitive: "M" months, "m" minutes).
-var dateUnits = map[string]bool{"y": true, "M": true, "d": true, "h": true, "m": true, "s": true}
+// dateUnits are the units of datediff and calcdate with their length in
+// seconds: years, months, days, hours, minutes, seconds (case-sensitive:
+// "M" months, "m" minutes; a year and a month are REDCap's averages).
+var dateUnits = map[string]float64{"y": 365.2425 * 86400, "M": 30.44 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
 
 // IsDateUnit reports whether u is a unit datediff and calcdate accept.
-func IsDateUnit(u string) bool { return dateUnits[u] }
+func IsDateUnit(u string) bool { _, ok := dateUnits[u]; return ok }
