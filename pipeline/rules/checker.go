@@ -27,9 +27,9 @@ type checker struct {
 	// valTypes is every accepted validation type name.
 	valTypes map[string]bool
 
-	// suggestBudget caps the typo searches over all field names per chunk
-	// of logicChunk rows, so a dictionary full of unknown references stays
-	// cheap to check.
+	// suggestBudget caps the typo searches over all field names in one
+	// chunk of logicChunk rows (see suggestionBudget), so a dictionary full
+	// of unknown references stays cheap to check.
 	suggestBudget int
 
 	out []finding
