@@ -20,7 +20,7 @@ func sample() Findings {
 		Diagnostics: redcap.Diagnostics{
 			{Severity: redcap.SeverityError, Code: "RC101", Message: "field name \"Größe\" has characters REDCap deletes", Hint: "rename it to groesse", File: "instruments/demo.csv", Line: 5, Field: "Größe", Column: "field_name"},
 			{Severity: redcap.SeverityWarning, Code: "RS005", Message: "identifier \"yes\" is not y,\nREDCap: blanks it", Hint: "write y", File: "instruments/demo.csv", Line: 3, Field: "age", Column: "identifier"},
-			{Severity: redcap.SeverityInfo, Code: "INST001", Message: "text field has no note 100%", File: "phq9.json", Line: 2, Field: "q1", Column: "field_note"},
+			{Severity: redcap.SeverityInfo, Code: "INST001", Message: "text field has no note 100%", File: "phq9.json", Line: 2, Row: 1, Field: "q1", Column: "field_note"},
 			{Severity: redcap.SeverityError, Code: "RD002", Message: "not a dictionary", File: "lib.zip!instrument.csv", Line: 4},
 		},
 		Rules: []RuleInfo{
@@ -107,11 +107,11 @@ func TestJSONExactShape(t *testing.T) {
 		}
 		for i, d := range diags {
 			m := d.(map[string]any)
-			if keys := sortedKeys(m); !reflect.DeepEqual(keys, []string{"code", "column", "field", "file", "hint", "line", "message", "severity"}) {
+			if keys := sortedKeys(m); !reflect.DeepEqual(keys, []string{"code", "column", "field", "file", "hint", "line", "message", "row", "severity"}) {
 				t.Errorf("diagnostic keys %v", keys)
 			}
 			want := r.Diagnostics[i]
-			if m["code"] != want.Code || m["severity"] != want.Severity.String() || m["line"] != json.Number(itoa(want.Line)) || m["message"] != want.Message {
+			if m["code"] != want.Code || m["severity"] != want.Severity.String() || m["line"] != json.Number(itoa(want.Line)) || m["row"] != json.Number(itoa(want.Row)) || m["message"] != want.Message {
 				t.Errorf("diagnostic %d = %v, want %+v", i, m, want)
 			}
 		}
@@ -218,8 +218,8 @@ func TestSARIF(t *testing.T) {
 		t.Errorf("result message %q, want %q", first.Message.Text, want)
 	}
 	zip := run.Results[3].Locations[0].PhysicalLocation
-	if zip.ArtifactLocation.URI != "lib.zip" || zip.Region != nil {
-		t.Errorf("zip member location %+v: want the archive, no region", zip)
+	if zip.ArtifactLocation.URI != "lib.zip" || zip.Region == nil || zip.Region.StartLine != 1 {
+		t.Errorf("zip member location %+v: want the archive, line 1", zip)
 	}
 }
 
@@ -228,7 +228,7 @@ func TestGitHub(t *testing.T) {
 	want := "::error file=instruments/demo.csv,line=5,title=RC101::Größe (field_name): field name \"Größe\" has characters REDCap deletes%0Ahint: rename it to groesse\n" +
 		"::warning file=instruments/demo.csv,line=3,title=RS005::age (identifier): identifier \"yes\" is not y,%0AREDCap: blanks it%0Ahint: write y\n" +
 		"::notice file=phq9.json,line=2,title=INST001::q1 (field_note): text field has no note 100%25\n" +
-		"::error file=lib.zip,title=RD002::lib.zip!instrument.csv:4: not a dictionary\n"
+		"::error file=lib.zip,line=1,title=RD002::lib.zip!instrument.csv:4: not a dictionary\n"
 	if got != want {
 		t.Errorf("github output:\n%s\nwant:\n%s", got, want)
 	}
