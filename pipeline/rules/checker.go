@@ -164,3 +164,51 @@ func quote(s string) string {
 	}
 	return fmt.Sprintf("%q", s)
 }
+
+// collapseRowsThatAreNotFields replaces the findings of each row that has
+// neither a form name nor a field type (a stray cell, half of a row split
+// by a line break) with one finding about the row: its other findings
+// (name, form, type, label, alignment, ...) only follow from that.
+func (c *checker) collapseRowsThatAreNotFields() {
+	notField := map[int]bool{}
+	for i := range c.d.Fields {
+		f := &c.d.Fields[i]
+		if strings.TrimSpace(f.FormName) == "" && strings.TrimSpace(f.FieldType) == "" {
+			notField[i] = true
+		}
+	}
+	if len(notField) == 0 {
+		return
+	}
+	kept := c.out[:0]
+	for _, f := range c.out {
+		if !notField[f.row] {
+			kept = append(kept, f)
+		}
+	}
+	c.out = kept
+	r, _ := Lookup(codeNotAField)
+	for i := range c.d.Fields {
+		if !notField[i] {
+			continue
+		}
+		var cells []string
+		f := &c.d.Fields[i]
+		for col := range redcap.Column(redcap.NumColumns) {
+			if v := f.Get(col); v != "" {
+				cells = append(cells, col.Key()+" "+quote(v))
+			}
+		}
+		what := "no cell at all"
+		if len(cells) > 0 {
+			what = "only " + strings.Join(cells[:min(len(cells), 3)], ", ")
+			if len(cells) > 3 {
+				what += fmt.Sprintf(" and %d more cells", len(cells)-3)
+			}
+		}
+		d := redcap.At(f, redcap.ColFormName, r.Severity, codeNotAField,
+			"This row is not a field: it has no form name and no field type, "+what+".",
+			"Delete the row, or join it to the row it was split from (a line break inside a cell of the row above?).")
+		c.out = append(c.out, finding{row: i, d: d})
+	}
+}

@@ -178,6 +178,7 @@ func ruleCases() []ruleCase {
 		{code: "RC706", bad: dict(fld("d descriptive", "E=")), good: dict(fld("d descriptive", "E=Intro")), want: "descriptive"},
 		{code: "RC707", bad: dict(fld("a text", "C=NA")), good: dict(fld("a text", "C=", "E=NA")), want: "\"NA\""},
 
+		{code: "RC850", bad: dict(redcap.Field{CustomAlignment: "RH"}), good: dict(fld("a text")), want: `only custom_alignment "RH"`},
 		{code: "RC801", bad: &redcap.Dictionary{Files: []string{"t.csv"}}, good: dict(), want: "no fields"},
 	}
 }
@@ -211,7 +212,7 @@ func TestRules(t *testing.T) {
 				if d.File != "t.csv" {
 					t.Errorf("file %q, want t.csv", d.File)
 				}
-				if tc.code != codeEmptyDictionary && (d.Line < 2 || d.Field == "" && tc.code != codeNameMissing || d.Column == "") {
+				if tc.code != codeEmptyDictionary && (d.Line < 2 || d.Field == "" && tc.code != codeNameMissing && tc.code != codeNotAField || d.Column == "") {
 					t.Errorf("finding not placed: line %d field %q column %q", d.Line, d.Field, d.Column)
 				}
 				if d.Message == "" || d.Hint == "" {
