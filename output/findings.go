@@ -36,6 +36,22 @@ func (r Findings) printable() Findings {
 	return r
 }
 
+// AtLeast returns r with only the findings of severity min or above; the
+// summary counts those.
+func (r Findings) AtLeast(min redcap.Severity) Findings {
+	if min <= redcap.SeverityInfo {
+		return r
+	}
+	kept := make(redcap.Diagnostics, 0, len(r.Diagnostics))
+	for _, d := range r.Diagnostics {
+		if d.Severity >= min {
+			kept = append(kept, d)
+		}
+	}
+	r.Diagnostics = kept
+	return r
+}
+
 // RuleInfo describes one rule code.
 type RuleInfo struct {
 	Code     string
@@ -56,6 +72,11 @@ type Options struct {
 	Color bool
 	// Strict makes warnings count as failures (junit).
 	Strict bool
+	// Verbose lists every finding in the text format, where many findings
+	// of one rule in one file are otherwise one line with the count.
+	Verbose bool
+	// Quiet writes only the summary line in the text format.
+	Quiet bool
 	// ToolVersion is written into sarif.
 	ToolVersion string
 	// BaseDir, when set, turns absolute file paths under it into paths
