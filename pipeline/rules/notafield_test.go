@@ -8,8 +8,8 @@ import (
 
 // TestRowThatIsNotAFieldIsOneFinding: a row holding only "RH" (141SL-Autism
 // style, the rest of a row split by a line break) gave RC101, RC201, RC301,
-// RC705 and RC613, and the next row RC205 (its form "appears again after
-// ”"). It is one finding about the row, and the rows around it keep none.
+// RC705 and RC613, and the next row RC205 (its form "appears again after"
+// the empty one). It is one finding about the row, and the rows around it keep none.
 func TestRowThatIsNotAFieldIsOneFinding(t *testing.T) {
 	d := dict(fld("a text"), redcap.Field{CustomAlignment: "RH"}, fld("b text"))
 	ds := Check(d, Config{})
