@@ -111,6 +111,10 @@ func (c *checker) emitDict(code, msg, hint string) {
 	}})
 }
 
+// CodeEmptyDictionary is the code of the finding about a dictionary
+// without fields (RC801).
+const CodeEmptyDictionary = codeEmptyDictionary
+
 func (c *checker) emptyDictionary() {
 	c.emitDict(codeEmptyDictionary,
 		"The dictionary has no fields; REDCap would accept it and delete every field of the project.",
