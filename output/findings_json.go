@@ -3,6 +3,8 @@ package output
 import (
 	"encoding/json"
 	"io"
+
+	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 // jsonOutput writes exactly
@@ -34,15 +36,21 @@ type jsonReport struct {
 }
 
 func (jsonOutput) Output(w io.Writer, r Findings) error {
-	out := jsonReport{Diagnostics: make([]jsonDiagnostic, 0, len(r.Diagnostics)), Summary: Summarize(r)}
-	for _, d := range r.Diagnostics {
-		out.Diagnostics = append(out.Diagnostics, jsonDiagnostic{
-			Code: d.Code, Severity: d.Severity.String(), File: d.File, Line: d.Line, Row: d.Row,
-			Field: d.Field, Column: d.Column, Message: d.Message, Hint: d.Hint,
-		})
-	}
+	out := jsonReport{Diagnostics: toJSONDiagnostics(r.Diagnostics), Summary: Summarize(r)}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
+}
+
+// toJSONDiagnostics converts findings to the json shape, never nil.
+func toJSONDiagnostics(ds redcap.Diagnostics) []jsonDiagnostic {
+	out := make([]jsonDiagnostic, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, jsonDiagnostic{
+			Code: d.Code, Severity: d.Severity.String(), File: d.File, Line: d.Line, Row: d.Row,
+			Field: d.Field, Column: d.Column, Message: d.Message, Hint: d.Hint,
+		})
+	}
+	return out
 }

@@ -133,9 +133,9 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	}
 	res, err := runStages(ctx, e, cmd, spec, c.Bool(flagAllowProjectPlugins))
 	if err != nil {
-		return err
+		return jsonStagesFailed(e, format, res, err)
 	}
-	return uploadAndReport(ctx, e, cmd, client, res.Dictionary, opts, format)
+	return uploadAndReport(ctx, e, cmd, client, res, opts, format)
 }
 
 // uploadOptions reads the upload flags over the pipeline file's target.
@@ -172,10 +172,24 @@ func confirmer(e *env) func(redcap.Diff) (bool, error) {
 	}
 }
 
-// uploadAndReport uploads d and writes what happened.
-func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, d *redcap.Dictionary, opts upload.Options, format string) error {
-	rep, err := upload.Upload(ctx, client, d, opts)
-	if werr := output.WriteUpload(e.stdout, rep, err, format); werr != nil {
+// jsonStagesFailed writes, for --format json, the report of a run that
+// stopped before the upload (the input's findings and the error), so that
+// stdout is one JSON object either way; it returns err.
+func jsonStagesFailed(e *env, format string, res *pipeline.Result, err error) error {
+	if format != output.FormatJSON || res == nil {
+		return err
+	}
+	if werr := output.WriteUploadReport(e.stdout, nil, err, format, res.Diagnostics); werr != nil {
+		return inputError("%v", werr)
+	}
+	return err
+}
+
+// uploadAndReport uploads the dictionary of res and writes what happened,
+// with res's findings in the json report.
+func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, res *pipeline.Result, opts upload.Options, format string) error {
+	rep, err := upload.Upload(ctx, client, res.Dictionary, opts)
+	if werr := output.WriteUploadReport(e.stdout, rep, err, format, res.Diagnostics); werr != nil {
 		return inputError("%s: %v", cmd, werr)
 	}
 	if err != nil {
