@@ -94,6 +94,15 @@ func writeUploadText(w io.Writer, rep *upload.Report, uploadErr error) error {
 			b.WriteString("  " + l + "\n")
 		}
 	}
+	if rep.Structure != nil {
+		b.WriteString("structure\n")
+		for _, l := range rep.Structure.Lines() {
+			b.WriteString("  " + l + "\n")
+		}
+		if rep.Structure.Empty() {
+			b.WriteString("  (no change)\n")
+		}
+	}
 	for _, wn := range rep.Warnings {
 		line("note", "%s", wn)
 	}
@@ -104,6 +113,8 @@ func writeUploadText(w io.Writer, rep *upload.Report, uploadErr error) error {
 	case rep.Imported > 0:
 		line("import", "REDCap imported %d fields", rep.Imported)
 		line("verify", "ok: the project's dictionary now matches what was sent")
+	case rep.Verified && !rep.Structure.Empty():
+		line("verify", "ok: the project's structure now matches the files")
 	case rep.Verified:
 		line("import", "nothing to do: the project already holds this dictionary")
 	}

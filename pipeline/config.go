@@ -23,6 +23,8 @@ type Config struct {
 	// Target is the REDCap project to upload to; URL is "" when the file
 	// has no target.
 	Target TargetConfig
+	// Structure is the `structure` section (structure.go).
+	Structure StructureConfig
 }
 
 // Dir is the folder of the pipeline file, where relative paths start

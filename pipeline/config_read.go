@@ -107,6 +107,14 @@ type rawConfig struct {
 		Config  yaml.Node `yaml:"config"`
 		Timeout string    `yaml:"timeout"`
 	} `yaml:"stages"`
+	Structure struct {
+		Files     []string `yaml:"files"`
+		Project   string   `yaml:"project"`
+		Designate *struct {
+			Events []string `yaml:"events"`
+			Forms  []string `yaml:"forms"`
+		} `yaml:"designate"`
+	} `yaml:"structure"`
 	Target struct {
 		URL           string `yaml:"url"`
 		TokenFile     string `yaml:"token_file"`
@@ -158,6 +166,8 @@ func (raw *rawConfig) resolve(path string, root *yaml.Node) (*Config, error) {
 			}
 		}
 	}
+
+	raw.resolveStructure(c, rel)
 
 	v := raw.Validate
 	for _, s := range v.Schemas {

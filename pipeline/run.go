@@ -30,6 +30,9 @@ type Result struct {
 	Rules []rules.Rule
 	// Timings are the run's steps in order: load, then each stage.
 	Timings []Timing
+	// Structure is the project structure the inputs and the pipeline
+	// file's structure section give (IsEmpty when none).
+	Structure *redcap.Structure
 }
 
 // Timing is how long one step of a run took.
@@ -116,7 +119,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 		}
 		h, started, err := StartPlugins(ctx, spec.Stages, opts)
 		if err != nil {
-			return nil, inputErrorf("%v", err)
+			return nil, inputErrorf("%w", err)
 		}
 		defer h.Close()
 		stages = started
@@ -124,10 +127,16 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 
 	res := &Result{Rules: v.Rules()}
 	start := time.Now()
-	d, ds, err := redcap.Load(spec.Inputs...)
+	d, st, ds, err := redcap.LoadWithStructure(spec.Inputs...)
 	if err != nil {
 		return nil, inputErrorf("%v", err)
 	}
+	sds, err := loadStructure(spec.Config.Structure, st)
+	if err != nil {
+		return nil, inputErrorf("structure.files: %v", err)
+	}
+	ds = append(ds, sds...)
+	res.Structure = st
 	res.Timings = append(res.Timings, Timing{Step: StageLoad, Took: time.Since(start)})
 	res.Loaded = d
 	loadDiags = withStage(ApplySeverities(append(loadDiags, ds...), vc.Rules), StageLoad)
@@ -154,6 +163,9 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 		} else {
 			res.Dictionary = out
 		}
+	}
+	if res.Dictionary != nil {
+		res.Diagnostics = append(res.Diagnostics, withStage(ApplySeverities(checkStructure(res.Dictionary, st, spec.Config.Structure, assume), vc.Rules), StageValidate)...)
 	}
 	SortDiagnostics(res.Diagnostics, d.Files)
 	if runErr != nil {

@@ -37,6 +37,12 @@ const StageLoad = "load"
 // a file elsewhere, or block on a named pipe. A path named here may be a
 // link to a regular file. Every file is read up to MaxFileBytes.
 func Load(paths ...string) (*Dictionary, Diagnostics, error) {
+	return load(paths, &Structure{})
+}
+
+// load is Load, putting the structure files it meets into st
+// (LoadWithStructure).
+func load(paths []string, st *Structure) (*Dictionary, Diagnostics, error) {
 	var dicts []*Dictionary
 	var diags Diagnostics
 	read := func(f string, follow bool) error {
@@ -49,7 +55,7 @@ func Load(paths ...string) (*Dictionary, Diagnostics, error) {
 			diags = append(diags, tooLargeFile(f, ""))
 			return nil
 		}
-		d, ds := ReadBytes(f, data)
+		d, ds := st.readInput(f, data)
 		dicts = append(dicts, d)
 		diags = append(diags, ds...)
 		return nil

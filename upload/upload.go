@@ -40,7 +40,11 @@ type Options struct {
 	Username string
 	// Now stamps the backup file (default time.Now).
 	Now func() time.Time
-	Log zerolog.Logger
+	// Structure and Designate are the longitudinal structure to bring the
+	// project to, and the designation policy for new forms (structure.go).
+	Structure *redcap.Structure
+	Designate *redcap.DesignationPolicy
+	Log       zerolog.Logger
 }
 
 // StepTiming is how long one step of the upload took.
@@ -63,10 +67,21 @@ type Report struct {
 	Notes    redcap.Diagnostics `json:"notes"`
 	Imported int                `json:"fields_imported"`
 	Verified bool               `json:"verified"`
-	DryRun   bool               `json:"dry_run"`
-	Steps    []StepTiming       `json:"steps"`
+	// Outcome is what became of the import, once one was sent: applied,
+	// not applied (REDCap refused it) or unknown (no answer, and the
+	// project did not hold it when checked: it may still land).
+	Outcome string `json:"import_outcome,omitempty"`
+	// LogChecked is true when the project log was compared before and
+	// after the import (false: no Logging right, see Warnings).
+	LogChecked bool         `json:"log_checked"`
+	DryRun     bool         `json:"dry_run"`
+	Steps      []StepTiming `json:"steps"`
 	// Warnings are things the user must know about REDCap's side effects.
 	Warnings []string `json:"warnings"`
+	// Structure is what changes in arms, events, designations and
+	// repeating settings (nil: no structure given).
+	Structure       *StructureChanges `json:"structure,omitempty"`
+	StructureBackup string            `json:"structure_backup,omitempty"`
 }
 
 // ErrDeclined is returned when the user answers no at the confirmation.
@@ -103,10 +118,14 @@ func (e *CriticalError) Error() string {
 }
 
 // Upload puts d into the project behind c without losing what was there:
-// preflight, export and back up the current dictionary, merge, diff, refuse
-// deletions unless allowed, confirm, import, export again and verify. The
+// read the baseline (preflight, dictionary, project log, all at once),
+// merge, diff, refuse deletions and critical changes unless allowed,
+// confirm, export again to see that nobody changed the project meanwhile,
+// back up, import, then verify with an export and the project log. The
 // report is returned with the error too, so that a caller can show how far
 // it got (the diff of a refused upload, the backup of a failed import).
+// docs/concurrency.md says what this guarantees when several people
+// change one project.
 func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Options) (*Report, error) {
 	if d == nil || d.Len() == 0 {
 		return nil, errors.New("the dictionary to upload is empty: REDCap would delete every field of the project; nothing was sent")
@@ -122,20 +141,24 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 		rep.Steps = append(rep.Steps, StepTiming{Step: name, Took: time.Since(start)})
 	}
 
+	// 1. The baseline: preflight, dictionary export and log read in one
+	// round trip.
 	start := time.Now()
-	rep.Preflight = api.Preflight(ctx, c, api.PreflightOptions{Username: opts.Username})
-	step("preflight", start)
+	base := readBaseline(ctx, c, opts)
+	rep.Preflight = base.preflight
+	step("preflight+export", start)
 	if err := rep.Preflight.Err(); err != nil {
 		return rep, err
 	}
-
-	start = time.Now()
-	current, err := c.ExportMetadata(ctx)
+	current, err := base.dictionary(opts.BackupDir)
 	if err != nil {
-		return rep, fmt.Errorf("export the project's dictionary before the upload: %w", err)
+		return rep, err
 	}
-	step("export", start)
+	if base.log.err != nil {
+		rep.Warnings = append(rep.Warnings, unavailable(base.log.err))
+	}
 
+	// 2. Merge and diff; refuse what needs a flag.
 	send := d.Clone()
 	if !opts.ReplaceAll {
 		m := redcap.Merge(current, d)
@@ -145,7 +168,7 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	rep.Sent = send
 	rep.Diff = redcap.Compare(current, send)
 	rep.Added = rep.Diff.FormsAdded
-	rep.Warnings = sideEffects(rep, rep.Preflight.Project)
+	rep.Warnings = append(rep.Warnings, sideEffects(rep, rep.Preflight.Project)...)
 
 	if err := clashes(send, d, rep.Kept); err != nil {
 		return rep, err
@@ -156,16 +179,42 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	if crit := rep.Diff.NeedsAllowCritical(); len(crit) > 0 && !opts.AllowCritical {
 		return rep, &CriticalError{Changes: crit}
 	}
+	if rep.Structure, err = planStructure(ctx, c, opts.Structure, opts.Designate, rep.Diff.FormsAdded, opts.ReplaceAll); err != nil {
+		return rep, err
+	}
+	if err := rep.Structure.refuse(opts.AllowDelete); err != nil {
+		return rep, err
+	}
 	if opts.DryRun {
 		return rep, nil
 	}
-	if rep.Diff.Empty() {
+	if rep.Diff.Empty() && rep.Structure.Empty() {
 		opts.Log.Info().Msg("the project already holds this dictionary; nothing to import")
 		rep.Verified = true
 		return rep, nil
 	}
-	// The backup is written only once the upload passed its checks, and
-	// before the user is asked: nobody confirms an upload that has no backup.
+
+	// 3. Confirm.
+	if opts.Confirm != nil {
+		ok, err := opts.Confirm(rep.Diff)
+		if err != nil {
+			return rep, err
+		}
+		if !ok {
+			return rep, ErrDeclined
+		}
+	}
+
+	// 4. Right before the import: has the project changed since the
+	// export that was diffed (while the user read the diff, or by another
+	// run)? Then stop; nothing was sent.
+	start = time.Now()
+	if err := recheck(ctx, c, current); err != nil {
+		return rep, err
+	}
+	step("recheck", start)
+
+	// 5. The backup, written only now that an import is about to be sent.
 	start = time.Now()
 	pid := 0
 	if rep.Preflight.Project != nil {
@@ -178,45 +227,42 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 			"Make %s a folder you can write to, or choose another with --backup-dir (or target.backup_dir in the pipeline file)",
 			err, opts.BackupDir)
 	}
+	if rep.StructureBackup, err = rep.Structure.backup(rep.BackupPath); err != nil {
+		return rep, fmt.Errorf("%w; nothing was sent", err)
+	}
 	step("backup", start)
 	opts.Log.Info().Str("backup", rep.BackupPath).Int("fields", current.Len()).Msg("saved the project's dictionary")
 
-	if opts.Confirm != nil {
-		ok, err := opts.Confirm(rep.Diff)
-		if err != nil {
-			return rep, err
-		}
-		if !ok {
-			return rep, ErrDeclined
-		}
+	// 6. Import: arms and events first, the dictionary, then designations
+	// and repeating settings (structure.go).
+	if err := rep.Structure.applyBefore(ctx, c); err != nil {
+		return rep, fmt.Errorf("%w (backups in %s and %s)", err, rep.BackupPath, rep.StructureBackup)
 	}
-
+	if rep.Diff.Empty() { // only the structure changes
+		if err := rep.Structure.applyAfter(ctx, c); err != nil {
+			return rep, fmt.Errorf("%w (backup in %s)", err, rep.StructureBackup)
+		}
+		rep.Verified = true
+		return rep, nil
+	}
 	start = time.Now()
-	n, err := c.ImportMetadataFrom(ctx, send, current)
+	rep.Imported, err = sendImport(ctx, c, send, current, rep, opts)
 	step("import", start)
-	var ie *api.ImportError
-	switch {
-	case errors.As(err, &ie) && ie.Outcome == api.ImportApplied:
-		// The answer was lost, but the export shows the dictionary arrived.
-		rep.Warnings = append(rep.Warnings, err.Error())
-		opts.Log.Warn().Msg(err.Error())
-		n = send.Len()
-	case err != nil:
-		return rep, fmt.Errorf("import (the project's dictionary before the upload is saved in %s): %w", rep.BackupPath, err)
-	}
-	rep.Imported = n
-
-	start = time.Now()
-	after, err := c.ExportMetadata(ctx)
 	if err != nil {
-		return rep, fmt.Errorf("export after the import to verify it (backup in %s): %w", rep.BackupPath, err)
+		return rep, err
 	}
-	same, why := api.MatchesExport(send, after)
+	rep.Outcome = OutcomeApplied
+
+	// 7. Verify: export and log read in one round trip.
+	start = time.Now()
+	err = verify(ctx, c, send, base.log, rep, opts)
 	step("verify", start)
-	if !same {
-		return rep, fmt.Errorf("the project's dictionary after the import differs from what was sent: %s (backup in %s)", why, rep.BackupPath)
+	if err != nil {
+		return rep, err
 	}
-	rep.Verified = true
+	if err := rep.Structure.applyAfter(ctx, c); err != nil {
+		return rep, fmt.Errorf("%w (backups in %s and %s)", err, rep.BackupPath, rep.StructureBackup)
+	}
 	return rep, nil
 }
 

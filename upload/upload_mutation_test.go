@@ -81,11 +81,12 @@ func TestUploadImportAppliedDespiteLostAnswer(t *testing.T) {
 	}
 }
 
-// An import that did not apply fails the upload, says where the backup is,
+// An import that did not apply (a 500 answered by the server, which
+// finished with the request) fails the upload, says where the backup is,
 // and keeps the client's typed error.
 func TestUploadImportNotAppliedFailsNamingTheBackup(t *testing.T) {
 	c, srv := sandboxClient(t, sandbox.DemoFull)
-	if err := srv.InjectFault(sandbox.Fault{Kind: sandbox.FaultDropBefore, Content: "metadata", Action: "import"}); err != nil {
+	if err := srv.InjectFault(sandbox.Fault{Kind: sandbox.FaultStatus, Status: 500, Content: "metadata", Action: "import"}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := Upload(context.Background(), c, sleepForm(), Options{BackupDir: t.TempDir()})

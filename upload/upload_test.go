@@ -94,7 +94,7 @@ func TestUploadMergesAndVerifies(t *testing.T) {
 	if same, why := api.MatchesExport(backup, before); !same {
 		t.Errorf("backup differs from the project before the upload: %s", why)
 	}
-	for _, s := range []string{"preflight", "export", "backup", "import", "verify"} {
+	for _, s := range []string{"preflight+export", "recheck", "backup", "import", "verify"} {
 		found := false
 		for _, st := range rep.Steps {
 			found = found || st.Step == s

@@ -23,8 +23,11 @@ const (
 	exitUsage   = 2 // the command line is wrong
 )
 
+// defaultVersion is the version of a build without -ldflags.
+const defaultVersion = "0.1.0-dev"
+
 // version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
+var version = defaultVersion
 
 // env is what a command may touch of the outside world. Tests and the
 // testscript harness build their own; nothing else is global.
@@ -93,20 +96,28 @@ func silentExit(code int) error { return &exitError{code: code} }
 const exitCodesHelp = `EXIT CODES:
    0  success
    1  the input has errors, or the run failed (validation errors, a refused upload)
-   2  the command line is wrong (unknown flag, missing argument, bad value)`
+   2  the command line is wrong (unknown flag, missing argument, bad value, an
+      INPUT or pipeline file that does not exist, a --url that is not a REDCap
+      API URL, a stage config the plugin refuses)`
 
 func newApp(e *env) *cli.App {
 	app := &cli.App{
-		Name:    "rcolpipe",
-		Usage:   "validate, transform and upload REDCap data dictionaries",
-		Version: version,
+		Name:        "rcolpipe",
+		Usage:       "validate, transform and upload REDCap data dictionaries",
+		Version:     version,
+		HideVersion: true, // versionFlag: with the commit and Go version
 		Description: `rcolpipe reads REDCap instrument definitions (data dictionaries) from CSV,
 JSON, instrument ZIPs or folders, checks them against REDCap's own rules and your
 institution's conventions, runs them through transform plugins, and uploads them
 to a REDCap project without deleting what is already there.
 
+Flags may come before or after the inputs, global flags after the command
+name too; after -- everything is an input. rcolpipe help CMD shows a command's help.
+
 Examples:
    rcolpipe inspect instruments/
+   rcolpipe validate instruments/ --strict --log-level debug
+   rcolpipe help validate
    rcolpipe convert --to json -o all.json demographics.csv phq9.csv
    rcolpipe run examples/rcolpipe.yaml
 
@@ -115,12 +126,19 @@ Examples:
 		Writer:               e.stdout,
 		ErrWriter:            e.stderr,
 		EnableBashCompletion: true,
-		HideHelpCommand:      true,
+		Suggest:              true,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "log level: debug, info, warn, error", EnvVars: []string{"RCOLPIPE_LOG_LEVEL"}},
 			&cli.StringFlag{Name: "log-format", Value: "console", Usage: "log format on stderr: console or json"},
+			versionFlag(),
 		},
 		Before: func(c *cli.Context) error {
+			if c.Bool("version") {
+				if err := writeVersion(e.stdout); err != nil {
+					return inputError("write the version: %w", err)
+				}
+				return silentExit(exitOK)
+			}
 			lg, err := output.NewLogger(e.stderr, c.String("log-level"), c.String("log-format"))
 			if err != nil {
 				return usageError("%v", err)
@@ -129,13 +147,13 @@ Examples:
 			return nil
 		},
 		OnUsageError: func(c *cli.Context, err error, isSubcommand bool) error {
-			return usageError("%v", err)
+			return usageError("%v%s", err, flagSuggestion(err, c.App.Flags))
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // run() decides exit codes
 		Commands:       commands(e),
 	}
 	for _, cmd := range app.Commands {
-		setUsageErrors(cmd)
+		setUsageErrors(cmd, app.Flags)
 	}
 	return app
 }
@@ -156,25 +174,33 @@ func commands(e *env) []*cli.Command {
 		uploadCommand(e),
 		diffCommand(e),
 		runCommand(e),
+		fmtCommand(e),
+		completionCommand(e),
+		manCommand(e),
 	}
 }
 
-// setUsageErrors makes flag errors of every (sub)command exit 2.
-func setUsageErrors(cmd *cli.Command) {
+// setUsageErrors makes flag errors of every (sub)command exit 2, with the
+// nearest flag name of the command or the global ones.
+func setUsageErrors(cmd *cli.Command, globals []cli.Flag) {
 	if cmd.OnUsageError == nil {
 		cmd.OnUsageError = func(c *cli.Context, err error, isSubcommand bool) error {
-			return usageError("%v", err)
+			return usageError("%v%s", err, flagSuggestion(err, cmd.Flags, globals))
 		}
 	}
 	for _, sub := range cmd.Subcommands {
-		setUsageErrors(sub)
+		setUsageErrors(sub, globals)
 	}
 }
 
 // run runs the app and turns its error into an exit code.
 func run(args []string, e *env) int {
 	defer e.flush()
-	err := newApp(e).Run(args)
+	app := newApp(e)
+	args, err := normalizeArgs(app, args)
+	if err == nil {
+		err = app.Run(args)
+	}
 	if err == nil {
 		return exitOK
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/output"
+	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
 
 func checkCommand(e *env) *cli.Command {
@@ -69,6 +70,11 @@ EXIT CODES:
 			r := s.Check(c.Context, te)
 			if err := output.WriteCheck(e.stdout, r, format); err != nil {
 				return inputError("check: %v", err)
+			}
+			// The report's URL row says what is wrong with it; a URL that
+			// cannot be used is a wrong command line, as in every command.
+			if _, err := api.CheckURL(s.URL); err != nil {
+				return silentExit(exitUsage)
 			}
 			if !r.OK {
 				return silentExit(exitInvalid)

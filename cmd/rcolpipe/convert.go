@@ -45,6 +45,9 @@ Examples:
 			if len(paths) == 0 {
 				return usageError("convert: missing INPUT (a file, folder or instrument ZIP)")
 			}
+			if err := checkInputsExist("convert", paths); err != nil {
+				return err
+			}
 			out, err := output.NewDictionaryOutput(c.String("output"), c.String("to"), "", "")
 			if err != nil {
 				return usageError("convert: %v", err)

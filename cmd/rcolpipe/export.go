@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/output"
+	"github.com/rcolpipe/rcolpipe/upload"
 )
 
 func exportCommand(e *env) *cli.Command {
@@ -31,6 +32,12 @@ Examples:
    rcolpipe export --url https://redcap.example.org/redcap/api/ -o project.json
    rcolpipe export -c rcolpipe.yaml --to redcap-csv -o dictionary.csv
    rcolpipe export --url https://redcap.example.org/redcap/api/ --form demographics
+   rcolpipe export --url https://redcap.example.org/redcap/api/ --all -o project/
+
+--all writes REDCap's download formats into the folder -o: dictionary.csv, and for a
+longitudinal project arms.csv, events.csv and instrument_designations.csv, and
+repeating.csv when the project has repeating instruments or events. rcolpipe upload
+of that folder into an empty longitudinal project rebuilds it.
 
 ` + exitCodesHelp,
 		Flags: append(targetFlags(),
@@ -38,10 +45,14 @@ Examples:
 			&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "output format: json, csv or redcap-csv (default: from the extension of -o)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "output file, or - for stdout"},
 			&cli.StringSliceFlag{Name: "form", Usage: "export only this instrument (unique form name); repeatable"},
+			&cli.BoolFlag{Name: "all", Usage: "write the dictionary and the project's structure into the folder -o: dictionary.csv, arms.csv, events.csv, instrument_designations.csv, repeating.csv"},
 		),
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() > 0 {
 				return usageError("export: unexpected argument %q", c.Args().First())
+			}
+			if c.Bool("all") {
+				return exportAll(c, e)
 			}
 			out, err := output.NewDictionaryOutput(c.String("output"), c.String("to"), "json", "")
 			if err != nil {
@@ -79,4 +90,26 @@ Examples:
 			return nil
 		},
 	}
+}
+
+// exportAll is export --all: the dictionary and the structure into a folder.
+func exportAll(c *cli.Context, e *env) error {
+	dir := c.String("output")
+	if dir == "-" || c.String("to") != "" || len(c.StringSlice("form")) > 0 {
+		return usageError("export --all: needs -o FOLDER, and takes neither --to nor --form")
+	}
+	cfg, err := loadTargetConfig(c)
+	if err != nil {
+		return err
+	}
+	client, err := openTarget(e, targetSettingsFrom(c, cfg))
+	if err != nil {
+		return err
+	}
+	files, err := upload.ExportAll(c.Context, client, dir)
+	if err != nil {
+		return apiError("export", err)
+	}
+	e.log.Info().Msgf("exported %s", strings.Join(files, ", "))
+	return nil
 }

@@ -43,6 +43,9 @@ Examples:
 			if err := output.CheckFormat(format); err != nil {
 				return usageError("inspect: %v", err)
 			}
+			if err := checkInputsExist("inspect", paths); err != nil {
+				return err
+			}
 			d, _, err := loadInputs(e, paths)
 			if err != nil {
 				return err

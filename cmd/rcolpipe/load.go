@@ -1,6 +1,10 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
+	"os"
+
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -37,4 +41,20 @@ func loadInputs(e *env, paths []string) (*redcap.Dictionary, redcap.Diagnostics,
 		return nil, diags, inputError("the input has %d error(s); nothing was done", n)
 	}
 	return d, diags, nil
+}
+
+// checkInputsExist refuses, as a wrong command line (exit 2), an INPUT that
+// does not exist, before anything is read: the same answer every command
+// gives (pipeline.NewSpec does it for the commands that run the pipeline).
+// "-" is standard input.
+func checkInputsExist(cmd string, paths []string) error {
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return usageError("%s: %s: no such file or folder", cmd, p)
+		}
+	}
+	return nil
 }

@@ -61,13 +61,14 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exitcode":       cmdExitCode,
-			"expandenv":      cmdExpandEnv,
-			"sandbox-start":  cmdSandboxStart,
-			"sandbox-tokens": cmdSandboxTokens,
-			"test-plugin":    cmdTestPlugin,
-			"serve-start":    cmdServeStart,
-			"serve-stop":     cmdServeStop,
+			"exitcode":            cmdExitCode,
+			"expandenv":           cmdExpandEnv,
+			"sandbox-start":       cmdSandboxStart,
+			"sandbox-tokens":      cmdSandboxTokens,
+			"sandbox-wait-faults": cmdSandboxWaitFaults,
+			"test-plugin":         cmdTestPlugin,
+			"serve-start":         cmdServeStart,
+			"serve-stop":          cmdServeStop,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "corpus" {

@@ -187,7 +187,7 @@ func runPluginsLock(c *cli.Context, e *env) error {
 	}
 	cfg, err := pipeline.LoadConfig(c.String("config"))
 	if err != nil {
-		return inputError("%v", err)
+		return usageError("%v", err) // a missing or invalid pipeline file
 	}
 	opts, err := pluginHostOptions(e, c.Bool(flagAllowProjectPlugins))
 	if err != nil {
@@ -201,7 +201,7 @@ func runPluginsLock(c *cli.Context, e *env) error {
 	if errors.As(err, &ple) {
 		return inputError("plugins lock: %v; if you trust it, run `rcolpipe plugins lock --%s`", err, flagAllowProjectPlugins)
 	} else if err != nil {
-		return inputError("plugins lock: %v", err)
+		return pipelineError("plugins lock", err)
 	}
 	return output.WriteLock(e.stdout, lock, path)
 }

@@ -116,6 +116,7 @@ Examples:
 					&cli.StringFlag{Name: "content", Usage: "only for this `CONTENT` (default: any)"},
 					&cli.StringFlag{Name: "action", Usage: "only for `export` or `import` (default: both)"},
 					&cli.IntFlag{Name: "count", Usage: "for the next `N` matching requests (0: all)"},
+					&cli.IntFlag{Name: "skip", Usage: "let the first `N` matching requests pass untouched"},
 					&cli.IntFlag{Name: "status", Usage: "HTTP `STATUS` for status and redirect faults"},
 					&cli.DurationFlag{Name: "latency", Usage: "`DURATION` for latency faults"},
 					&cli.StringFlag{Name: "location", Usage: "redirect target `URL`"},
@@ -219,7 +220,7 @@ func runSandboxAddUser(c *cli.Context, e *env) error {
 func runSandboxFault(c *cli.Context, e *env) error {
 	f := sandbox.Fault{
 		Kind: c.String("kind"), Content: c.String("content"), Action: c.String("action"),
-		Count: c.Int("count"), Status: c.Int("status"), Latency: sandbox.Duration{Duration: c.Duration("latency")},
+		Count: c.Int("count"), Skip: c.Int("skip"), Status: c.Int("status"), Latency: sandbox.Duration{Duration: c.Duration("latency")},
 		Location: c.String("location"), Body: c.String("body"),
 	}
 	dir := c.String("state")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
+	"github.com/rcolpipe/rcolpipe/plugins/host"
 )
 
 // newSpec reads the pipeline file and the command line into a run (exit 2
@@ -44,6 +45,12 @@ func runStages(ctx context.Context, e *env, cmd string, spec pipeline.Spec, allo
 func pipelineError(cmd string, err error) error {
 	var pe *pipeline.Error
 	if errors.As(err, &pe) && pe.Kind == pipeline.KindUsage {
+		return usageError("%s: %v", cmd, err)
+	}
+	// A stage config the plugin's schema refuses, or a stage naming no
+	// plugin, is a wrong --stage or pipeline file, not a failed run.
+	var he *host.Error
+	if errors.As(err, &he) && (he.Kind == host.KindConfig || he.Kind == host.KindMissing) {
 		return usageError("%s: %v", cmd, err)
 	}
 	return inputError("%s: %v", cmd, err)

@@ -79,7 +79,8 @@ func loadTargetConfig(c *cli.Context) (*pipeline.TargetConfig, error) {
 	}
 	cfg, err := pipeline.LoadConfig(path)
 	if err != nil {
-		return nil, inputError("%v", err)
+		// A missing or invalid pipeline file is a wrong command line.
+		return nil, usageError("%v", err)
 	}
 	return &cfg.Target, nil
 }
@@ -103,9 +104,12 @@ func targetEnv(e *env) (upload.Env, error) {
 	return te, nil
 }
 
-// openTarget opens the client for s. A missing URL is a usage error
-// (exit 2); a bad URL or token exits 1.
+// openTarget opens the client for s. A missing or malformed URL is a
+// usage error (exit 2); a bad token exits 1.
 func openTarget(e *env, s upload.Target) (*api.Client, error) {
+	if err := checkTargetURL(s.URL); err != nil {
+		return nil, err
+	}
 	te, err := targetEnv(e)
 	if err != nil {
 		return nil, inputError("%v", err)
@@ -127,4 +131,17 @@ func apiError(prefix string, err error) error {
 		return inputError("%s: %v\n  what to do: %s", prefix, err, adv)
 	}
 	return inputError("%s: %v", prefix, err)
+}
+
+// checkTargetURL refuses, as a wrong command line (exit 2), a URL that
+// api.CheckURL rejects: the same answer in every command. "" and "sandbox"
+// are left to upload.Target.Open, whose errors say what to pass instead.
+func checkTargetURL(raw string) error {
+	if raw == "" || raw == "sandbox" {
+		return nil
+	}
+	if _, err := api.CheckURL(raw); err != nil {
+		return usageError("%v", err)
+	}
+	return nil
 }

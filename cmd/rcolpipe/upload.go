@@ -92,23 +92,13 @@ Examples:
 func diffCommand(e *env) *cli.Command {
 	stages := &stageFlags{}
 	return &cli.Command{
-		Name:      "diff",
-		Usage:     "show what an upload would change in a REDCap project, without changing it",
-		ArgsUsage: "[INPUT...]",
-		Description: `diff runs the same steps as upload up to the diff (load, validate, stages,
-preflight, export, merge) and prints the forms and fields that would be added,
-removed, renamed or changed, column by column, and the critical changes (see
-rcolpipe upload --help); like upload, it exits 1 when the upload would be refused.
-It writes nothing and imports nothing.
-
-Examples:
-   rcolpipe diff --url https://redcap.example.org/redcap/api/ sleep.json
-   rcolpipe diff -c rcolpipe.yaml --format json
-
-` + exitCodesHelp,
-		Flags: uploadFlags(stages, false),
+		Name:        "diff",
+		Usage:       diffUsage,
+		ArgsUsage:   "OLD NEW | --base REV INPUT... | --url URL [INPUT...]",
+		Description: diffHelp,
+		Flags:       diffFlags(stages),
 		Action: func(c *cli.Context) error {
-			return runUpload(c, e, "diff", stages.values, c.Args().Slice(), true)
+			return runDiff(c, e, stages.values)
 		},
 	}
 }
@@ -135,6 +125,7 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	if err != nil {
 		return jsonStagesFailed(e, format, res, err)
 	}
+	opts.Structure, opts.Designate = res.Structure, spec.Config.Structure.Designate
 	return uploadAndReport(ctx, e, cmd, client, res, opts, format)
 }
 

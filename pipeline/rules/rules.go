@@ -33,8 +33,9 @@ type Config struct {
 // All returns every rule: the Go rules in code order, then the reader's
 // checks (codes "RD...") from package redcap.
 func All() []Rule {
-	out := make([]Rule, 0, len(catalogue)+len(redcap.ReaderChecks))
+	out := make([]Rule, 0, len(catalogue)+len(structureCatalogue)+len(redcap.ReaderChecks))
 	out = append(out, catalogue...)
+	out = append(out, structureCatalogue...)
 	for _, c := range redcap.ReaderChecks {
 		out = append(out, Rule{Code: c.Code, Severity: c.Severity, Title: c.Title, Doc: c.Doc})
 	}
@@ -45,7 +46,7 @@ func All() []Rule {
 func Lookup(code string) (Rule, bool) {
 	i, ok := catalogueIndex[code]
 	if !ok {
-		return Rule{}, false
+		return lookupStructure(code)
 	}
 	return catalogue[i], true
 }

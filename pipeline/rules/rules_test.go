@@ -235,6 +235,9 @@ func TestEveryRuleHasCases(t *testing.T) {
 	for _, tc := range ruleCases() {
 		covered[tc.code] = true
 	}
+	for _, tc := range structureCases() {
+		covered[tc.code] = true
+	}
 	for _, r := range All() {
 		if strings.HasPrefix(r.Code, "RD") {
 			continue // reader checks are tested in package redcap
@@ -270,8 +273,8 @@ func TestCatalogue(t *testing.T) {
 		}
 	}
 	all := All()
-	if len(all) != len(catalogue)+len(redcap.ReaderChecks) {
-		t.Errorf("All() has %d rules, want %d Go rules + %d reader checks", len(all), len(catalogue), len(redcap.ReaderChecks))
+	if len(all) != len(catalogue)+len(structureCatalogue)+len(redcap.ReaderChecks) {
+		t.Errorf("All() has %d rules, want %d Go rules + %d structure rules + %d reader checks", len(all), len(catalogue), len(structureCatalogue), len(redcap.ReaderChecks))
 	}
 	for _, r := range all {
 		if strings.HasPrefix(r.Code, "RD") && seen[r.Code] {

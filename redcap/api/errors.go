@@ -407,7 +407,7 @@ type ImportOutcome int
 
 // The outcomes of a failed import, learnt by exporting again.
 const (
-	ImportUnknown    ImportOutcome = iota // the check failed too
+	ImportUnknown    ImportOutcome = iota // not proven either way
 	ImportNotApplied                      // the project did not change
 	ImportApplied                         // the project holds what was sent
 )
@@ -438,7 +438,10 @@ func (e *ImportError) Error() string {
 		}
 		return s
 	}
-	return fmt.Sprintf("the import failed and it is not known whether it applied: exporting the dictionary to check failed (%v) (import error: %v)", e.VerifyErr, e.Err)
+	if e.VerifyErr != nil {
+		return fmt.Sprintf("the import failed and it is not known whether it applied: exporting the dictionary to check failed (%v) (import error: %v)", e.VerifyErr, e.Err)
+	}
+	return fmt.Sprintf("the import failed and it is not known whether it applied: %s (import error: %v)", e.Detail, e.Err)
 }
 
 func (e *ImportError) Unwrap() error { return e.Err }
@@ -451,7 +454,9 @@ func (e *ImportError) Advice() string {
 	case ImportNotApplied:
 		return "Upload again when the server is reachable; raise --timeout for a large dictionary."
 	}
-	return "Run rcolpipe export to see the project's dictionary before uploading again."
+	return "REDCap may still apply the import. Wait a few minutes, then run rcolpipe export (or look for \"Upload data dictionary (API)\" on the project's Logging page) " +
+		"to see whether the project holds the new dictionary. Do not upload again before you know: an import that lands late replaces whatever the project holds then " +
+		"(the next upload's log check reports it if it lands during that upload)."
 }
 
 // classify maps a REDCap error message to a typed error, or nil when the

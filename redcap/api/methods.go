@@ -154,13 +154,23 @@ func (c *Client) badJSON(content string, body []byte, err error) error {
 // all of it or only the given forms (sent as forms[0], forms[1], …).
 // REDCap leaves out the <form>_complete fields. Each field's Origin names
 // the project ("REDCap project <id>" once ProjectInfo was called, else the
-// URL) with Line = row + 1, REDCap's spreadsheet row.
+// URL) with Line = row + 1, REDCap's spreadsheet row. An export of the
+// whole dictionary without a field is an *ImpossibleExportError.
 func (c *Client) ExportMetadata(ctx context.Context, forms ...string) (*redcap.Dictionary, error) {
 	resp, err := c.call(ctx, "metadata", arrayParams("forms", forms), true)
 	if err != nil {
 		return nil, err
 	}
-	return c.decodeDictionary(resp.body)
+	d, err := c.decodeDictionary(resp.body)
+	if err != nil {
+		return nil, err
+	}
+	if len(forms) == 0 {
+		if err := checkPlausible(d.Len()); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }
 
 func (c *Client) decodeDictionary(body []byte) (*redcap.Dictionary, error) {
@@ -382,15 +392,17 @@ func (c *Client) verifyImport(ctx context.Context, sent, before *redcap.Dictiona
 	if verifyErr != nil {
 		return &ImportError{Outcome: ImportUnknown, Err: importErr, VerifyErr: verifyErr}
 	}
-	if cancelled && mayStillRun(importErr) {
-		// The user stopped waiting: one check only, and REDCap may still
-		// be saving, so a difference proves nothing yet.
-		return &ImportError{Outcome: ImportUnknown, Err: importErr,
-			VerifyErr: errors.New("the import was cancelled and had not applied when checked; REDCap may still be saving it")}
-	}
 	when := ""
 	if checks > 1 {
 		when = fmt.Sprintf(" (checked %d times over %s)", checks, time.Since(start).Round(time.Millisecond))
+	}
+	if mayStillRun(importErr) {
+		// The request may still be queued or running on the server (a
+		// slow server, a proxy that gave up, a dropped connection): that
+		// it had not applied when checked proves nothing. Only an answer
+		// from REDCap itself says an import did not apply.
+		return &ImportError{Outcome: ImportUnknown, Err: importErr,
+			Detail: "it had not applied when checked" + when + ", but REDCap may still be saving it and may apply it later"}
 	}
 	if before != nil {
 		return &ImportError{Outcome: ImportNotApplied, Err: importErr, Detail: "the project still holds the dictionary it had before" + when}

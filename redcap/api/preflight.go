@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Result is the outcome of one preflight check.
@@ -100,7 +101,7 @@ const (
 // Design rights) and, with a user name, the user export (API Import,
 // Design, form rights). API Import itself cannot be probed without a side
 // effect; the report says so. Later checks that depend on a failed one are
-// reported as skipped.
+// reported as skipped. The requests are independent and sent at once.
 func Preflight(ctx context.Context, c *Client, opts PreflightOptions) PreflightReport {
 	r := preflight(ctx, c, opts)
 	// The details quote what the server said (titles, user and form
@@ -112,7 +113,36 @@ func Preflight(ctx context.Context, c *Client, opts PreflightOptions) PreflightR
 	return r
 }
 
+// preflightAnswers are the answers of the preflight's requests, which
+// are independent of each other and so sent at once: the preflight costs
+// one round trip, not four.
+type preflightAnswers struct {
+	version    string
+	versionErr error
+	project    *ProjectInfo
+	projectErr error
+	repeatErr  error
+	users      []User
+	usersErr   error
+}
+
+// fetchPreflight sends the preflight's requests concurrently and waits
+// for all of them.
+func fetchPreflight(ctx context.Context, c *Client, opts PreflightOptions) *preflightAnswers {
+	var a preflightAnswers
+	var wg sync.WaitGroup
+	wg.Go(func() { a.version, a.versionErr = c.Version(ctx) })
+	wg.Go(func() { a.project, a.projectErr = c.ProjectInfo(ctx) })
+	wg.Go(func() { _, a.repeatErr = c.RepeatingFormsEvents(ctx) })
+	if opts.Username != "" {
+		wg.Go(func() { a.users, a.usersErr = c.Users(ctx) })
+	}
+	wg.Wait()
+	return &a
+}
+
 func preflight(ctx context.Context, c *Client, opts PreflightOptions) PreflightReport {
+	ans := fetchPreflight(ctx, c, opts)
 	r := PreflightReport{URL: c.URL()}
 	add := func(it PreflightItem) { r.Items = append(r.Items, it) }
 	fail := func(check string, err error, required bool) {
@@ -125,7 +155,7 @@ func preflight(ctx context.Context, c *Client, opts PreflightOptions) PreflightR
 	}
 
 	// 1. version: the token is known and has API Export.
-	v, err := c.Version(ctx)
+	v, err := ans.version, ans.versionErr
 	if err != nil {
 		fail(CheckToken, err, true)
 		skipRest("not checked: "+shortReason(err), CheckStatus, CheckDesign)
@@ -137,7 +167,7 @@ func preflight(ctx context.Context, c *Client, opts PreflightOptions) PreflightR
 		Detail: fmt.Sprintf("REDCap %s accepts the token (from %s) and it may export", v, c.Token().Source())})
 
 	// 2. project information: status must be Development.
-	p, err := c.ProjectInfo(ctx)
+	p, err := ans.project, ans.projectErr
 	switch {
 	case err != nil:
 		fail(CheckStatus, err, true)
@@ -162,7 +192,7 @@ func preflight(ctx context.Context, c *Client, opts PreflightOptions) PreflightR
 	}
 
 	// 3. repeating forms export: REDCap checks Design rights first.
-	if _, err := c.RepeatingFormsEvents(ctx); err != nil {
+	if err := ans.repeatErr; err != nil {
 		var nd *ErrNoDesign
 		if errors.As(err, &nd) {
 			fail(CheckDesign, err, true)
@@ -180,7 +210,7 @@ func preflight(ctx context.Context, c *Client, opts PreflightOptions) PreflightR
 		add(importItem(true))
 		return r
 	}
-	users, err := c.Users(ctx)
+	users, err := ans.users, ans.usersErr
 	if err != nil {
 		var nur *ErrNoUserRights
 		res := ResultFail

@@ -229,7 +229,7 @@ func TestSandboxFaults(t *testing.T) {
 	for _, tc := range []struct {
 		kind string
 		want api.ImportOutcome
-	}{{sandbox.FaultDropAfter, api.ImportApplied}, {sandbox.FaultDropBefore, api.ImportNotApplied}} {
+	}{{sandbox.FaultDropAfter, api.ImportApplied}, {sandbox.FaultDropBefore, api.ImportUnknown}} {
 		t.Run(tc.kind, func(t *testing.T) {
 			sb := startSandbox(t)
 			if err := sb.srv.InjectFault(sandbox.Fault{Kind: tc.kind, Content: "metadata", Action: "import", Count: 1}); err != nil {

@@ -24,6 +24,13 @@ const (
 	DemoNoDesign   = "no-design"
 	DemoProduction = "production"
 	DemoExpired    = "expired"
+	// DemoLongitudinal holds project 3: longitudinal, two arms, events
+	// and designations (demoStructure).
+	DemoLongitudinal = "longitudinal"
+	// DemoLongitudinalEmpty holds project 4: longitudinal, with the demo
+	// dictionary and no arms, events or designations yet, for a structure
+	// to be uploaded into.
+	DemoLongitudinalEmpty = "longitudinal-empty"
 )
 
 // NewToken returns a random token in REDCap's format: 32 uppercase hex
@@ -79,13 +86,16 @@ func Demo() (*State, []DemoToken) {
 		{DemoNoDesign, "carol", 1, Rights{APIExport: 1, APIImport: 1}, ""},
 		{DemoProduction, "dave", 2, full, ""},
 		{DemoExpired, "erin", 1, full, "2020-01-01"},
+		{DemoLongitudinal, "frank", 3, full, ""},
+		{DemoLongitudinalEmpty, "grace", 4, full, ""},
 	}
 	s := &State{Version: DefaultVersion}
 	for _, p := range []struct {
 		id     int
 		title  string
 		status int
-	}{{1, "rcolpipe demo (development)", 0}, {2, "rcolpipe demo (production)", 1}} {
+	}{{1, "rcolpipe demo (development)", 0}, {2, "rcolpipe demo (production)", 1},
+		{3, "rcolpipe demo (longitudinal)", 0}, {4, "rcolpipe demo (longitudinal, no events yet)", 0}} {
 		proj := &Project{
 			ID: p.id, Title: p.title, Status: p.status,
 			CreationTime: "2026-01-05 09:30:00", Language: "English", Purpose: 0,
@@ -99,8 +109,14 @@ func Demo() (*State, []DemoToken) {
 			panic(fmt.Sprintf("sandbox: demo dictionary: %s", strings.Join(errs, "\n")))
 		}
 		saveDictionary(proj, fields, nil)
-		if p.status == 0 {
+		if p.id == 1 {
 			proj.Records = demoRecords()
+		}
+		if p.id >= 3 {
+			proj.IsLongitudinal = true
+		}
+		if p.id == 3 {
+			demoStructure(proj)
 		}
 		s.Projects = append(s.Projects, proj)
 	}

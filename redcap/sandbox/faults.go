@@ -42,7 +42,11 @@ type Fault struct {
 	// Action limits it to "export" or "import" ("" = either).
 	Action string `json:"action,omitempty"`
 	// Count is how many matching requests get the fault; 0 means all.
-	Count    int      `json:"count,omitempty"`
+	Count int `json:"count,omitempty"`
+	// Skip is how many matching requests pass untouched before the fault
+	// applies: e.g. skip 1 slows an upload's second log read, after its
+	// import, and not the first.
+	Skip     int      `json:"skip,omitempty"`
 	Status   int      `json:"status,omitempty"`
 	Latency  Duration `json:"latency,omitzero"`
 	Location string   `json:"location,omitempty"`
@@ -93,6 +97,9 @@ func (f Fault) check() error {
 	if f.Count < 0 {
 		return fmt.Errorf("fault count %d is negative", f.Count)
 	}
+	if f.Skip < 0 {
+		return fmt.Errorf("fault skip %d is negative", f.Skip)
+	}
 	return nil
 }
 
@@ -114,6 +121,11 @@ func (s *Server) takeFaults(req *request) []Fault {
 	changed := false
 	for _, f := range s.state.Faults {
 		use := f.matches(req) && (f.Kind == FaultLatency || !other)
+		if use && f.Skip > 0 {
+			f.Skip--
+			changed = true
+			use = false
+		}
 		if use {
 			out = append(out, f)
 			if f.Kind != FaultLatency {

@@ -81,16 +81,9 @@ func (s *Server) method(w http.ResponseWriter, req *request, u *User, p *Project
 			return
 		}
 		writeRecords(w, req.format, "records", out, false)
-	case "export arm", "export event", "export formEventMapping":
-		if !p.IsLongitudinal {
-			// What REDCap answers for a classic project (REDCapR's and
-			// PyCap's tests record it; PyCap infers longitudinality from it).
-			what := map[string]string{"arm": "arms", "event": "events", "formEventMapping": "form/event mappings"}[req.content]
-			writeError(w, http.StatusBadRequest, fmt.Sprintf(msgClassic, what), rf)
-			return
-		}
-		// Events and arms of longitudinal projects are not modelled.
-		writeError(w, http.StatusBadRequest, fmt.Sprintf(msgNotEmulated, req.content, req.action()), rf)
+	case "export arm", "export event", "export formEventMapping", "import arm", "import event", "import formEventMapping",
+		"delete arm", "delete event", "import repeatingFormsEvents":
+		s.structureMethod(w, req, u, p, rows)
 	default:
 		writeError(w, http.StatusBadRequest, fmt.Sprintf(msgNotEmulated, req.content, req.action()), rf)
 	}
@@ -163,6 +156,9 @@ func (p *Project) Clone() *Project {
 	c.Instruments = append([]Instrument(nil), p.Instruments...)
 	c.Metadata = append([]redcap.Field(nil), p.Metadata...)
 	c.Repeating = append([]Repeating(nil), p.Repeating...)
+	c.Arms = append([]ArmState(nil), p.Arms...)
+	c.Events = append([]EventState(nil), p.Events...)
+	c.FormEvents = append([]FormEventState(nil), p.FormEvents...)
 	c.Log = append([]LogEntry(nil), p.Log...)
 	if p.Records != nil {
 		c.Records = make([]Record, len(p.Records))

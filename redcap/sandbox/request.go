@@ -78,6 +78,9 @@ type request struct {
 	logType, user, record, beginTime, endTime string
 	// content=record parameters.
 	recordType, overwrite string
+	// content=arm/event parameters (structure.go).
+	arms, events []string
+	override     string
 }
 
 func newRequest(r *http.Request) *request {
@@ -117,6 +120,7 @@ func newRequest(r *http.Request) *request {
 	req.logType, req.user, req.record = pf.Get("logtype"), pf.Get("user"), pf.Get("record")
 	req.beginTime, req.endTime = pf.Get("beginTime"), pf.Get("endTime")
 	req.recordType, req.overwrite = pf.Get("type"), pf.Get("overwriteBehavior")
+	req.arms, req.events, req.override = phpArray(pf, "arms"), phpArray(pf, "events"), pf.Get("override")
 	return req
 }
 

@@ -53,8 +53,10 @@ const (
 	// four times the 7.3 MB that rcolpipe sends for a 10,000-field
 	// dictionary.
 	DefaultMaxBody = 32 << 20
-	// DefaultMaxConcurrent is how many API requests are handled at once.
-	DefaultMaxConcurrent = 4
+	// DefaultMaxConcurrent is how many API requests are handled at once:
+	// two uploads at once, each sending its preflight, baseline export and
+	// log read together (six requests), plus a little.
+	DefaultMaxConcurrent = 8
 	// DefaultQueueWait is how long a request waits for one of them
 	// before it gets 503.
 	DefaultQueueWait = 2 * time.Second

@@ -163,7 +163,8 @@ func TestTokenAndFormats(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	suspended := f.srv.State().Users[5].Token
+	users := f.srv.State().Users
+	suspended := users[len(users)-2].Token // sam, appended above
 	expired := "You do not have API rights because your privileges have expired for this project as of 2020-01-01."
 	tests := []struct {
 		name   string

@@ -66,6 +66,11 @@ type Project struct {
 	Metadata []redcap.Field `json:"metadata"`
 	// Repeating lists repeating instruments/events; empty means none.
 	Repeating []Repeating `json:"repeating_forms_events,omitempty"`
+	// Arms, Events and FormEvents are a longitudinal project's structure
+	// (structure.go).
+	Arms       []ArmState       `json:"arms,omitempty"`
+	Events     []EventState     `json:"events,omitempty"`
+	FormEvents []FormEventState `json:"form_event_mapping,omitempty"`
 	// Log is the project's log, oldest first (content=log).
 	Log []LogEntry `json:"log,omitempty"`
 	// Records are the project's data as flat rows: export field name
