@@ -232,20 +232,35 @@ func ReadBytes(name string, data []byte) (*Dictionary, Diagnostics) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")) {
 		return readZIP(name, data)
 	}
-	if what, ok := binaryKind(data); ok {
-		return &Dictionary{Files: []string{name}}, Diagnostics{{Severity: SeverityError, Code: CodeBinary, File: name, Stage: StageLoad,
-			Message: "file is " + what + ", not a CSV or JSON dictionary",
-			Hint:    "name a dictionary file (CSV or JSON, or REDCap's instrument ZIP); an Excel workbook must be saved as CSV first"}}
+	if d, ds, ok := refuseBinary(name, data); ok {
+		return d, ds
 	}
 	text, diags := decodeText(name, data)
+	d, ds := readDictionaryText(name, text)
+	return d, append(diags, ds...)
+}
+
+// refuseBinary returns the finding for a file that is not text at all.
+func refuseBinary(name string, data []byte) (*Dictionary, Diagnostics, bool) {
+	what, ok := binaryKind(data)
+	if !ok {
+		return nil, nil, false
+	}
+	return &Dictionary{Files: []string{name}}, Diagnostics{{Severity: SeverityError, Code: CodeBinary, File: name, Stage: StageLoad,
+		Message: "file is " + what + ", not a CSV or JSON dictionary",
+		Hint:    "name a dictionary file (CSV or JSON, or REDCap's instrument ZIP); an Excel workbook must be saved as CSV first"}}, true
+}
+
+// readDictionaryText is readText, except that a .json file that does not
+// start like JSON and is no CSV dictionary either is read as the broken
+// JSON file it is: its syntax error (line, column) is reported, not a CSV
+// header error.
+func readDictionaryText(name, text string) (*Dictionary, Diagnostics) {
 	d, ds := readText(name, text)
 	if ds.HasErrors() && d.Len() == 0 && isJSONName(name) && !looksLikeJSON(text) && strings.TrimSpace(text) != "" {
-		// A .json file that does not start like JSON and is no CSV either
-		// is a broken JSON file: report its syntax error (line, column),
-		// not a CSV header error.
-		d, ds = readJSON(name, text)
+		return readJSON(name, text)
 	}
-	return d, append(diags, ds...)
+	return d, ds
 }
 
 // isJSONName reports whether a file (or ZIP member) name ends in .json.
