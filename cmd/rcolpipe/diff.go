@@ -78,7 +78,7 @@ func runOfflineDiff(c *cli.Context, e *env, req dictdiff.Request) error {
 	if err := output.CheckDiffFormat(format); err != nil {
 		return usageError("diff: %v", err)
 	}
-	for _, name := range []string{"stage", "replace-all", "strict", flagAllowProjectPlugins, flagTokenFile} {
+	for _, name := range []string{"stage", "replace-all", "strict", flagAllowProjectPlugins, flagTokenFile, flagPlanOut, flagDraftFile, "allow-delete", "allow-critical"} {
 		if c.IsSet(name) {
 			return usageError("diff: --%s applies to a diff against a REDCap project (--url or -c), not to an offline diff", name)
 		}

@@ -96,7 +96,7 @@ Examples:
 					return inputError("run: %v", err)
 				}
 			}
-			return uploadAndReport(ctx, e, "run", client, res, opts, format)
+			return uploadAndReport(ctx, e, "run", client, res.Dictionary, res.Diagnostics, opts, format, outFiles{})
 		},
 	}
 }
