@@ -36,6 +36,22 @@ func (r Findings) printable() Findings {
 	return r
 }
 
+// AtLeast returns r with only the findings of severity min or above; the
+// summary counts those.
+func (r Findings) AtLeast(min redcap.Severity) Findings {
+	if min <= redcap.SeverityInfo {
+		return r
+	}
+	kept := make(redcap.Diagnostics, 0, len(r.Diagnostics))
+	for _, d := range r.Diagnostics {
+		if d.Severity >= min {
+			kept = append(kept, d)
+		}
+	}
+	r.Diagnostics = kept
+	return r
+}
+
 // RuleInfo describes one rule code.
 type RuleInfo struct {
 	Code     string
@@ -56,6 +72,11 @@ type Options struct {
 	Color bool
 	// Strict makes warnings count as failures (junit).
 	Strict bool
+	// Verbose lists every finding in the text format, where many findings
+	// of one rule in one file are otherwise one line with the count.
+	Verbose bool
+	// Quiet writes only the summary line in the text format.
+	Quiet bool
 	// ToolVersion is written into sarif.
 	ToolVersion string
 	// BaseDir, when set, turns absolute file paths under it into paths
@@ -166,6 +187,49 @@ func artifact(file, base string) string {
 		}
 	}
 	return filepath.ToSlash(file)
+}
+
+// location is where a finding points in a file a reviewer can open.
+type location struct {
+	// Path is the artifact (for a ZIP member: the archive), with forward
+	// slashes, relative to the base folder when it is under it.
+	Path string
+	// Line is the line in Path: the finding's line, or 1 for a finding
+	// about a whole file or about a member of an archive, so that every
+	// finding can be shown on a line.
+	Line int
+	// Member and MemberLine name the archive member and its line.
+	Member     string
+	MemberLine int
+}
+
+// locate returns the location of d, or false for a finding that names no
+// file; fallback (the first input) is used for a dictionary-level finding
+// without a file.
+func locate(d redcap.Diagnostic, base, fallback string) (location, bool) {
+	file := d.File
+	if file == "" {
+		file = fallback
+	}
+	if file == "" {
+		return location{}, false
+	}
+	loc := location{Path: artifact(file, base), Line: 1}
+	if _, member, ok := redcap.ZIPMember(file); ok {
+		loc.Member, loc.MemberLine = member, d.Line
+	} else if d.Line > 0 {
+		loc.Line = d.Line
+	}
+	return loc, true
+}
+
+// firstFile returns the first input, for findings about the whole
+// dictionary.
+func (r Findings) firstFile() string {
+	if len(r.Files) > 0 {
+		return r.Files[0]
+	}
+	return ""
 }
 
 // inZIP reports whether file names a member of an instrument ZIP, whose

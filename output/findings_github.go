@@ -38,11 +38,10 @@ func (g githubOutput) Output(w io.Writer, r Findings) error {
 	bw := bufio.NewWriter(w)
 	for _, d := range r.Diagnostics {
 		var props []string
-		if d.File != "" {
-			props = append(props, "file="+githubProperty.Replace(artifact(d.File, g.opts.BaseDir)))
-			if d.Line > 0 && !inZIP(d.File) {
-				props = append(props, "line="+strconv.Itoa(d.Line))
-			}
+		// The same location as sarif: a finding about a whole file (or a
+		// ZIP member) sits on line 1, so every annotation shows on a line.
+		if l, ok := locate(d, g.opts.BaseDir, r.firstFile()); ok {
+			props = append(props, "file="+githubProperty.Replace(l.Path), "line="+strconv.Itoa(l.Line))
 		}
 		props = append(props, "title="+githubProperty.Replace(d.Code))
 		msg := d.Message

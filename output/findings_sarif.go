@@ -3,6 +3,7 @@ package output
 import (
 	"encoding/json"
 	"io"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -61,6 +62,13 @@ type sarifResult struct {
 
 type sarifLocation struct {
 	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+	// Properties name the member of an instrument ZIP and its line.
+	Properties *sarifZIPMember `json:"properties,omitempty"`
+}
+
+type sarifZIPMember struct {
+	Member     string `json:"member"`
+	MemberLine int    `json:"memberLine,omitempty"`
 }
 
 type sarifPhysical struct {
@@ -141,10 +149,16 @@ func (s sarifOutput) Output(w io.Writer, r Findings) error {
 			msg += "\nHint: " + d.Hint
 		}
 		res := sarifResult{RuleID: d.Code, RuleIndex: index[d.Code], Level: sarifLevel(d.Severity), Message: sarifText{msg}}
-		if d.File != "" {
-			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifact(d.File, s.opts.BaseDir)}}}
-			if d.Line > 0 && !inZIP(d.File) {
-				loc.PhysicalLocation.Region = &sarifRegion{StartLine: d.Line}
+		// Code scanning drops a result without a physical location: a
+		// finding about a whole file points at its line 1, one about a ZIP
+		// member at the archive (the member in properties).
+		if l, ok := locate(d, s.opts.BaseDir, r.firstFile()); ok {
+			loc := sarifLocation{PhysicalLocation: sarifPhysical{
+				ArtifactLocation: sarifArtifact{URI: sarifURI(l.Path)},
+				Region:           &sarifRegion{StartLine: l.Line},
+			}}
+			if l.Member != "" {
+				loc.Properties = &sarifZIPMember{Member: l.Member, MemberLine: l.MemberLine}
 			}
 			res.Locations = []sarifLocation{loc}
 		}
@@ -167,6 +181,24 @@ func (s sarifOutput) Output(w io.Writer, r Findings) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(log)
+}
+
+// sarifURI writes a path (forward slashes) as a URI reference: a relative
+// path percent-encoded (spaces, %, #, ? and non-ASCII letters are escaped),
+// an absolute one as a file: URI.
+func sarifURI(path string) string {
+	u := url.URL{Path: path}
+	if strings.HasPrefix(path, "/") {
+		u.Scheme = "file"
+		return u.String()
+	}
+	if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ":") {
+		u.Path = "./" + path // "a:b.csv" is not the scheme "a"
+	}
+	if len(path) >= 2 && path[1] == ':' { // a Windows drive, C:/...
+		return (&url.URL{Scheme: "file", Path: "/" + path}).String()
+	}
+	return u.EscapedPath()
 }
 
 func helpText(ri RuleInfo) string {

@@ -75,3 +75,63 @@ func TestSARIFDefaultConfigurationMatchesSeverity(t *testing.T) {
 		t.Errorf("rules %v, want %v", got, want)
 	}
 }
+
+// TestSARIFEveryResultHasALocation: code scanning drops a result without a
+// physical location, so a finding about a whole file points at line 1 of
+// it, a dictionary-level finding at the first input, a ZIP member's at the
+// archive with the member and its line in properties; URIs are relative
+// and percent-encoded, absolute paths outside the base are file: URIs.
+func TestSARIFEveryResultHasALocation(t *testing.T) {
+	r := Findings{
+		Files: []string{"forms/my form.csv", "lib.zip"},
+		Diagnostics: redcap.Diagnostics{
+			{Severity: redcap.SeverityWarning, Code: "RD003", Message: "Windows-1252", File: "forms/my form.csv"},
+			{Severity: redcap.SeverityError, Code: "RC801", Message: "no fields"},
+			{Severity: redcap.SeverityError, Code: "RC101", Message: "bad", File: "lib.zip!instrument.csv", Line: 4, Row: 3},
+			{Severity: redcap.SeverityError, Code: "RC102", Message: "bad", File: "größe#1?.json", Line: 7, Row: 2},
+			{Severity: redcap.SeverityError, Code: "RC103", Message: "bad", File: "/elsewhere/a b.csv", Line: 2},
+		},
+	}
+	out := render(t, "sarif", Options{}, r)
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           *struct{ StartLine int }
+					}
+					Properties map[string]any
+				}
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatalf("sarif is not JSON: %v", err)
+	}
+	want := map[string]struct {
+		uri  string
+		line int
+	}{
+		"RD003": {"forms/my%20form.csv", 1},
+		"RC801": {"forms/my%20form.csv", 1},
+		"RC101": {"lib.zip", 1},
+		"RC102": {"gr%C3%B6%C3%9Fe%231%3F.json", 7},
+		"RC103": {"file:///elsewhere/a%20b.csv", 2},
+	}
+	for _, res := range log.Runs[0].Results {
+		w := want[res.RuleID]
+		if len(res.Locations) != 1 {
+			t.Errorf("%s: %d locations, want 1", res.RuleID, len(res.Locations))
+			continue
+		}
+		loc := res.Locations[0]
+		if loc.PhysicalLocation.ArtifactLocation.URI != w.uri || loc.PhysicalLocation.Region == nil || loc.PhysicalLocation.Region.StartLine != w.line {
+			t.Errorf("%s: location %+v, want %s line %d", res.RuleID, loc.PhysicalLocation, w.uri, w.line)
+		}
+		if res.RuleID == "RC101" && (loc.Properties["member"] != "instrument.csv" || loc.Properties["memberLine"] != float64(4)) {
+			t.Errorf("zip member properties %v", loc.Properties)
+		}
+	}
+}

@@ -20,7 +20,7 @@ func sample() Findings {
 		Diagnostics: redcap.Diagnostics{
 			{Severity: redcap.SeverityError, Code: "RC101", Message: "field name \"Größe\" has characters REDCap deletes", Hint: "rename it to groesse", File: "instruments/demo.csv", Line: 5, Field: "Größe", Column: "field_name"},
 			{Severity: redcap.SeverityWarning, Code: "RS005", Message: "identifier \"yes\" is not y,\nREDCap: blanks it", Hint: "write y", File: "instruments/demo.csv", Line: 3, Field: "age", Column: "identifier"},
-			{Severity: redcap.SeverityInfo, Code: "INST001", Message: "text field has no note 100%", File: "phq9.json", Line: 2, Field: "q1", Column: "field_note"},
+			{Severity: redcap.SeverityInfo, Code: "INST001", Message: "text field has no note 100%", File: "phq9.json", Line: 2, Row: 1, Field: "q1", Column: "field_note"},
 			{Severity: redcap.SeverityError, Code: "RD002", Message: "not a dictionary", File: "lib.zip!instrument.csv", Line: 4},
 		},
 		Rules: []RuleInfo{
@@ -54,16 +54,22 @@ func TestNewUnknownFormatListsFormats(t *testing.T) {
 func TestText(t *testing.T) {
 	got := render(t, "text", Options{}, sample())
 	want := `instruments/demo.csv
-  instruments/demo.csv:3  age    identifier  RS005  warning: identifier "yes" is not y,\nREDCap: blanks it
-      hint: write y
   instruments/demo.csv:5  Größe  field_name  RC101  error: field name "Größe" has characters REDCap deletes
       hint: rename it to groesse
+  instruments/demo.csv:3  age    identifier  RS005  warning: identifier "yes" is not y,\nREDCap: blanks it
+      hint: write y
+
+lib.zip!instrument.csv
+  lib.zip!instrument.csv:4  -  -  RD002  error: not a dictionary
 
 phq9.json
   phq9.json:2  q1  field_note  INST001  info: text field has no note 100%
 
-lib.zip!instrument.csv
-  lib.zip!instrument.csv:4  -  -  RD002  error: not a dictionary
+by rule:
+  RC101    1 error    Field names use only a-z, 0-9 and _
+  RD002    1 error
+  RS005    1 warning  Flags are y or empty
+  INST001  1 info
 
 2 errors, 1 warning, 1 info in 3 files (12 fields)
 `
@@ -107,11 +113,11 @@ func TestJSONExactShape(t *testing.T) {
 		}
 		for i, d := range diags {
 			m := d.(map[string]any)
-			if keys := sortedKeys(m); !reflect.DeepEqual(keys, []string{"code", "column", "field", "file", "hint", "line", "message", "severity"}) {
+			if keys := sortedKeys(m); !reflect.DeepEqual(keys, []string{"code", "column", "field", "file", "hint", "line", "message", "row", "severity"}) {
 				t.Errorf("diagnostic keys %v", keys)
 			}
 			want := r.Diagnostics[i]
-			if m["code"] != want.Code || m["severity"] != want.Severity.String() || m["line"] != json.Number(itoa(want.Line)) || m["message"] != want.Message {
+			if m["code"] != want.Code || m["severity"] != want.Severity.String() || m["line"] != json.Number(itoa(want.Line)) || m["row"] != json.Number(itoa(want.Row)) || m["message"] != want.Message {
 				t.Errorf("diagnostic %d = %v, want %+v", i, m, want)
 			}
 		}
@@ -218,8 +224,8 @@ func TestSARIF(t *testing.T) {
 		t.Errorf("result message %q, want %q", first.Message.Text, want)
 	}
 	zip := run.Results[3].Locations[0].PhysicalLocation
-	if zip.ArtifactLocation.URI != "lib.zip" || zip.Region != nil {
-		t.Errorf("zip member location %+v: want the archive, no region", zip)
+	if zip.ArtifactLocation.URI != "lib.zip" || zip.Region == nil || zip.Region.StartLine != 1 {
+		t.Errorf("zip member location %+v: want the archive, line 1", zip)
 	}
 }
 
@@ -228,7 +234,7 @@ func TestGitHub(t *testing.T) {
 	want := "::error file=instruments/demo.csv,line=5,title=RC101::Größe (field_name): field name \"Größe\" has characters REDCap deletes%0Ahint: rename it to groesse\n" +
 		"::warning file=instruments/demo.csv,line=3,title=RS005::age (identifier): identifier \"yes\" is not y,%0AREDCap: blanks it%0Ahint: write y\n" +
 		"::notice file=phq9.json,line=2,title=INST001::q1 (field_note): text field has no note 100%25\n" +
-		"::error file=lib.zip,title=RD002::lib.zip!instrument.csv:4: not a dictionary\n"
+		"::error file=lib.zip,line=1,title=RD002::lib.zip!instrument.csv:4: not a dictionary\n"
 	if got != want {
 		t.Errorf("github output:\n%s\nwant:\n%s", got, want)
 	}
@@ -328,5 +334,44 @@ func TestTerminalReportsEscapeControls(t *testing.T) {
 	}
 	if s := d.String(); strings.ContainsAny(s, "\x1b\x07\u202e") {
 		t.Errorf("Diagnostic.String prints a raw control character: %q", s)
+	}
+}
+
+// TestTextGroupsManyFindingsOfARule: a rule that fires many times in one
+// file is one line with the count and the first fields (bridge2ai's
+// dictionary gave 405 lines of the same RC109 hint); the error comes first
+// although it is on the last line; --verbose lists every finding and
+// --quiet only the summary.
+func TestTextGroupsManyFindingsOfARule(t *testing.T) {
+	r := Findings{Files: []string{"big.csv"}, Fields: 9,
+		Rules: []RuleInfo{{Code: "RC109", Severity: redcap.SeverityWarning, Title: "Field name longer than 26 characters"}}}
+	for i := range 5 {
+		r.Diagnostics = append(r.Diagnostics, redcap.Diagnostic{Severity: redcap.SeverityWarning, Code: "RC109",
+			Message: "long name", Hint: "Shorten the name.", File: "big.csv", Line: i + 2, Field: "long_name_" + string(rune('a'+i)), Column: "field_name"})
+	}
+	r.Diagnostics = append(r.Diagnostics, redcap.Diagnostic{Severity: redcap.SeverityError, Code: "RC102",
+		Message: "bad name", Hint: "Rename it.", File: "big.csv", Line: 9, Field: "Bad", Column: "field_name"})
+	got := render(t, "text", Options{}, r)
+	want := `big.csv
+  big.csv:9  Bad       field_name  RC102  error: bad name
+      hint: Rename it.
+  big.csv:2  5 fields  field_name  RC109  warning: 5 times: Field name longer than 26 characters; e.g. long_name_a (line 2), long_name_b (line 3), long_name_c (line 4), ... (--verbose lists all)
+      hint: Shorten the name.
+
+by rule:
+  RC102  1 error
+  RC109  5 warnings  Field name longer than 26 characters
+
+1 error, 5 warnings, 0 infos in 1 file (9 fields)
+`
+	if got != want {
+		t.Errorf("text output:\n%s\nwant:\n%s", got, want)
+	}
+	verbose := render(t, "text", Options{Verbose: true}, r)
+	if n := strings.Count(verbose, "RC109  warning: long name"); n != 5 {
+		t.Errorf("--verbose: %d RC109 lines, want 5:\n%s", n, verbose)
+	}
+	if quiet := render(t, "text", Options{Quiet: true}, r); quiet != "1 error, 5 warnings, 0 infos in 1 file (9 fields)\n" {
+		t.Errorf("--quiet: %q", quiet)
 	}
 }

@@ -64,6 +64,6 @@ func SandboxRequestLogger(log zerolog.Logger) func(sandbox.RequestInfo) {
 		}
 		ev.Str("content", ri.Content).Str("action", ri.Action).Str("format", ri.Format).
 			Str("user", ri.Username).Int("status", ri.Status).
-			Dur("took", ri.Duration).Msg(ri.Method + " " + ri.Path)
+			Stringer("took", ri.Duration).Msg(ri.Method + " " + ri.Path)
 	}
 }

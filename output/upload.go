@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rcolpipe/rcolpipe/upload"
 )
@@ -14,8 +15,16 @@ import (
 // the report with the error as one JSON object (json). rep may be nil when
 // the upload stopped before its first step.
 func WriteUpload(w io.Writer, rep *upload.Report, uploadErr error, format string) error {
+	return WriteUploadReport(w, rep, uploadErr, format, nil)
+}
+
+// WriteUploadReport is WriteUpload with the findings of reading,
+// validating and transforming the input, which the json report carries as
+// "findings" (in the shape of validate --format json's diagnostics); the
+// text report leaves them to the findings report on stderr.
+func WriteUploadReport(w io.Writer, rep *upload.Report, uploadErr error, format string, findings redcap.Diagnostics) error {
 	if format == FormatJSON {
-		return writeUploadJSON(w, rep, uploadErr)
+		return writeUploadJSON(w, rep, uploadErr, findings)
 	}
 	if rep != nil {
 		if err := writeUploadText(w, rep, uploadErr); err != nil {
@@ -35,11 +44,12 @@ func WriteUpload(w io.Writer, rep *upload.Report, uploadErr error, format string
 	return nil
 }
 
-func writeUploadJSON(w io.Writer, rep *upload.Report, err error) error {
+func writeUploadJSON(w io.Writer, rep *upload.Report, err error, findings redcap.Diagnostics) error {
 	out := struct {
 		*upload.Report
-		Error string `json:"error,omitempty"`
-	}{Report: rep}
+		Findings []jsonDiagnostic `json:"findings"`
+		Error    string           `json:"error,omitempty"`
+	}{Report: rep, Findings: toJSONDiagnostics(findings)}
 	if rep == nil {
 		out.Report = &upload.Report{}
 	}

@@ -146,7 +146,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 	switch {
 	case spec.CheckOnly:
 		start := time.Now()
-		res.Diagnostics = append(loadDiags, withStage(v.Validate(d), StageValidate)...)
+		res.Diagnostics = append(loadDiags, withStage(realCauseFirst(v.Validate(d), d, loadDiags), StageValidate)...)
 		res.Timings = append(res.Timings, Timing{Step: StageValidate, Took: time.Since(start)})
 		res.Dictionary = d
 	case loadDiags.HasErrors():
@@ -193,4 +193,22 @@ func (s *timedStage) Run(ctx context.Context, d *redcap.Dictionary) (*redcap.Dic
 	out, ds, err := s.Stage.Run(ctx, d)
 	*s.timings = append(*s.timings, Timing{Step: s.Name(), Took: time.Since(start)})
 	return out, ds, err
+}
+
+// realCauseFirst drops the empty-dictionary finding (RC801, "REDCap would
+// delete every field") when nothing was read because the inputs could not
+// be read as dictionaries: the reader's errors say why, and RC801 would
+// lead the report with a consequence instead. A file that was read and
+// has no fields still gets it.
+func realCauseFirst(ds redcap.Diagnostics, d *redcap.Dictionary, loadDiags redcap.Diagnostics) redcap.Diagnostics {
+	if d.Len() > 0 || !loadDiags.HasErrors() {
+		return ds
+	}
+	kept := ds[:0]
+	for _, x := range ds {
+		if x.Code != rules.CodeEmptyDictionary {
+			kept = append(kept, x)
+		}
+	}
+	return kept
 }

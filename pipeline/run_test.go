@@ -37,12 +37,14 @@ func errorKind(t *testing.T, err error) ErrorKind {
 func TestRunCheckOnlyValidatesDespiteReadErrors(t *testing.T) {
 	dir := t.TempDir()
 	// A row with one cell too many is a reader error; Age is a
-	// validation error (upper case in a field name).
+	// validation error (upper case in a field name) in the file that is
+	// read. (A refused file contributes no fields.)
 	in := writeRunFile(t, dir, "demo.csv", runTestHeader+
 		"record_id,demo,,text,Record ID,,,,,,,,,,,,,\n"+
-		"Age,demo,,text,Age,,,,,,,,,,,,,\n"+
-		"extra,demo,,text,Extra,,,,,,,,,,,,,,surplus\n")
-	spec, err := NewSpec(Request{Inputs: []string{in}})
+		"Age,demo,,text,Age,,,,,,,,,,,,,\n")
+	bad := writeRunFile(t, dir, "other.csv", runTestHeader+
+		"extra,other,,text,Extra,,,,,,,,,,,,,,surplus\n")
+	spec, err := NewSpec(Request{Inputs: []string{in, bad}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +63,7 @@ func TestRunCheckOnlyValidatesDespiteReadErrors(t *testing.T) {
 		t.Fatalf("error findings by stage %v, want both %q and %q: %v", stages, StageLoad, StageValidate, res.Diagnostics)
 	}
 	for i := 1; i < len(res.Diagnostics); i++ {
-		if res.Diagnostics[i-1].Line > res.Diagnostics[i].Line {
+		if res.Diagnostics[i-1].File == res.Diagnostics[i].File && res.Diagnostics[i-1].Line > res.Diagnostics[i].Line {
 			t.Errorf("findings not in line order: %v", res.Diagnostics)
 		}
 	}

@@ -21,6 +21,7 @@ const (
 	CodeBadZIP          = "RD007"
 	CodeDuplicateColumn = "RD008"
 	CodeTooLarge        = "RD009"
+	CodeBinary          = "RD010"
 
 	CodeWindows1252  = "RD101"
 	CodeExtraColumns = "RD102"
@@ -56,6 +57,8 @@ var ReaderChecks = []Check{
 		"Two header cells (or two keys of one JSON row) map to the same REDCap column, e.g. both `choices` and `select_choices_or_calculations`. REDCap would shift every later column."},
 	{CodeTooLarge, SeverityError, "input over a size limit",
 		"A file is larger than 64 MiB (an instrument ZIP's instrument.csv counts unpacked, and a ZIP may hold at most 1000 entries), a cell is longer than 1 MiB, or a file has more than 100,000 rows or 2,000,000 kept cells. REDCap stores at most 65,535 bytes in a cell, and real dictionaries are a few MiB at most, so such a file is not a dictionary REDCap could import; it is refused before it can exhaust memory."},
+	{CodeBinary, SeverityError, "binary file, not a dictionary",
+		"The file is not text: it starts like an image, a PDF, an old Excel workbook or a compressed file, or it holds NUL bytes, which no CSV or JSON dictionary has. It is refused as what it is, instead of being read as Windows-1252 CSV with a meaningless header error."},
 	{CodeWindows1252, SeverityWarning, "not UTF-8: read as Windows-1252",
 		"The file is not valid UTF-8. It was decoded as Windows-1252, which is what Excel on Windows writes. Check umlauts and other non-ASCII characters, and save the file as UTF-8."},
 	{CodeExtraColumns, SeverityWarning, "columns that are not REDCap's ignored",

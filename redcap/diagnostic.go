@@ -71,8 +71,12 @@ type Diagnostic struct {
 	// Hint says how to fix it.
 	Hint string `json:"hint"`
 	File string `json:"file"`
-	// Line is the line in File (CSV) or the 1-based index of the row (JSON).
+	// Line is the line in File where the finding is: for a finding about a
+	// row, the line where the row starts (CSV record or JSON object).
 	Line int `json:"line"`
+	// Row is the 1-based index of the row in File (data rows of a CSV file,
+	// objects of a JSON array), or 0 for a finding not about a row.
+	Row int `json:"row,omitempty"`
 	// Field is the field_name of the row, when the finding is about a row.
 	Field string `json:"field"`
 	// Column is the API key of the column (e.g. "branching_logic"), or "".
@@ -90,6 +94,7 @@ func At(f *Field, c Column, sev Severity, code, message, hint string) Diagnostic
 		Hint:     hint,
 		File:     f.Origin.File,
 		Line:     f.Origin.Line,
+		Row:      f.Origin.Row,
 		Field:    f.FieldName,
 		Column:   c.Key(),
 	}

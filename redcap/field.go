@@ -99,10 +99,11 @@ type Origin struct {
 	// File is the path of the input as the user named it (for a ZIP member:
 	// "archive.zip!instrument.csv").
 	File string
-	// Line is the line in File where the row starts (CSV), or the 1-based
-	// index of the row (JSON).
+	// Line is the line in File where the row starts (the CSV record or the
+	// JSON object).
 	Line int
-	// Row is the 1-based index of the row among the data rows of File.
+	// Row is the 1-based index of the row among the data rows of File (CSV)
+	// or the objects of its array (JSON).
 	Row int
 }
 

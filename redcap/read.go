@@ -232,9 +232,78 @@ func ReadBytes(name string, data []byte) (*Dictionary, Diagnostics) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")) {
 		return readZIP(name, data)
 	}
+	if d, ds, ok := refuseBinary(name, data); ok {
+		return d, ds
+	}
 	text, diags := decodeText(name, data)
-	d, ds := readText(name, text)
+	d, ds := readDictionaryText(name, text)
 	return d, append(diags, ds...)
+}
+
+// refuseBinary returns the finding for a file that is not text at all.
+func refuseBinary(name string, data []byte) (*Dictionary, Diagnostics, bool) {
+	what, ok := binaryKind(data)
+	if !ok {
+		return nil, nil, false
+	}
+	return &Dictionary{Files: []string{name}}, Diagnostics{{Severity: SeverityError, Code: CodeBinary, File: name, Stage: StageLoad,
+		Message: "file is " + what + ", not a CSV or JSON dictionary",
+		Hint:    "name a dictionary file (CSV or JSON, or REDCap's instrument ZIP); an Excel workbook must be saved as CSV first"}}, true
+}
+
+// readDictionaryText is readText, except that a .json file that does not
+// start like JSON and is no CSV dictionary either is read as the broken
+// JSON file it is: its syntax error (line, column) is reported, not a CSV
+// header error.
+func readDictionaryText(name, text string) (*Dictionary, Diagnostics) {
+	d, ds := readText(name, text)
+	if ds.HasErrors() && d.Len() == 0 && isJSONName(name) && !looksLikeJSON(text) && strings.TrimSpace(text) != "" {
+		return readJSON(name, text)
+	}
+	return d, ds
+}
+
+// isJSONName reports whether a file (or ZIP member) name ends in .json.
+func isJSONName(name string) bool {
+	return strings.EqualFold(filepath.Ext(name), ".json")
+}
+
+// binaryKind recognises files that are not text: the formats people drop
+// next to dictionaries by their first bytes, anything else by a NUL byte in
+// its first 8 KiB (UTF-16 text, which has NULs, starts with a byte-order
+// mark and is decoded instead).
+func binaryKind(data []byte) (string, bool) {
+	for _, m := range []struct{ magic, what string }{
+		{"\x89PNG\r\n\x1a\n", "a PNG image"},
+		{"\xff\xd8\xff", "a JPEG image"},
+		{"GIF87a", "a GIF image"},
+		{"GIF89a", "a GIF image"},
+		{"%PDF-", "a PDF document"},
+		{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel workbook (.xls) or another OLE document"},
+		{"\x1f\x8b", "gzip-compressed"},
+		{"BZh", "bzip2-compressed"},
+		{"\xfd7zXZ\x00", "xz-compressed"},
+		{"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"},
+		{"\x7fELF", "a program (ELF)"},
+		{"MZ", "a Windows program"},
+	} {
+		if bytes.HasPrefix(data, []byte(m.magic)) {
+			if m.magic == "BZh" || m.magic == "MZ" {
+				// Short ASCII prefixes: only binary when NULs follow.
+				if bytes.IndexByte(data[:min(len(data), 8192)], 0) < 0 {
+					continue
+				}
+			}
+			return m.what, true
+		}
+	}
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return "", false
+	}
+	if bytes.IndexByte(data[:min(len(data), 8192)], 0) >= 0 {
+		return "a binary file (it holds NUL bytes)", true
+	}
+	return "", false
 }
 
 // readText sniffs JSON or CSV in decoded text.
@@ -244,10 +313,16 @@ func readText(name, text string) (*Dictionary, Diagnostics) {
 		return &Dictionary{Files: []string{name}}, Diagnostics{{Severity: SeverityError, Code: CodeEmptyInput, File: name, Stage: StageLoad,
 			Message: "file is empty", Hint: "a dictionary needs a header row and at least one field"}}
 	}
-	if trimmed[0] == '[' || trimmed[0] == '{' {
+	if looksLikeJSON(text) {
 		return readJSON(name, text)
 	}
 	return readCSV(name, text)
+}
+
+// looksLikeJSON reports whether text starts (after white space) with [ or {.
+func looksLikeJSON(text string) bool {
+	trimmed := strings.TrimLeft(text, " \t\r\n")
+	return trimmed != "" && (trimmed[0] == '[' || trimmed[0] == '{')
 }
 
 // decodeText turns the bytes into UTF-8 text without a byte-order mark:

@@ -195,8 +195,8 @@ func TestReadRefusesTooManyRows(t *testing.T) {
 	}
 	js := strings.TrimSuffix(b.String(), ",") + "]"
 	d, ds = ReadBytes("rows.json", []byte(js))
-	if dg := diagWith(t, ds, CodeTooLarge); d.Len() != 0 || dg.Line != MaxRows+1 {
-		t.Errorf("json: %d fields, %s", d.Len(), dg)
+	if dg := diagWith(t, ds, CodeTooLarge); d.Len() != 0 || dg.Row != MaxRows+1 || dg.Line != 1 {
+		t.Errorf("json: %d fields, %s (row %d)", d.Len(), dg, dg.Row)
 	}
 }
 

@@ -7,13 +7,14 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // readJSON reads a JSON array of row objects (REDCap's API export). Keys are
 // mapped by name (API keys, download headers, rcol's "choices"); rows may
 // lack keys, which read as empty. Strings are taken as they are, numbers as
-// their literal text, null as empty. Diagnostic lines are 1-based row
-// indexes, as in Origin.Line.
+// their literal text, null as empty. A row's Origin.Line is the file line
+// where its object starts, Origin.Row its 1-based index in the array.
 func readJSON(name, text string) (*Dictionary, Diagnostics) {
 	if d, diags, ok := readJSONFast(name, text); ok {
 		return d, diags
@@ -36,12 +37,14 @@ func readJSONFast(name, text string) (*Dictionary, Diagnostics, bool) {
 		return nil, nil, false
 	}
 	rows := newJSONRows(&Dictionary{Files: []string{name}, Fields: make([]Field, 0, min(strings.Count(text, "{"), MaxRows))})
+	lines := lineCounter{text: text}
 	row := 0
 	p.space()
 	if !p.eat(']') {
 		for {
 			row++
 			p.space()
+			start := p.i
 			if row > MaxRows || !p.eat('{') {
 				return nil, nil, false
 			}
@@ -83,7 +86,7 @@ func readJSONFast(name, text string) (*Dictionary, Diagnostics, bool) {
 					}
 				}
 			}
-			rows.add(&f, row)
+			rows.add(&f, row, lines.at(start))
 			p.space()
 			if p.eat(']') {
 				break
@@ -222,19 +225,19 @@ func (p *jsonScanner) digits() int {
 }
 
 // badJSONValue reports a value that is not a string, number or null.
-func badJSONValue(name string, row int, key, kind string, col Column, known bool) Diagnostic {
+func badJSONValue(name string, row, line int, key, kind string, col Column, known bool) Diagnostic {
 	c := ""
 	if known {
 		c = col.Key()
 	}
-	return Diagnostic{Severity: SeverityError, Code: CodeBadJSONValue, File: name, Line: row, Stage: StageLoad, Column: c,
+	return Diagnostic{Severity: SeverityError, Code: CodeBadJSONValue, File: name, Line: line, Row: row, Stage: StageLoad, Column: c,
 		Message: fmt.Sprintf("row %d, key %s: value is %s; expected a string, number or null", row, excerpt(key), kind),
 		Hint:    "write the value as a string, e.g. \"y\" or \"\""}
 }
 
 // duplicateJSONKey reports two keys of one row that name the same column.
-func duplicateJSONKey(name string, row int, first, second string, col Column) Diagnostic {
-	return Diagnostic{Severity: SeverityError, Code: CodeDuplicateColumn, File: name, Line: row, Stage: StageLoad, Column: col.Key(),
+func duplicateJSONKey(name string, row, line int, first, second string, col Column) Diagnostic {
+	return Diagnostic{Severity: SeverityError, Code: CodeDuplicateColumn, File: name, Line: line, Row: row, Stage: StageLoad, Column: col.Key(),
 		Message: fmt.Sprintf("row %d: keys %s and %s are both %s", row, excerpt(first), excerpt(second), col.Key()),
 		Hint:    "keep one of the two keys"}
 }
@@ -273,15 +276,16 @@ func (j *jsonRows) extra(key string) {
 	j.extras = append(j.extras, excerpt(key))
 }
 
-// add checks row number row and keeps it unless it is blank.
-func (j *jsonRows) add(f *Field, row int) {
+// add checks row number row, whose object starts on line line, and keeps
+// it unless it is blank.
+func (j *jsonRows) add(f *Field, row, line int) {
 	if !j.rc.finish(f, func(c Column) string { return fmt.Sprintf("row %d %s", row, c.Key()) }) {
 		return
 	}
 	if j.firstData == 0 {
-		j.firstData = row
+		j.firstData = line
 	}
-	f.Origin = Origin{File: j.rc.name, Line: row, Row: len(j.d.Fields) + 1}
+	f.Origin = Origin{File: j.rc.name, Line: line, Row: row}
 	j.d.Fields = append(j.d.Fields, *f)
 }
 
@@ -327,9 +331,9 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 	d := &Dictionary{Files: []string{name}}
 	var diags Diagnostics
 	structural := func(row int, off int64, msg string) (*Dictionary, Diagnostics) {
-		line := lineAt(text, int(off))
-		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeNotJSONArray, File: name, Line: row, Stage: StageLoad,
-			Message: fmt.Sprintf("%s (line %d of the file)", msg, line),
+		line, col := lineColumnAt(text, int(off))
+		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeNotJSONArray, File: name, Line: line, Row: row, Stage: StageLoad,
+			Message: fmt.Sprintf("line %d, column %d: %s", line, col, msg),
 			Hint:    "a JSON dictionary is an array of objects with API keys: [{\"field_name\": \"record_id\", \"form_name\": ...}, ...]"})
 		d.Fields = nil
 		return d, diags
@@ -345,6 +349,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 		return structural(row, dec.InputOffset(), fmt.Sprintf("JSON: %v; expected %s", err, what))
 	}
 
+	lines := lineCounter{text: text}
 	dec := json.NewDecoder(strings.NewReader(text))
 	tok, err := dec.Token()
 	if err != nil {
@@ -367,7 +372,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 	for dec.More() {
 		row++
 		if row > MaxRows {
-			diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Line: row, Stage: StageLoad,
+			diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Line: lines.at(int(dec.InputOffset())), Row: row, Stage: StageLoad,
 				Message: fmt.Sprintf("JSON array has more than %d rows, the limit for one file", MaxRows),
 				Hint:    "check that this is a REDCap data dictionary"})
 			d.Fields = nil
@@ -377,6 +382,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 		if err != nil {
 			return tokenErr(row, dec, err, "a row object")
 		}
+		rowLine := lines.at(int(dec.InputOffset()) - 1) // the offset is past the '{'
 		if tok != json.Delim('{') {
 			return structural(row, dec.InputOffset(), fmt.Sprintf("row %d is %s; expected an object with API keys", row, describeToken(tok)))
 		}
@@ -399,7 +405,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 				if len(key) > MaxCellBytes {
 					what = "key " + excerpt(key)
 				}
-				diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Line: row, Stage: StageLoad,
+				diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Line: rowLine, Row: row, Stage: StageLoad,
 					Message: fmt.Sprintf("row %d: the %s is longer than %s, the limit for one cell; REDCap stores at most %d bytes in a cell",
 						row, what, sizeText(MaxCellBytes), redcapCellBytes),
 					Hint: "check that this is a REDCap data dictionary"})
@@ -407,7 +413,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 				return d, diags
 			}
 			if kind != "" {
-				valueError(badJSONValue(name, row, key, kind, col, known))
+				valueError(badJSONValue(name, row, rowLine, key, kind, col, known))
 				continue
 			}
 			if !known {
@@ -416,7 +422,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 			}
 			rows.anyKnown = true
 			if seen[col] != "" {
-				valueError(duplicateJSONKey(name, row, seen[col], key, col))
+				valueError(duplicateJSONKey(name, row, rowLine, seen[col], key, col))
 				continue
 			}
 			seen[col] = key
@@ -425,7 +431,7 @@ func readJSONStream(name, text string) (*Dictionary, Diagnostics) {
 		if _, err := dec.Token(); err != nil { // the closing '}'
 			return tokenErr(row, dec, err, "the end of the row object")
 		}
-		rows.add(&f, row)
+		rows.add(&f, row, rowLine)
 	}
 	if _, err := dec.Token(); err != nil { // the closing ']'
 		return tokenErr(row, dec, err, "the end of the array")
@@ -495,4 +501,39 @@ func describeToken(tok json.Token) string {
 		return "null"
 	}
 	return fmt.Sprintf("%v", tok)
+}
+
+// lineCounter turns byte offsets that only grow into 1-based lines, counting
+// each byte once, so that finding the line of every row stays linear.
+type lineCounter struct {
+	text string
+	off  int // bytes counted so far
+	line int // line of off, less one
+}
+
+// at returns the line of byte offset off; off may not be less than the
+// previous call's.
+func (l *lineCounter) at(off int) int {
+	off = min(max(off, l.off), len(l.text))
+	for i := l.off; i < off; i++ {
+		switch l.text[i] {
+		case '\n':
+			l.line++
+		case '\r':
+			if i+1 >= len(l.text) || l.text[i+1] != '\n' {
+				l.line++ // a lone CR; a CRLF is counted at its LF
+			}
+		}
+	}
+	l.off = off
+	return l.line + 1
+}
+
+// lineColumnAt returns the 1-based line and column (in characters) of byte
+// offset off, for messages about where JSON stops being readable.
+func lineColumnAt(text string, off int) (line, col int) {
+	off = min(max(off, 0), len(text))
+	line = lineAt(text, off)
+	start := strings.LastIndexAny(text[:off], "\r\n") + 1
+	return line, utf8.RuneCountInString(text[start:off]) + 1
 }

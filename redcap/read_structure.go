@@ -38,7 +38,14 @@ func (st *Structure) readInput(name string, data []byte) (*Dictionary, Diagnosti
 	if bytes.HasPrefix(data, []byte("PK")) {
 		return ReadBytes(name, data)
 	}
+	if d, ds, ok := refuseBinary(name, data); ok {
+		return d, ds
+	}
 	text, diags := decodeText(name, data)
+	if isJSONName(name) && !looksLikeJSON(text) {
+		d, ds := readDictionaryText(name, text)
+		return d, append(diags, ds...)
+	}
 	columns, isJSON := firstColumns(text)
 	if kind, ok := StructureKindOf(columns); ok {
 		s, ds := readStructureText(name, text, kind, isJSON)

@@ -29,6 +29,7 @@ type readCase struct {
 	codes  []string
 	fields []row
 	lines  []int
+	rows   []int // Origin.Row of each field, when not 1, 2, 3, ...
 	// check runs extra assertions.
 	check func(t *testing.T, d *Dictionary, diags Diagnostics)
 }
@@ -68,7 +69,11 @@ func runReadCases(t *testing.T, cases []readCase) {
 						t.Errorf("field %d %s = %q, want %q", i+1, key, got, v)
 					}
 				}
-				if f.Origin.File != "in" || f.Origin.Row != i+1 {
+				wantRow := i + 1
+				if tc.rows != nil {
+					wantRow = tc.rows[i]
+				}
+				if f.Origin.File != "in" || f.Origin.Row != wantRow {
 					t.Errorf("field %d origin %+v", i+1, f.Origin)
 				}
 				if tc.lines != nil && f.Origin.Line != tc.lines[i] {
@@ -230,7 +235,16 @@ func TestReadJSON(t *testing.T) {
 				wantMessage(t, diagWith(t, ds, CodeLiteralNA), 1, "row 1 identifier")
 			}},
 		{name: "blank rows skipped", in: `[{"field_name":"x"},{"field_name":"","form_name":" "},{"field_name":"y"}]`,
-			fields: []row{{"field_name": "x"}, {"field_name": "y"}}, lines: []int{1, 3}},
+			fields: []row{{"field_name": "x"}, {"field_name": "y"}}, lines: []int{1, 1}, rows: []int{1, 3}},
+		{name: "lines are where the objects start", in: "[\n  {\n    \"field_name\": \"x\"\n  },\r\n  {\"field_name\": \"y\"}, {\"field_name\": \"z\"\n}\n]",
+			fields: []row{{"field_name": "x"}, {"field_name": "y"}, {"field_name": "z"}}, lines: []int{2, 5, 5}},
+		{name: "a finding about a row names the row's line and index", in: "[\n{\"field_name\":\"x\"},\n{\"field_name\":\"y\",\n\"Variable / Field Name\":\"z\"}]",
+			codes: []string{CodeDuplicateColumn},
+			check: func(t *testing.T, d *Dictionary, ds Diagnostics) {
+				if dg := diagWith(t, ds, CodeDuplicateColumn); dg.Line != 3 || dg.Row != 2 {
+					t.Errorf("%s: line %d row %d, want line 3 row 2", dg, dg.Line, dg.Row)
+				}
+			}},
 		{name: "extra keys", in: `[{"field_name":"x","comment":"c","owner":"o"},{"field_name":"y","comment":"d"}]`,
 			codes: []string{CodeExtraColumns}, fields: []row{{"field_name": "x"}, {"field_name": "y"}},
 			check: func(t *testing.T, d *Dictionary, ds Diagnostics) {
@@ -240,20 +254,23 @@ func TestReadJSON(t *testing.T) {
 			fields: []row{{"field_label": "Größe"}}},
 		{name: "object, not array", in: `{"field_name":"x"}`, codes: []string{CodeNotJSONArray},
 			check: func(t *testing.T, d *Dictionary, ds Diagnostics) {
-				wantMessage(t, diagWith(t, ds, CodeNotJSONArray), 0, "expected a JSON array of row objects, found an object")
+				wantMessage(t, diagWith(t, ds, CodeNotJSONArray), 1, "expected a JSON array of row objects, found an object")
 			}},
 		{name: "array of arrays", in: `[["x"]]`, codes: []string{CodeNotJSONArray}},
 		{name: "array of strings", in: `["x"]`, codes: []string{CodeNotJSONArray}},
 		{name: "syntax error names the line", in: "[\n{\"field_name\":\"x\"},\n{\"field_name\" \"y\"}\n]", codes: []string{CodeNotJSONArray},
 			check: func(t *testing.T, d *Dictionary, ds Diagnostics) {
-				wantMessage(t, diagWith(t, ds, CodeNotJSONArray), 2, "line 3 of the file")
+				wantMessage(t, diagWith(t, ds, CodeNotJSONArray), 3, "line 3, column 15")
 			}},
 		{name: "truncated", in: `[{"field_name":"x"}`, codes: []string{CodeNotJSONArray}},
 		{name: "trailing data", in: `[{"field_name":"x"}] []`, codes: []string{CodeNotJSONArray}},
 		{name: "boolean value", in: `[{"field_name":"x"},{"field_name":"y","identifier":true}]`, codes: []string{CodeBadJSONValue},
 			check: func(t *testing.T, d *Dictionary, ds Diagnostics) {
 				dg := diagWith(t, ds, CodeBadJSONValue)
-				wantMessage(t, dg, 2, `key "identifier"`, "boolean true", "expected a string, number or null")
+				wantMessage(t, dg, 1, `key "identifier"`, "boolean true", "expected a string, number or null")
+				if dg.Row != 2 {
+					t.Errorf("row %d, want 2", dg.Row)
+				}
 				if dg.Column != "identifier" {
 					t.Errorf("column %q", dg.Column)
 				}

@@ -33,7 +33,7 @@ func Stack(dicts ...*Dictionary) (*Dictionary, Diagnostics) {
 			if !f.SameData(first) {
 				msg += "; it differs from the first (the first one is kept)"
 			}
-			diags = append(diags, Diagnostic{Severity: SeverityInfo, Code: CodeRecordIDDropped, File: f.Origin.File, Line: f.Origin.Line,
+			diags = append(diags, Diagnostic{Severity: SeverityInfo, Code: CodeRecordIDDropped, File: f.Origin.File, Line: f.Origin.Line, Row: f.Origin.Row,
 				Field: recordID, Stage: StageLoad, Message: msg})
 			fields = fields[1:]
 		}

@@ -257,6 +257,7 @@ func (w *walker) emit(e *jsonschema.ValidationError, state annotation) {
 		Hint:     hint,
 		File:     w.f.Origin.File,
 		Line:     w.f.Origin.Line,
+		Row:      w.f.Origin.Row,
 		Field:    w.f.FieldName,
 		Column:   column,
 	})

@@ -165,7 +165,13 @@ func runPluginsInfo(c *cli.Context, e *env) error {
 	defer stop()
 	h, err := host.Start(ctx, []host.Spec{{Stage: "info", Plugin: ref}}, opts)
 	if err != nil {
-		return inputError("%v", err)
+		// "info" is only the name of the one stage started here, not a
+		// stage the user named: say "plugins info: plugin NAME: ...".
+		var he *host.Error
+		if errors.As(err, &he) {
+			he.Stage = ""
+		}
+		return inputError("plugins info: %v", err)
 	}
 	defer h.Close()
 	info, err := h.Info("info")

@@ -89,14 +89,14 @@ Examples:
 			}
 			res, err := runStages(ctx, e, "run", spec, c.Bool(flagAllowProjectPlugins))
 			if err != nil {
-				return err
+				return jsonStagesFailed(e, format, res, err)
 			}
 			if format == output.FormatText {
 				if err := output.WriteRunHeader(e.stdout, res, len(spec.Stages), client.URL()); err != nil {
 					return inputError("run: %v", err)
 				}
 			}
-			return uploadAndReport(ctx, e, "run", client, res.Dictionary, opts, format, outFiles{})
+			return uploadAndReport(ctx, e, "run", client, res.Dictionary, res.Diagnostics, opts, format, outFiles{})
 		},
 	}
 }

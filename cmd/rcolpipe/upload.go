@@ -160,17 +160,18 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 		return err
 	}
 	var d *redcap.Dictionary
+	var findings redcap.Diagnostics
 	if opts.Plan != nil {
 		d = opts.Plan.Dict()
 	} else {
 		res, err := runStages(ctx, e, cmd, spec, c.Bool(flagAllowProjectPlugins))
 		if err != nil {
-			return err
+			return jsonStagesFailed(e, format, res, err)
 		}
-		d = res.Dictionary
+		d, findings = res.Dictionary, res.Diagnostics
 		opts.Structure, opts.Designate = res.Structure, spec.Config.Structure.Designate
 	}
-	return uploadAndReport(ctx, e, cmd, client, d, opts, format, files)
+	return uploadAndReport(ctx, e, cmd, client, d, findings, opts, format, files)
 }
 
 // uploadOptions reads the upload flags over the pipeline file's target.
@@ -196,13 +197,27 @@ func uploadOptions(c *cli.Context, e *env, tc pipeline.TargetConfig, dryRun bool
 	return opts
 }
 
-// uploadAndReport uploads d and writes what happened.
-func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, d *redcap.Dictionary, opts upload.Options, format string, files outFiles) error {
+// jsonStagesFailed writes, for --format json, the report of a run that
+// stopped before the upload (the input's findings and the error), so that
+// stdout is one JSON object either way; it returns err.
+func jsonStagesFailed(e *env, format string, res *pipeline.Result, err error) error {
+	if format != output.FormatJSON || res == nil {
+		return err
+	}
+	if werr := output.WriteUploadReport(e.stdout, nil, err, format, res.Diagnostics); werr != nil {
+		return inputError("%v", werr)
+	}
+	return err
+}
+
+// uploadAndReport uploads d and writes what happened, with the input's
+// findings in the json report.
+func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, d *redcap.Dictionary, findings redcap.Diagnostics, opts upload.Options, format string, files outFiles) error {
 	rep, err := upload.Upload(ctx, client, d, opts)
 	if err == nil {
 		err = files.write(client, rep)
 	}
-	if werr := output.WriteUpload(e.stdout, rep, err, format); werr != nil {
+	if werr := output.WriteUploadReport(e.stdout, rep, err, format, findings); werr != nil {
 		return inputError("%s: %v", cmd, werr)
 	}
 	if err != nil {

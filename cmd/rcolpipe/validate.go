@@ -43,6 +43,10 @@ Examples:
    rcolpipe validate --validation-types site-types.txt instruments/
    rcolpipe validate -c rcolpipe.yaml --format github
 
+The text report lists errors first; a rule that fires more than three times in
+a file is one line with the count and the first fields (--verbose lists them
+all), and a count per rule ends the report.
+
 Exit codes: 0 no errors (with --strict: no warnings either), 1 findings that
 fail the run, 2 a wrong command line or pipeline file (unknown format, bad --rule, no INPUT).`,
 		Flags: []cli.Flag{
@@ -54,6 +58,9 @@ fail the run, 2 a wrong command line or pipeline file (unknown format, bad --rul
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
 			&cli.StringSliceFlag{Name: "assume-fields", Usage: "dictionary `FILE` whose fields already exist in the target project (repeatable)"},
 			&cli.StringSliceFlag{Name: "rule", Usage: "change a rule's severity: `CODE=error|warning|info|off` (repeatable)"},
+			&cli.StringFlag{Name: "min-severity", Value: "info", Usage: "report only findings of at least this `SEVERITY` (error, warning, info); the exit code still counts all"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "text: list every finding (many of one rule in one file are otherwise one line with the count)"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "text: print only the summary line"},
 		},
 		Action: func(c *cli.Context) error { return runValidate(c, e) },
 	}
@@ -71,9 +78,15 @@ func runValidate(c *cli.Context, e *env) error {
 		Strict:      strict,
 		ToolVersion: version,
 		BaseDir:     base,
+		Verbose:     c.Bool("verbose"),
+		Quiet:       c.Bool("quiet"),
 	})
 	if err != nil {
 		return usageError("validate --format: %v", err)
+	}
+	minSeverity, err := redcap.ParseSeverity(c.String("min-severity"))
+	if err != nil || minSeverity == redcap.SeverityOff {
+		return usageError("validate --min-severity: want error, warning or info, not %q", c.String("min-severity"))
 	}
 	severities, err := pipeline.ParseSeverities(c.StringSlice("rule"))
 	if err != nil {
@@ -93,7 +106,7 @@ func runValidate(c *cli.Context, e *env) error {
 	if err != nil && !(errors.As(err, &pe) && pe.Kind == pipeline.KindFindings) {
 		return pipelineError("validate", err)
 	}
-	if werr := out.Output(e.stdout, output.PipelineFindings(res)); werr != nil {
+	if werr := out.Output(e.stdout, output.PipelineFindings(res).AtLeast(minSeverity)); werr != nil {
 		return inputError("validate: write report: %w", werr)
 	}
 	e.log.Debug().Int("errors", res.Diagnostics.Count(redcap.SeverityError)).

@@ -116,6 +116,7 @@ const (
 
 	// RC8xx the dictionary as a whole.
 	codeEmptyDictionary = "RC801"
+	codeNotAField       = "RC850"
 )
 
 const (
@@ -317,4 +318,6 @@ var catalogue = withBehaviour([]Rule{
 
 	{codeEmptyDictionary, sevE, "Dictionary has no fields",
 		"REDCap replaces the whole dictionary on import; an empty one passes its checks and deletes every field of the project.\n\nExample: `rcolpipe validate` on a folder without dictionary files, or on files that all failed to load.\n\nFix: check the input paths; rcolpipe never uploads an empty dictionary."},
+	{codeNotAField, sevE, "Row is not a field",
+		"A row with neither a form name nor a field type is not a field but a stray line: a cell pasted below the table, or the rest of a row that a line break inside a cell split in two. REDCap rejects it (`Each row MUST have a form name`). rcolpipe reports such a row once, instead of every rule it breaks (name, form, type, label, alignment, ...).\n\nExample: a row whose only cell is `RH`.\n\nFix: delete the row, or join it to the row it was split from."},
 })

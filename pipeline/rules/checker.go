@@ -27,9 +27,9 @@ type checker struct {
 	// valTypes is every accepted validation type name.
 	valTypes map[string]bool
 
-	// suggestBudget caps the typo searches over all field names per chunk
-	// of logicChunk rows, so a dictionary full of unknown references stays
-	// cheap to check.
+	// suggestBudget caps the typo searches over all field names in one
+	// chunk of logicChunk rows (see suggestionBudget), so a dictionary full
+	// of unknown references stays cheap to check.
 	suggestBudget int
 	// parseMemo remembers parsed action tag logic; each chunk of the logic
 	// pass sets its own (logicRows).
@@ -114,6 +114,10 @@ func (c *checker) emitDict(code, msg, hint string) {
 	}})
 }
 
+// CodeEmptyDictionary is the code of the finding about a dictionary
+// without fields (RC801).
+const CodeEmptyDictionary = codeEmptyDictionary
+
 func (c *checker) emptyDictionary() {
 	c.emitDict(codeEmptyDictionary,
 		"The dictionary has no fields; REDCap would accept it and delete every field of the project.",
@@ -166,4 +170,52 @@ func quote(s string) string {
 		s = string(r[:max]) + "…"
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// collapseRowsThatAreNotFields replaces the findings of each row that has
+// neither a form name nor a field type (a stray cell, half of a row split
+// by a line break) with one finding about the row: its other findings
+// (name, form, type, label, alignment, ...) only follow from that.
+func (c *checker) collapseRowsThatAreNotFields() {
+	notField := map[int]bool{}
+	for i := range c.d.Fields {
+		f := &c.d.Fields[i]
+		if strings.TrimSpace(f.FormName) == "" && strings.TrimSpace(f.FieldType) == "" {
+			notField[i] = true
+		}
+	}
+	if len(notField) == 0 {
+		return
+	}
+	kept := c.out[:0]
+	for _, f := range c.out {
+		if !notField[f.row] {
+			kept = append(kept, f)
+		}
+	}
+	c.out = kept
+	r, _ := Lookup(codeNotAField)
+	for i := range c.d.Fields {
+		if !notField[i] {
+			continue
+		}
+		var cells []string
+		f := &c.d.Fields[i]
+		for col := range redcap.Column(redcap.NumColumns) {
+			if v := f.Get(col); v != "" {
+				cells = append(cells, col.Key()+" "+quote(v))
+			}
+		}
+		what := "no cell at all"
+		if len(cells) > 0 {
+			what = "only " + strings.Join(cells[:min(len(cells), 3)], ", ")
+			if len(cells) > 3 {
+				what += fmt.Sprintf(" and %d more cells", len(cells)-3)
+			}
+		}
+		d := redcap.At(f, redcap.ColFormName, r.Severity, codeNotAField,
+			"This row is not a field: it has no form name and no field type, "+what+".",
+			"Delete the row, or join it to the row it was split from (a line break inside a cell of the row above?).")
+		c.out = append(c.out, finding{row: i, d: d})
+	}
 }

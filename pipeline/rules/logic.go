@@ -50,6 +50,22 @@ const parallelLogicRows = 2000
 // logicChunk is how many rows share one typo-suggestion budget.
 const logicChunk = 1000
 
+// suggestComparisons bounds the name comparisons of all typo searches of
+// one check. Each search compares the unknown name with every field, so the
+// earlier fixed number of searches per chunk made the check quadratic (20k
+// unknown references: 2 s; a file of 114k fields: minutes).
+const suggestComparisons = 2_000_000
+
+// suggestionBudget is the number of typo searches chunk k may make in a
+// dictionary of n names: at most 200 per chunk, handed out in row order
+// until suggestComparisons/n searches are given, so that the first
+// findings (the ones people read) get suggestions and the total work is
+// linear in n. Up to 2,000 names nothing is cut.
+func suggestionBudget(k, n int) int {
+	total := suggestComparisons / max(n, 1)
+	return max(0, min(200, total-k*200))
+}
+
 // logic checks branching logic (L) and calc equations (F of calc fields):
 // the RC4xx rules, and the references elsewhere (references). Rows are independent here and the checker's maps are only
 // read, so big dictionaries are split into chunks checked concurrently, each
@@ -64,6 +80,7 @@ func (c *checker) logic() {
 	check := func(k int) {
 		sub := *c
 		sub.out = nil
+		sub.suggestBudget = suggestionBudget(k, n+len(c.assumed))
 		sub.logicRows(k*logicChunk, min(n, (k+1)*logicChunk))
 		parts[k] = &sub
 	}

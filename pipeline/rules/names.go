@@ -148,7 +148,8 @@ func (c *checker) formNames() {
 			c.emit(i, redcap.ColFormName, codeFormMissing,
 				"Each row MUST have a form name, but this row has none.",
 				"Fill in the form name (column B).")
-			prev = form
+			// The next row's form does not "appear again after" a row
+			// without one: that would report the same gap twice.
 			continue
 		}
 		if i > 0 && form != prev && seen[form] {

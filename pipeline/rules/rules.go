@@ -91,6 +91,7 @@ func Check(d *redcap.Dictionary, cfg Config) redcap.Diagnostics {
 	c.matrixGroups()
 	c.text()
 	c.logic()
+	c.collapseRowsThatAreNotFields()
 	// Each family appends in its own pass; sort by row so a report reads
 	// top to bottom. Stable keeps family order within a row.
 	slices.SortStableFunc(c.out, func(a, b finding) int { return a.row - b.row })

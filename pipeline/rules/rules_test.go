@@ -226,6 +226,7 @@ func ruleCases() []ruleCase {
 		{code: "RC724", name: "form", bad: dict(fld("a text", "R=@CALCTEXT='x'")), good: dict(fld("a text", "R=@CALCTEXT('x')")), want: "@CALCTEXT(...)"},
 		{code: "RC724", name: "if arguments", bad: dict(fld("a text", "R=@IF([record_id] = '1', @HIDDEN)")), good: dict(fld("a text", "R=@IF([record_id] = '1', @HIDDEN, )")), want: "two lists"},
 
+		{code: "RC850", bad: dict(redcap.Field{CustomAlignment: "RH"}), good: dict(fld("a text")), want: `only custom_alignment "RH"`},
 		{code: "RC801", bad: &redcap.Dictionary{Files: []string{"t.csv"}}, good: dict(), want: "no fields"},
 	}
 }
@@ -262,7 +263,7 @@ func TestRules(t *testing.T) {
 				if d.File != "t.csv" {
 					t.Errorf("file %q, want t.csv", d.File)
 				}
-				if tc.code != codeEmptyDictionary && (d.Line < 2 || d.Field == "" && tc.code != codeNameMissing || d.Column == "") {
+				if tc.code != codeEmptyDictionary && (d.Line < 2 || d.Field == "" && tc.code != codeNameMissing && tc.code != codeNotAField || d.Column == "") {
 					t.Errorf("finding not placed: line %d field %q column %q", d.Line, d.Field, d.Column)
 				}
 				if d.Message == "" || d.Hint == "" {

@@ -141,6 +141,7 @@ var behaviours = map[string]behaviour{
 	codeCalcInIF:           {accepts, "REDCap does not check annotations at upload; rcolpipe knows the limit from REDCap's documentation, not from a server"},
 	codeTagMalformed:       {accepts, "REDCap does not check annotations at upload and ignores a tag it cannot read"},
 	codeEmptyDictionary:    {changes, "REDCap replaces the whole dictionary, so every field of the project is deleted"},
+	codeNotAField:          {rejects, "REDCap refuses a row without a form name (Each row MUST have a form name)"},
 }
 
 // withBehaviour appends to each rule's doc what REDCap does and why the

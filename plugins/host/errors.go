@@ -43,7 +43,11 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "stage %q (plugin %s): %s", e.Stage, e.Plugin, e.What)
+	if e.Stage == "" {
+		fmt.Fprintf(&b, "plugin %s: %s", e.Plugin, e.What)
+	} else {
+		fmt.Fprintf(&b, "stage %q (plugin %s): %s", e.Stage, e.Plugin, e.What)
+	}
 	if e.Hint != "" {
 		b.WriteString("; ")
 		b.WriteString(e.Hint)

@@ -414,7 +414,7 @@ func (h *Host) Transform(ctx context.Context, stage string, d *redcap.Dictionary
 		return nil, nil, in.fail(KindInvalidResponse, err.Error(), hintReport, err)
 	}
 	in.log.Debug().Int("rows_in", d.Len()).Int("rows_out", out.Len()).Int("diagnostics", len(diags)).
-		Dur("took", time.Since(start)).Msg("stage done")
+		Str("took", time.Since(start).Round(time.Microsecond).String()).Msg("stage done")
 	return out, diags, nil
 }
 

@@ -200,7 +200,7 @@ func (c *Client) call(ctx context.Context, content string, extra []param, retry 
 			// Jitter keeps many clients from retrying in step.
 			wait += time.Duration(rand.Int64N(int64(wait)/4 + 1))
 		}
-		c.log.Warn().Str("content", content).Int("attempt", attempt).Dur("wait", wait).Msgf("REDCap request failed, retrying: %v", err)
+		c.log.Warn().Str("content", content).Int("attempt", attempt).Stringer("wait", wait).Msgf("REDCap request failed, retrying: %v", err)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -349,7 +349,7 @@ func (c *Client) dumpResponse(content string, resp *http.Response, data []byte, 
 		hdr = append(hdr, k+": "+strings.Join(vs, ", "))
 	}
 	sort.Strings(hdr)
-	c.log.Debug().Str("content", content).Int("status", resp.StatusCode).Dur("took", took).
+	c.log.Debug().Str("content", content).Int("status", resp.StatusCode).Stringer("took", took).
 		Str("headers", c.token.Redact(strings.Join(hdr, "; "))).
 		Str("body", c.token.redactShort(string(data), dumpLimit)).Msg("http response")
 }

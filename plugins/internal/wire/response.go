@@ -55,7 +55,7 @@ func ReadResponse(resp *rcolpipev1.TransformResponse, in *redcap.Dictionary, sta
 				return nil, nil, fmt.Errorf("returned diagnostic %s for row %d, but it returned only %d rows", p.GetCode(), n, len(out.Fields))
 			}
 			f := &out.Fields[n-1]
-			d.File, d.Line = f.Origin.File, f.Origin.Line
+			d.File, d.Line, d.Row = f.Origin.File, f.Origin.Line, f.Origin.Row
 			if d.Field == "" {
 				d.Field = f.FieldName
 			}
