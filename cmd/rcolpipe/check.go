@@ -15,8 +15,9 @@ func checkCommand(e *env) *cli.Command {
 		Description: `Checks, with read-only API calls, whether a data dictionary can be uploaded:
 
    API URL                the URL ends in /api/ and is https (http only on loopback)
-   token                  found (RC_API_KEY in the environment, else in ./.env,
-                          else --token-file) and shaped like a REDCap token
+   token                  found (RC_API_KEY in the environment, else in .env next
+                          to the -c pipeline file, else in ./.env, else
+                          --token-file) and shaped like a REDCap token
    token and API Export   REDCap accepts the token and it may export (version)
    project status         the project is in Development (Production and
                           Analysis/Cleanup refuse a dictionary upload)
@@ -56,7 +57,7 @@ EXIT CODES:
 			if err != nil {
 				return err
 			}
-			s := targetSettingsFrom(c, cfg)
+			s := targetSettingsFrom(c, cfg, c.String("config"))
 			if s.URL == "" {
 				return usageError("check: no REDCap API URL: pass --url https://redcap.example.org/redcap/api/ (or set RC_API_URL, or target.url in the pipeline file)")
 			}

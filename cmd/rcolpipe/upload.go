@@ -23,6 +23,7 @@ func uploadFlags(stages *stageFlags, withWrites bool) []cli.Flag {
 		&cli.StringFlag{Name: "format", Value: "text", Usage: "report format: text or json"},
 		&cli.BoolFlag{Name: "strict", Usage: "stop on validation warnings too"},
 		allowProjectPluginsFlag(),
+		excludeFlag(),
 	}
 	if withWrites {
 		fs = append(fs,
@@ -73,12 +74,15 @@ the upload stops and nothing is sent. To restore it:
 On a terminal, upload shows the diff and asks before importing; without a terminal
 it stops unless --yes is given. --dry-run stops after the diff and writes nothing.
 
-The token comes from RC_API_KEY (environment, then ./.env), then --token-file; it is
-never printed or logged. INPUTs replace the inputs of the pipeline file (-c).
+The token comes from RC_API_KEY (the environment, then .env next to the -c pipeline
+file, then ./.env), then --token-file; it is never printed or logged. INPUTs replace
+the inputs of the pipeline file (-c); - reads one from standard input, and then
+the confirmation cannot be read from it: give --yes.
 
 Examples:
    rcolpipe upload --url https://redcap.example.org/redcap/api/ --dry-run phq9.csv
    rcolpipe upload -c rcolpipe.yaml --yes
+   rcolpipe upload -c rcolpipe.yaml --exclude 'drafts' --dry-run instruments/
    rcolpipe upload -c rcolpipe.yaml --stage 'prefix:{"prefix":"sl_","forms":["sleep"]}' sleep.json
 
 ` + exitCodesHelp,
@@ -119,11 +123,11 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	if err := output.CheckFormat(format); err != nil {
 		return usageError("%s: %v", cmd, err)
 	}
-	spec, err := newSpec(cmd, pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: args, Strict: c.Bool("strict")})
+	spec, err := newSpec(cmd, withInputOptions(c, e, pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: args, Strict: c.Bool("strict")}))
 	if err != nil {
 		return err
 	}
-	settings := targetSettingsFrom(c, &spec.Config.Target)
+	settings := targetSettingsFrom(c, &spec.Config.Target, c.String("config"))
 	opts := uploadOptions(c, e, spec.Config.Target, dryRun)
 	ctx, stop := host.WithSignals(c.Context)
 	defer stop()

@@ -42,6 +42,8 @@ Examples:
    rcolpipe validate --assume-fields project.json --rule RC109=off new_instrument.csv
    rcolpipe validate --validation-types site-types.txt instruments/
    rcolpipe validate -c rcolpipe.yaml --format github
+   rcolpipe validate --exclude 'drafts' --exclude '*.bak.csv' instruments/
+   rcolpipe export --url https://redcap.example.org/redcap/api/ | rcolpipe validate -
 
 Exit codes: 0 no errors (with --strict: no warnings either), 1 findings that
 fail the run, 2 a wrong command line or pipeline file (unknown format, bad --rule, no INPUT).`,
@@ -54,6 +56,7 @@ fail the run, 2 a wrong command line or pipeline file (unknown format, bad --rul
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
 			&cli.StringSliceFlag{Name: "assume-fields", Usage: "dictionary `FILE` whose fields already exist in the target project (repeatable)"},
 			&cli.StringSliceFlag{Name: "rule", Usage: "change a rule's severity: `CODE=error|warning|info|off` (repeatable)"},
+			excludeFlag(),
 		},
 		Action: func(c *cli.Context) error { return runValidate(c, e) },
 	}
@@ -79,11 +82,11 @@ func runValidate(c *cli.Context, e *env) error {
 	if err != nil {
 		return usageError("validate --rule: %v", err)
 	}
-	spec, err := newSpec("validate", pipeline.Request{
+	spec, err := newSpec("validate", withInputOptions(c, e, pipeline.Request{
 		ConfigPath: c.String("config"), Inputs: c.Args().Slice(), Strict: strict,
 		Schemas: c.StringSlice("schema"), ValidationTypes: c.String("validation-types"),
 		AssumeFields: c.StringSlice("assume-fields"), Severities: severities,
-	})
+	}))
 	if err != nil {
 		return err
 	}
