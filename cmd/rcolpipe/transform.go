@@ -44,7 +44,8 @@ executable; JSON is its config, an object. Quote it for the shell. Repeatable.
 
 The result is JSON (API keys, columns A..R) unless --to says csv (API keys) or
 redcap-csv (the Data Dictionary page's headers, with BOM); a -o ending in .csv
-means csv. -o - (the default) is stdout. -o FILE is written as convert writes it:
+means csv, and without --to it keeps the shape of the inputs when they are all CSV
+of one shape (delimiter, byte-order mark, header style, line ends). -o - (the default) is stdout. -o FILE is written as convert writes it:
 through a temporary file next to it, renamed when complete; a symbolic link is
 written through to its file, a device or FIFO such as /dev/null as it is, and a
 folder is refused. Findings go to stderr as a text report;
@@ -57,6 +58,8 @@ Examples:
    rcolpipe transform --stage 'prefix:{"prefix":"sf_","forms":["sf12"]}' sf12.json
    rcolpipe transform --stage 'prefix:{"rename":{"dob":"birth_date"}}' -o out.csv instruments/
    rcolpipe transform -c rcolpipe.yaml -o build/dictionary.json
+   rcolpipe transform --stage 'prefix:{"rename":{"dob":"birth_date"}}' -o out.csv excel.csv
+   cat phq9.json | rcolpipe transform --stage prefix:'{"prefix":"p_"}' -
    rcolpipe transform -c rcolpipe.yaml --stage 'conventions:{"identifiers":{},"fix":true}' --to redcap-csv -o upload.csv
 
 Exit codes: 0 the dictionary was written (warnings allowed unless --strict or the
