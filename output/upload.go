@@ -60,7 +60,7 @@ func writeUploadText(w io.Writer, rep *upload.Report, uploadErr error) error {
 			return err
 		}
 		b.WriteString("\n")
-		if !rep.Preflight.OK() {
+		if !rep.Preflight.OK() && rep.Sent == nil {
 			_, err := io.WriteString(w, b.String())
 			return err
 		}
@@ -96,8 +96,16 @@ func writeUploadText(w io.Writer, rep *upload.Report, uploadErr error) error {
 	for _, wn := range rep.Warnings {
 		line("note", "%s", wn)
 	}
+	if rep.PlanFile != "" {
+		line("plan", "wrote %s: apply it with rcolpipe upload --url URL --plan %s (refused if the project changes first)", rep.PlanFile, rep.PlanFile)
+	}
+	if rep.DraftFile != "" {
+		line("draft", "wrote %s: the whole merged dictionary (%d fields) in REDCap's Data Dictionary format; %s", rep.DraftFile, rep.Sent.Len(), upload.DraftAdvice)
+	}
 	switch {
 	case uploadErr != nil:
+	case rep.DraftFile != "":
+		line("draft", "nothing was sent to REDCap")
 	case rep.DryRun:
 		line("dry-run", "stopped before the import; nothing was changed")
 	case rep.Imported > 0:

@@ -167,7 +167,7 @@ func (raw *rawConfig) resolve(path string, root *yaml.Node) (*Config, error) {
 		}
 	}
 
-	raw.resolveStructure(c, rel)
+	raw.resolveStructure(c, rel, root)
 
 	v := raw.Validate
 	for _, s := range v.Schemas {

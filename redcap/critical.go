@@ -43,8 +43,28 @@ type CriticalChange struct {
 	Records *int `json:"records,omitempty"`
 }
 
-// String says what the change does to the data, in one line.
+// String says what the change does to the data, in one line, with the
+// number of records it affects when they were counted.
 func (c CriticalChange) String() string {
+	s := c.describe()
+	if c.Records != nil {
+		s += fmt.Sprintf(" [%s]", RecordCount(*c.Records))
+	}
+	return s
+}
+
+// RecordCount says how many records hold data a change affects.
+func RecordCount(n int) string {
+	switch n {
+	case 0:
+		return "no record holds affected data"
+	case 1:
+		return "1 record holds affected data"
+	}
+	return fmt.Sprintf("%d records hold affected data", n)
+}
+
+func (c CriticalChange) describe() string {
 	where := fmt.Sprintf("%s (%s)", c.Field, c.Form)
 	switch c.Kind {
 	case CriticalFormDeleted:

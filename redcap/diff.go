@@ -41,6 +41,9 @@ type Diff struct {
 	Critical []CriticalChange `json:"critical"`
 	// OrderChanged is true when fields present on both sides are in another order.
 	OrderChanged bool `json:"order_changed"`
+	// RecordsNote says why records were not counted for the critical
+	// changes (CriticalChange.Records), when they were not.
+	RecordsNote string `json:"records_note,omitempty"`
 }
 
 // FieldRename is a field that disappears while an identical one with
@@ -201,6 +204,9 @@ func (d Diff) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "critical changes (%d): data in the project's records may be lost or change meaning\n", len(d.Critical))
 		for _, c := range d.Critical {
 			fmt.Fprintf(&b, "  ! %s\n", c)
+		}
+		if d.RecordsNote != "" {
+			fmt.Fprintf(&b, "  records not counted: %s\n", d.RecordsNote)
 		}
 	}
 	fmt.Fprintf(&b, "%d forms added, %d removed; %d fields added, %d removed, %d changed",

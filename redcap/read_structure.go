@@ -118,15 +118,31 @@ func readStructureText(name, text string, kind StructureKind, isJSON bool) (*Str
 	fail := func(line int, msg, hint string) {
 		diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeStructureValue, File: name, Line: line, Stage: StageLoad, Message: msg, Hint: hint})
 	}
+	// tooLarge refuses the whole file, as the dictionary readers do: a file
+	// over a limit of limits.go is not one of REDCap's downloads.
+	tooLarge := func(line int, msg string) (*Structure, Diagnostics) {
+		return &Structure{}, append(diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: name, Line: line, Stage: StageLoad,
+			Message: msg, Hint: "check that this is one of REDCap's structure downloads; a cell or row this large is not one"})
+	}
+	cellTooLarge := func(line int) (*Structure, Diagnostics) {
+		return tooLarge(line, fmt.Sprintf("a cell is larger than %s, the limit for one cell (REDCap stores at most %d bytes)", sizeText(MaxCellBytes), redcapCellBytes))
+	}
+	rowsTooMany := fmt.Sprintf("file has more than %d rows, the limit for one file", MaxRows)
 	if isJSON {
 		var raw []map[string]any
 		if err := json.Unmarshal([]byte(text), &raw); err != nil {
 			fail(0, fmt.Sprintf("%s file is not a JSON array of objects: %v", kind, err), "write what REDCap's API exports: [{...}, ...]")
 			return &Structure{}, diags
 		}
+		if len(raw) > MaxRows {
+			return tooLarge(MaxRows+1, rowsTooMany)
+		}
 		for i, r := range raw {
 			row := map[string]string{}
 			for k, v := range r {
+				if s, ok := v.(string); len(k) > MaxCellBytes || ok && len(s) > MaxCellBytes {
+					return cellTooLarge(i + 1)
+				}
 				switch t := v.(type) {
 				case string:
 					row[k] = t
@@ -166,6 +182,14 @@ func readStructureText(name, text string, kind StructureKind, isJSON bool) (*Str
 				}
 				continue
 			}
+			for _, c := range rec {
+				if len(c) > MaxCellBytes {
+					return cellTooLarge(line)
+				}
+			}
+			if len(rows) == MaxRows {
+				return tooLarge(line, rowsTooMany)
+			}
 			if len(rec) > len(header) {
 				fail(line, fmt.Sprintf("row has %d cells but the header has %d", len(rec), len(header)), "quote cells that hold the delimiter")
 				continue
@@ -189,6 +213,9 @@ func readStructureText(name, text string, kind StructureKind, isJSON bool) (*Str
 		return n, true
 	}
 	for i, row := range rows {
+		if blankRow(row, structureHeaders[kind].columns) {
+			continue // nothing in REDCap's columns, like a blank CSV row
+		}
 		o := Origin{File: name, Line: lines[i], Row: i + 1}
 		switch kind {
 		case KindArms:
@@ -234,6 +261,17 @@ func readStructureText(name, text string, kind StructureKind, isJSON bool) (*Str
 		}
 	}
 	return s, diags
+}
+
+// blankRow reports whether a row's value in each of the columns is empty
+// or blank.
+func blankRow(row map[string]string, columns []string) bool {
+	for _, c := range columns {
+		if strings.TrimSpace(row[c]) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // sniffStructureDelimiter picks the delimiter that splits the header into

@@ -218,6 +218,96 @@ func StructureFileName(k StructureKind) string {
 type DesignationPolicy struct {
 	Events []string
 	Forms  []string
+	// Source is the file the policy was written in (the pipeline file) and
+	// EventLines and FormLines the lines of Events and Forms in it (0 when
+	// unknown), for messages.
+	Source                string
+	EventLines, FormLines []int
+}
+
+// PolicyProblem is an entry of a designation policy that names an event or
+// a form that does not exist: where it is written, and what to do.
+type PolicyProblem struct {
+	File    string
+	Line    int
+	Key     string // e.g. structure.designate.events[1]
+	Message string
+	Hint    string
+}
+
+func (p PolicyProblem) Error() string {
+	var b strings.Builder
+	if p.File != "" {
+		b.WriteString(p.File)
+		if p.Line > 0 {
+			fmt.Fprintf(&b, ":%d", p.Line)
+		}
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%s: %s", p.Key, p.Message)
+	if p.Hint != "" {
+		b.WriteString("; " + p.Hint)
+	}
+	return b.String()
+}
+
+func policyLine(lines []int, i int) int {
+	if i < len(lines) {
+		return lines[i]
+	}
+	return 0
+}
+
+// UnknownEvents returns a problem for each event of the policy that is not
+// among events (by unique name, derived where an event has none); where
+// says what the events are ("the events file", "the project's events").
+func (p *DesignationPolicy) UnknownEvents(events []Event, where string) []PolicyProblem {
+	if p == nil {
+		return nil
+	}
+	known := map[string]bool{}
+	taken := map[string]bool{}
+	var names []string
+	for _, e := range events {
+		u := e.UniqueName
+		if u == "" {
+			u = UniqueEventName(e.Name, e.ArmNum, taken)
+		}
+		taken[u] = true
+		if !known[u] {
+			known[u] = true
+			names = append(names, Printable(u))
+		}
+	}
+	var out []PolicyProblem
+	for i, ev := range p.Events {
+		if known[ev] {
+			continue
+		}
+		hint := "the project has no events: make it longitudinal, or remove structure.designate"
+		if len(names) > 0 {
+			hint = "use a unique event name: " + capList(names, 6, ", ")
+		}
+		out = append(out, PolicyProblem{File: p.Source, Line: policyLine(p.EventLines, i), Key: fmt.Sprintf("structure.designate.events[%d]", i),
+			Message: fmt.Sprintf("event %s is not among %s", excerpt(ev), where), Hint: hint})
+	}
+	return out
+}
+
+// UnknownForms returns a problem for each form of the policy that is not in
+// forms.
+func (p *DesignationPolicy) UnknownForms(forms map[string]bool) []PolicyProblem {
+	if p == nil {
+		return nil
+	}
+	var out []PolicyProblem
+	for i, f := range p.Forms {
+		if !forms[f] {
+			out = append(out, PolicyProblem{File: p.Source, Line: policyLine(p.FormLines, i), Key: fmt.Sprintf("structure.designate.forms[%d]", i),
+				Message: fmt.Sprintf("form %s is not in the dictionary", excerpt(f)), Hint: "use a form name (column B of the dictionary), or leave forms out to designate the forms the upload adds"})
+		}
+	}
+	return out
 }
 
 // For returns the designations the policy adds for the given forms, less

@@ -36,7 +36,7 @@ func TestUploadStopsWhenTheBackupFails(t *testing.T) {
 			}
 			asked := false
 			rep, err := Upload(ctx, c, sleepForm(), Options{BackupDir: tc.dir,
-				Confirm: func(redcap.Diff) (bool, error) { asked = true; return true, nil }})
+				Confirm: func(context.Context, redcap.Diff) (bool, error) { asked = true; return true, nil }})
 			if err == nil {
 				t.Error("the upload went on without a backup")
 			} else {

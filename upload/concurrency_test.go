@@ -59,7 +59,7 @@ func TestUploadStopsWhenTheProjectChangesDuringThePrompt(t *testing.T) {
 	other := client(sandbox.DemoFull)
 	ctx := context.Background()
 	dir := t.TempDir()
-	rep, err := Upload(ctx, c, sleepForm(), Options{BackupDir: dir, Confirm: func(redcap.Diff) (bool, error) {
+	rep, err := Upload(ctx, c, sleepForm(), Options{BackupDir: dir, Confirm: func(context.Context, redcap.Diff) (bool, error) {
 		if _, err := Upload(ctx, other, moodForm(), Options{BackupDir: t.TempDir()}); err != nil {
 			t.Fatalf("the other upload: %v", err)
 		}

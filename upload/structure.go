@@ -3,6 +3,7 @@ package upload
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,12 +22,16 @@ import (
 type StructureChanges struct {
 	ArmsAdded           []redcap.Arm         `json:"arms_added,omitempty"`
 	ArmsRenamed         []redcap.Arm         `json:"arms_renamed,omitempty"`
+	ArmsRemoved         []redcap.Arm         `json:"arms_removed,omitempty"`
 	EventsAdded         []redcap.Event       `json:"events_added,omitempty"`
 	EventsChanged       []redcap.Event       `json:"events_changed,omitempty"`
 	EventsRemoved       []redcap.Event       `json:"events_removed,omitempty"`
 	DesignationsAdded   []redcap.Designation `json:"designations_added,omitempty"`
 	DesignationsRemoved []redcap.Designation `json:"designations_removed,omitempty"`
 	RepeatingChanged    bool                 `json:"repeating_changed,omitempty"`
+	// RepeatingRemoved are the project's repeating settings the repeating
+	// file leaves out (a header-only file: all of them).
+	RepeatingRemoved []redcap.RepeatSetting `json:"repeating_removed,omitempty"`
 
 	// current is the project's structure before; want the structure after.
 	current, want *redcap.Structure
@@ -34,7 +39,7 @@ type StructureChanges struct {
 
 // Empty reports whether nothing changes.
 func (c *StructureChanges) Empty() bool {
-	return c == nil || len(c.ArmsAdded)+len(c.ArmsRenamed)+len(c.EventsAdded)+len(c.EventsChanged)+len(c.EventsRemoved)+
+	return c == nil || len(c.ArmsAdded)+len(c.ArmsRenamed)+len(c.ArmsRemoved)+len(c.EventsAdded)+len(c.EventsChanged)+len(c.EventsRemoved)+
 		len(c.DesignationsAdded)+len(c.DesignationsRemoved) == 0 && !c.RepeatingChanged
 }
 
@@ -49,6 +54,9 @@ func (c *StructureChanges) Lines() []string {
 	}
 	for _, a := range c.ArmsRenamed {
 		out = append(out, fmt.Sprintf("~ arm %d renamed to %q", a.Num, a.Name))
+	}
+	for _, a := range c.ArmsRemoved {
+		out = append(out, fmt.Sprintf("- arm %d %q (its events and their data are deleted)", a.Num, a.Name))
 	}
 	for _, e := range c.EventsAdded {
 		out = append(out, fmt.Sprintf("+ event %s (%q, arm %d)", e.UniqueName, e.Name, e.ArmNum))
@@ -65,18 +73,37 @@ func (c *StructureChanges) Lines() []string {
 	for _, d := range c.DesignationsRemoved {
 		out = append(out, fmt.Sprintf("- designation %s in %s (its data is deleted)", d.Form, d.Event))
 	}
+	for _, r := range c.RepeatingRemoved {
+		switch {
+		case r.Form == "":
+			out = append(out, fmt.Sprintf("- repeating event %s (its instances after the first are no longer reachable)", r.Event))
+		case r.Event == "":
+			out = append(out, fmt.Sprintf("- repeating instrument %s (its instances after the first are no longer reachable)", r.Form))
+		default:
+			out = append(out, fmt.Sprintf("- repeating instrument %s in %s (its instances after the first are no longer reachable)", r.Form, r.Event))
+		}
+	}
 	if c.RepeatingChanged {
 		out = append(out, "~ repeating instruments and events")
 	}
 	return out
 }
 
-// StructureDeleteError refuses removals of events or designations without
-// --allow-delete.
-type StructureDeleteError struct{ Lines []string }
+// StructureDeleteError refuses removals of arms, events, designations or
+// repeating settings without --allow-delete, and removals of arms or events
+// (REDCap's delete action) outside Development status.
+type StructureDeleteError struct {
+	Lines []string
+	// Status names the project's status when it is not Development.
+	Status string
+}
 
 func (e *StructureDeleteError) Error() string {
-	return fmt.Sprintf("the upload would remove %d event(s) or designation(s), which deletes their data in REDCap: %s; nothing was changed. "+
+	if e.Status != "" {
+		return fmt.Sprintf("the upload would delete %d arm(s) or event(s): %s; REDCap deletes arms and events only in Development status and the project is in %s; nothing was changed. "+
+			"Remove them in the web interface (Project Setup > Define My Events, in draft mode if your administrator allows it), or keep them in the structure files", len(e.Lines), strings.Join(e.Lines, "; "), e.Status)
+	}
+	return fmt.Sprintf("the upload would remove %d part(s) of the project's structure, which deletes their data in REDCap: %s; nothing was changed. "+
 		"Add them to the structure files, or pass --allow-delete if that is intended", len(e.Lines), strings.Join(e.Lines, "; "))
 }
 
@@ -97,7 +124,33 @@ func planStructure(ctx context.Context, c *api.Client, in *redcap.Structure, pol
 	}
 	ch := &StructureChanges{current: current}
 	want := current.Clone()
+	removedArm := map[int]bool{}
 	if in.HasArms {
+		inArms := map[int]bool{}
+		for _, a := range in.Arms {
+			inArms[a.Num] = true
+		}
+		if replaceAll {
+			// An arm the file leaves out goes, and with it its events,
+			// their designations and repeating settings (REDCap's arm
+			// delete does the same).
+			for _, a := range current.Arms {
+				if !inArms[a.Num] {
+					removedArm[a.Num] = true
+					ch.ArmsRemoved = append(ch.ArmsRemoved, a)
+				}
+			}
+			want.Arms = slices.DeleteFunc(want.Arms, func(a redcap.Arm) bool { return removedArm[a.Num] })
+			gone := map[string]bool{}
+			for _, e := range want.Events {
+				if removedArm[e.ArmNum] {
+					gone[e.UniqueName] = true
+				}
+			}
+			want.Events = slices.DeleteFunc(want.Events, func(e redcap.Event) bool { return removedArm[e.ArmNum] })
+			want.Designations = slices.DeleteFunc(want.Designations, func(d redcap.Designation) bool { return removedArm[d.ArmNum] })
+			want.Repeating = slices.DeleteFunc(want.Repeating, func(r redcap.RepeatSetting) bool { return gone[r.Event] })
+		}
 		for _, a := range in.Arms {
 			i := slices.IndexFunc(want.Arms, func(x redcap.Arm) bool { return x.Num == a.Num })
 			switch {
@@ -137,12 +190,21 @@ func planStructure(ctx context.Context, c *api.Client, in *redcap.Structure, pol
 		}
 		if replaceAll {
 			for _, e := range current.Events {
-				if !inNames[e.UniqueName] {
+				if !inNames[e.UniqueName] && !removedArm[e.ArmNum] {
 					ch.EventsRemoved = append(ch.EventsRemoved, e)
 				}
 			}
 			want.Events = slices.DeleteFunc(want.Events, func(e redcap.Event) bool { return !inNames[e.UniqueName] })
 		}
+	}
+	if probs := policy.UnknownEvents(want.Events, "the project's events"); len(probs) > 0 {
+		// Checked before anything is sent: REDCap would refuse the mapping
+		// only after the dictionary import.
+		errs := make([]error, len(probs))
+		for i, p := range probs {
+			errs[i] = p
+		}
+		return nil, fmt.Errorf("the designation policy names events the project does not have; nothing was changed:\n%w", errors.Join(errs...))
 	}
 	designations := slices.Clone(in.Designations)
 	if policy != nil {
@@ -171,7 +233,7 @@ func planStructure(ctx context.Context, c *api.Client, in *redcap.Structure, pol
 			return (named[d.Event] || replaceAll && in.HasDesignations) && !inKeys[d.Key()]
 		}
 		for _, d := range current.Designations {
-			if drop(d) {
+			if drop(d) && !removedArm[d.ArmNum] {
 				ch.DesignationsRemoved = append(ch.DesignationsRemoved, d)
 			}
 		}
@@ -182,7 +244,16 @@ func planStructure(ctx context.Context, c *api.Client, in *redcap.Structure, pol
 		for i := range rep {
 			rep[i].Origin = redcap.Origin{}
 		}
-		if !sameRepeating(current.Repeating, rep) {
+		if !sameRepeating(want.Repeating, rep) {
+			keep := map[string]bool{}
+			for _, r := range rep {
+				keep[r.Key()] = true
+			}
+			for _, r := range want.Repeating {
+				if !keep[r.Key()] {
+					ch.RepeatingRemoved = append(ch.RepeatingRemoved, r)
+				}
+			}
 			want.Repeating = rep
 			ch.RepeatingChanged = true
 		}
@@ -203,18 +274,40 @@ func sameRepeating(a, b []redcap.RepeatSetting) bool {
 	return slices.Equal(key(a), key(b))
 }
 
-// refuse returns the error for removals without allowDelete.
-func (c *StructureChanges) refuse(allowDelete bool) error {
-	if c == nil || allowDelete || len(c.EventsRemoved)+len(c.DesignationsRemoved) == 0 {
-		return nil
-	}
+// Removals reports whether the changes remove anything (which deletes
+// data in REDCap, or makes it unreachable).
+func (c *StructureChanges) Removals() bool {
+	return c != nil && len(c.ArmsRemoved)+len(c.EventsRemoved)+len(c.DesignationsRemoved)+len(c.RepeatingRemoved) > 0
+}
+
+// Deletes reports whether the changes use REDCap's arm or event delete,
+// which REDCap allows only in Development status.
+func (c *StructureChanges) Deletes() bool {
+	return c != nil && len(c.ArmsRemoved)+len(c.EventsRemoved) > 0
+}
+
+// removedLines are the "- " lines of the changes, without the sign; with
+// deletesOnly, those of arms and events.
+func (c *StructureChanges) removedLines(deletesOnly bool) []string {
 	var lines []string
 	for _, l := range c.Lines() {
-		if strings.HasPrefix(l, "- ") {
+		if strings.HasPrefix(l, "- ") && (!deletesOnly || strings.HasPrefix(l, "- arm ") || strings.HasPrefix(l, "- event ")) {
 			lines = append(lines, strings.TrimPrefix(l, "- "))
 		}
 	}
-	return &StructureDeleteError{Lines: lines}
+	return lines
+}
+
+// refuse returns the error for removals without allowDelete, and for arm
+// or event deletes in a project (p, may be nil) not in Development.
+func (c *StructureChanges) refuse(allowDelete bool, p *api.ProjectInfo) error {
+	if c.Deletes() && p != nil && p.InProduction != 0 {
+		return &StructureDeleteError{Lines: c.removedLines(true), Status: p.StatusName()}
+	}
+	if !c.Removals() || allowDelete {
+		return nil
+	}
+	return &StructureDeleteError{Lines: c.removedLines(false)}
 }
 
 // backup writes the project's structure next to the dictionary's backup.
@@ -243,6 +336,15 @@ func (c *StructureChanges) applyBefore(ctx context.Context, cl *api.Client) erro
 	if arms := append(slices.Clone(c.ArmsAdded), c.ArmsRenamed...); len(arms) > 0 {
 		if _, err := cl.ImportArms(ctx, arms, false); err != nil {
 			return fmt.Errorf("import the arms: %w", err)
+		}
+	}
+	if len(c.ArmsRemoved) > 0 {
+		nums := make([]int, len(c.ArmsRemoved))
+		for i, a := range c.ArmsRemoved {
+			nums[i] = a.Num
+		}
+		if _, err := cl.DeleteArms(ctx, nums); err != nil {
+			return fmt.Errorf("delete the arms: %w", err)
 		}
 	}
 	var events []redcap.Event
@@ -291,7 +393,8 @@ func (c *StructureChanges) applyAfter(ctx context.Context, cl *api.Client) error
 			return fmt.Errorf("import the instrument designations: %w", err)
 		}
 	}
-	if c.RepeatingChanged && len(c.want.Repeating) > 0 {
+	if c.RepeatingChanged {
+		// An empty list clears the settings (a header-only repeating file).
 		if _, err := cl.ImportRepeating(ctx, c.want.Repeating); err != nil {
 			return fmt.Errorf("import the repeating instruments and events: %w", err)
 		}

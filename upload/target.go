@@ -100,6 +100,9 @@ type CheckResult struct {
 	Version string              `json:"redcap_version,omitempty"`
 	Project *api.ProjectInfo    `json:"project,omitempty"`
 	Checks  []api.PreflightItem `json:"checks"`
+	// Structure is the project's arms, events, designations and repeating
+	// settings counted, and what the files would change (check_structure.go).
+	Structure *StructureCheck `json:"structure,omitempty"`
 }
 
 // Names of the rows Check adds before the preflight.
@@ -112,6 +115,12 @@ const (
 // Check checks the URL and the token, then runs the API preflight, with
 // read-only calls. Every problem is a row of the result.
 func (t Target) Check(ctx context.Context, env Env) CheckResult {
+	return t.CheckWith(ctx, env, CheckFiles{})
+}
+
+// CheckWith is Check that also reports the project's structure and whether
+// the token may make the structure changes files ask for.
+func (t Target) CheckWith(ctx context.Context, env Env, files CheckFiles) CheckResult {
 	var r CheckResult
 	if _, err := api.CheckURL(t.URL); err != nil {
 		// The report leaves out a refused URL: it may hold a secret.
@@ -143,6 +152,9 @@ func (t Target) Check(ctx context.Context, env Env) CheckResult {
 	pre := api.Preflight(ctx, client, api.PreflightOptions{Username: t.Username})
 	r.Version, r.Project = pre.Version, pre.Project
 	r.Checks = append(r.Checks, pre.Items...)
+	if r.Project != nil {
+		checkStructure(ctx, client, &r, files)
+	}
 	r.OK = true
 	for _, it := range r.Checks {
 		if it.Required && it.Result != api.ResultOK {

@@ -35,7 +35,14 @@ type Options struct {
 	DryRun bool
 	// Confirm asks the user to go on after the diff; nil means the caller
 	// has answered already (--yes).
-	Confirm func(d redcap.Diff) (bool, error)
+	Confirm func(ctx context.Context, d redcap.Diff) (bool, error)
+	// DraftOnly stops before the import (with DryRun) and lets a project
+	// in Production through the preflight: the caller writes the merged
+	// dictionary for Draft Mode (WriteDraft).
+	DraftOnly bool
+	// Plan, when set, must match the project (Plan.Check) before anything
+	// is sent; the caller passes its dictionary with ReplaceAll.
+	Plan *Plan
 	// Username is passed to the preflight's user-rights check.
 	Username string
 	// Now stamps the backup file (default time.Now).
@@ -82,6 +89,13 @@ type Report struct {
 	// repeating settings (nil: no structure given).
 	Structure       *StructureChanges `json:"structure,omitempty"`
 	StructureBackup string            `json:"structure_backup,omitempty"`
+
+	// Baseline is the project's dictionary the diff was computed against.
+	Baseline *redcap.Dictionary `json:"-"`
+	// PlanFile and DraftFile are the files the caller wrote from the
+	// report (diff --plan-out, --draft-file).
+	PlanFile  string `json:"plan_file,omitempty"`
+	DraftFile string `json:"draft_file,omitempty"`
 }
 
 // ErrDeclined is returned when the user answers no at the confirmation.
@@ -147,7 +161,7 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	base := readBaseline(ctx, c, opts)
 	rep.Preflight = base.preflight
 	step("preflight+export", start)
-	if err := rep.Preflight.Err(); err != nil {
+	if err := preflightErr(rep.Preflight, opts.DraftOnly); err != nil {
 		return rep, err
 	}
 	current, err := base.dictionary(opts.BackupDir)
@@ -156,6 +170,10 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	}
 	if base.log.err != nil {
 		rep.Warnings = append(rep.Warnings, unavailable(base.log.err))
+	}
+	rep.Baseline = current
+	if err := opts.Plan.Check(c.URL(), reportProjectID(rep), current); err != nil {
+		return rep, err
 	}
 
 	// 2. Merge and diff; refuse what needs a flag.
@@ -167,6 +185,7 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	}
 	rep.Sent = send
 	rep.Diff = redcap.Compare(current, send)
+	countAffected(ctx, c, current, &rep.Diff)
 	rep.Added = rep.Diff.FormsAdded
 	rep.Warnings = append(rep.Warnings, sideEffects(rep, rep.Preflight.Project)...)
 
@@ -182,7 +201,7 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	if rep.Structure, err = planStructure(ctx, c, opts.Structure, opts.Designate, rep.Diff.FormsAdded, opts.ReplaceAll); err != nil {
 		return rep, err
 	}
-	if err := rep.Structure.refuse(opts.AllowDelete); err != nil {
+	if err := rep.Structure.refuse(opts.AllowDelete, rep.Preflight.Project); err != nil {
 		return rep, err
 	}
 	if opts.DryRun {
@@ -196,7 +215,7 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 
 	// 3. Confirm.
 	if opts.Confirm != nil {
-		ok, err := opts.Confirm(rep.Diff)
+		ok, err := opts.Confirm(ctx, rep.Diff)
 		if err != nil {
 			return rep, err
 		}

@@ -186,7 +186,7 @@ func TestUploadRefusals(t *testing.T) {
 	if _, err := Upload(ctx, c, &redcap.Dictionary{}, Options{BackupDir: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("empty dictionary: err = %v", err)
 	}
-	_, err := Upload(ctx, c, sleepForm(), Options{BackupDir: t.TempDir(), Confirm: func(redcap.Diff) (bool, error) { return false, nil }})
+	_, err := Upload(ctx, c, sleepForm(), Options{BackupDir: t.TempDir(), Confirm: func(context.Context, redcap.Diff) (bool, error) { return false, nil }})
 	if !errors.Is(err, ErrDeclined) {
 		t.Errorf("declined: err = %v", err)
 	}

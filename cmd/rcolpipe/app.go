@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/internal/cliargs"
 	"github.com/rcolpipe/rcolpipe/internal/redact"
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
@@ -39,6 +40,8 @@ type env struct {
 	// stdoutIsTerminal turns on colour and confirmation prompts.
 	stdoutIsTerminal bool
 	stdinIsTerminal  bool
+	// openTTY opens the terminal for the upload prompt (nil: stderr).
+	openTTY func() (io.WriteCloser, error)
 	// log is set up by the app's Before hook from --log-level/--log-format.
 	log zerolog.Logger
 	// secrets redacts every token rcolpipe knows from stdout and stderr
@@ -59,6 +62,7 @@ func newEnv() *env {
 		getenv:           os.Getenv,
 		stdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()),
 		stdinIsTerminal:  isatty.IsTerminal(os.Stdin.Fd()),
+		openTTY:          openControllingTerminal,
 		log:              zerolog.New(stderr),
 		secrets:          secrets,
 	}
@@ -147,7 +151,7 @@ Examples:
 			return nil
 		},
 		OnUsageError: func(c *cli.Context, err error, isSubcommand bool) error {
-			return usageError("%v%s", err, flagSuggestion(err, c.App.Flags))
+			return usageError("%v%s", err, cliargs.FlagSuggestion(err, c.App.Flags))
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // run() decides exit codes
 		Commands:       commands(e),
@@ -172,6 +176,7 @@ func commands(e *env) []*cli.Command {
 		transformCommand(e),
 		sandboxCommand(e),
 		uploadCommand(e),
+		backupsCommand(e),
 		diffCommand(e),
 		runCommand(e),
 		fmtCommand(e),
@@ -185,7 +190,7 @@ func commands(e *env) []*cli.Command {
 func setUsageErrors(cmd *cli.Command, globals []cli.Flag) {
 	if cmd.OnUsageError == nil {
 		cmd.OnUsageError = func(c *cli.Context, err error, isSubcommand bool) error {
-			return usageError("%v%s", err, flagSuggestion(err, cmd.Flags, globals))
+			return usageError("%v%s", err, cliargs.FlagSuggestion(err, cmd.Flags, globals))
 		}
 	}
 	for _, sub := range cmd.Subcommands {
@@ -197,7 +202,11 @@ func setUsageErrors(cmd *cli.Command, globals []cli.Flag) {
 func run(args []string, e *env) int {
 	defer e.flush()
 	app := newApp(e)
-	args, err := normalizeArgs(app, args)
+	args, err := cliargs.Normalize(app, args)
+	var unknown *cliargs.UnknownError
+	if errors.As(err, &unknown) {
+		err = usageError("%v", err)
+	}
 	if err == nil {
 		err = app.Run(args)
 	}

@@ -4,8 +4,12 @@ import (
 	"io"
 	"slices"
 	"testing"
+
+	"github.com/rcolpipe/rcolpipe/internal/cliargs"
 )
 
+// TestNormalizeArgs runs cliargs.Normalize on the real app, so that a
+// command's flag definitions are what decides.
 func TestNormalizeArgs(t *testing.T) {
 	app := newApp(&env{stdout: io.Discard, stderr: io.Discard})
 	for _, tc := range []struct {
@@ -31,25 +35,13 @@ func TestNormalizeArgs(t *testing.T) {
 		{[]string{"--bogus", "validate"}, []string{"--bogus", "validate"}},
 		{[]string{"help", "validate"}, []string{"help", "validate"}},
 	} {
-		got, err := normalizeArgs(app, append([]string{"rcolpipe"}, tc.in...))
+		got, err := cliargs.Normalize(app, append([]string{"rcolpipe"}, tc.in...))
 		if err != nil {
 			t.Errorf("%q: %v", tc.in, err)
 			continue
 		}
 		if want := append([]string{"rcolpipe"}, tc.want...); !slices.Equal(got, want) {
 			t.Errorf("%q:\n got %q\nwant %q", tc.in, got, want)
-		}
-	}
-}
-
-func TestDidYouMean(t *testing.T) {
-	names := []string{"validate", "convert", "inspect", "upload"}
-	for given, want := range map[string]string{
-		"validat": "; did you mean validate?", "Convrt": "; did you mean convert?",
-		"xyzzy": "", "u": "",
-	} {
-		if got := didYouMean(given, names); got != want {
-			t.Errorf("didYouMean(%q) = %q, want %q", given, got, want)
 		}
 	}
 }

@@ -1,17 +1,24 @@
 package main
 
 import (
+	"os"
+	"slices"
+	"strings"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/output"
+	"github.com/rcolpipe/rcolpipe/pipeline"
+	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
+	"github.com/rcolpipe/rcolpipe/upload"
 )
 
 func checkCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "check",
 		Usage:     "check what the API token may do in the REDCap project, before an upload",
-		ArgsUsage: " ",
+		ArgsUsage: "[INPUT...]",
 		Description: `Checks, with read-only API calls, whether a data dictionary can be uploaded:
 
    API URL                the URL ends in /api/ and is https (http only on loopback)
@@ -27,6 +34,13 @@ func checkCommand(e *env) *cli.Command {
                           which forms you may edit (needs the User Rights privilege)
    API Import/Update      cannot be tested without changing the project; an
                           upload without it fails before it changes anything
+   project structure      longitudinal or classic, and the numbers of arms,
+                          events, designations and repeating settings
+   structure changes      with INPUTs (or -c, whose inputs, structure.files and
+                          structure.designate are read): what the arms, events,
+                          designations and repeating files would change, and
+                          whether the token may (Project Design; arms and
+                          events are deleted only in Development)
 
 REDCap cannot tell whose token it is: --username names the user whose rights
 are read, so give your own. Each failed check says what to do. The token is
@@ -36,6 +50,7 @@ Examples:
    rcolpipe check --url https://redcap.example.org/redcap/api/
    RC_API_KEY=... rcolpipe check --url https://redcap.example.org/redcap/api/ --username jdoe
    rcolpipe check -c rcolpipe.yaml --format json
+   rcolpipe check --url https://redcap.example.org/redcap/api/ study/structure/
 
 EXIT CODES:
    0  every required check passed (warnings and skipped optional checks allowed)
@@ -43,21 +58,31 @@ EXIT CODES:
    2  the command line is wrong`,
 		Flags: append(targetFlags(),
 			configFlag(),
+			excludeFlag(),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output: text or json"},
 		),
 		Action: func(c *cli.Context) error {
-			if c.Args().Len() > 0 {
-				return usageError("check: unexpected argument %q", c.Args().First())
-			}
 			format := c.String("format")
 			if err := output.CheckFormat(format); err != nil {
 				return usageError("check: %v", err)
 			}
-			cfg, err := loadTargetConfig(c)
+			cfg, err := loadCheckConfig(c)
 			if err != nil {
 				return err
 			}
-			s := targetSettingsFrom(c, cfg, c.String("config"))
+			var tc *pipeline.TargetConfig
+			if cfg != nil {
+				tc = &cfg.Target
+			}
+			opts, err := loadOptions(c, e, "check")
+			if err != nil {
+				return err
+			}
+			files, err := checkFiles(c.Args().Slice(), cfg, opts)
+			if err != nil {
+				return err
+			}
+			s := targetSettingsFrom(c, tc, c.String("config"))
 			if s.URL == "" {
 				return usageError("check: no REDCap API URL: pass --url https://redcap.example.org/redcap/api/ (or set RC_API_URL, or target.url in the pipeline file)")
 			}
@@ -68,7 +93,7 @@ EXIT CODES:
 			if err != nil {
 				return inputError("check: %v", err)
 			}
-			r := s.Check(c.Context, te)
+			r := s.CheckWith(c.Context, te, files)
 			if err := output.WriteCheck(e.stdout, r, format); err != nil {
 				return inputError("check: %v", err)
 			}
@@ -83,4 +108,62 @@ EXIT CODES:
 			return nil
 		},
 	}
+}
+
+// loadCheckConfig reads the pipeline file named by -c (nil without -c).
+func loadCheckConfig(c *cli.Context) (*pipeline.Config, error) {
+	path := c.String("config")
+	if path == "" {
+		return nil, nil
+	}
+	cfg, err := pipeline.LoadConfig(path)
+	if err != nil {
+		// A missing or invalid pipeline file is a wrong command line.
+		return nil, usageError("%v", err)
+	}
+	return cfg, nil
+}
+
+// checkFiles reads the structure files among the inputs (the arguments,
+// else the pipeline file's inputs) and the pipeline file's structure files
+// and designation policy. A file that cannot be read is an input error.
+func checkFiles(args []string, cfg *pipeline.Config, opts redcap.LoadOptions) (upload.CheckFiles, error) {
+	inputs := args
+	var files upload.CheckFiles
+	if cfg != nil {
+		if len(inputs) == 0 {
+			inputs = cfg.Inputs
+		}
+		inputs = append(slices.Clone(inputs), cfg.Structure.Files...)
+		files.Designate = cfg.Structure.Designate
+	}
+	if len(inputs) == 0 {
+		return files, nil
+	}
+	for _, p := range args {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			return files, usageError("check: %s: no such file or folder (the arguments are dictionary and structure files)", p)
+		}
+	}
+	d, st, ds, err := opts.LoadWithStructure(inputs...)
+	if err != nil {
+		return files, inputError("check: %v", err)
+	}
+	if ds.HasErrors() {
+		var lines []string
+		for _, dg := range ds {
+			if dg.Severity == redcap.SeverityError {
+				lines = append(lines, dg.String())
+			}
+		}
+		return files, inputError("check: the inputs have errors (rcolpipe validate shows them all):\n%s", strings.Join(lines, "\n"))
+	}
+	files.Structure = st
+	if d != nil {
+		files.Forms = d.Forms()
+	}
+	return files, nil
 }

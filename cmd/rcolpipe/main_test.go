@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,6 +72,7 @@ func TestScripts(t *testing.T) {
 			"test-plugin":         cmdTestPlugin,
 			"serve-start":         cmdServeStart,
 			"serve-stop":          cmdServeStop,
+			"metadata-import":     cmdMetadataImport,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "corpus" {
@@ -352,3 +355,29 @@ var goEnv = sync.OnceValue(func() map[string]string {
 	}
 	return m
 })
+
+// cmdMetadataImport posts FILE as it is (format=csv) to the metadata
+// import of the server at $URL with the token in TOKENFILE, the way a
+// dictionary file reaches REDCap's replace-everything import, and fails
+// unless the server answers 200.
+//
+//	metadata-import full.token draft.csv
+func cmdMetadataImport(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: metadata-import TOKENFILE FILE")
+	}
+	form := url.Values{
+		"token":   {strings.TrimSpace(ts.ReadFile(args[0]))},
+		"content": {"metadata"}, "format": {"csv"}, "returnFormat": {"json"},
+		"data": {ts.ReadFile(args[1])},
+	}
+	resp, err := http.PostForm(ts.Getenv("URL"), form)
+	ts.Check(err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	ts.Check(err)
+	if resp.StatusCode != http.StatusOK {
+		ts.Fatalf("metadata-import: HTTP %d: %s", resp.StatusCode, body)
+	}
+	ts.Logf("metadata-import: %s", body)
+}

@@ -98,7 +98,7 @@ Examples:
 					return inputError("run: %v", err)
 				}
 			}
-			return uploadAndReport(ctx, e, "run", client, res.Dictionary, opts, format)
+			return uploadAndReport(ctx, e, "run", client, res.Dictionary, opts, format, outFiles{})
 		},
 	}
 }

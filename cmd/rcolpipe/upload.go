@@ -24,12 +24,17 @@ func uploadFlags(stages *stageFlags, withWrites bool) []cli.Flag {
 		&cli.BoolFlag{Name: "strict", Usage: "stop on validation warnings too"},
 		allowProjectPluginsFlag(),
 		excludeFlag(),
+		&cli.BoolFlag{Name: "allow-delete", Usage: "let the upload delete fields that are in the project but not in the upload"},
+		&cli.BoolFlag{Name: "allow-critical", Usage: "let the upload make critical changes other than deletions (renames, type or validation changes, removed or recoded choice codes); migrate the data first"},
+		&cli.StringFlag{Name: flagDraftFile, Usage: "write the whole merged dictionary to `FILE.csv` in REDCap's Data Dictionary format, for Draft Mode (projects in Production), and import nothing"},
+	}
+	if !withWrites {
+		fs = append(fs, &cli.StringFlag{Name: flagPlanOut, Usage: "write what the upload would send, tied to the project as it is now, to `FILE` (apply it with upload --plan)"})
 	}
 	if withWrites {
 		fs = append(fs,
+			&cli.StringFlag{Name: flagPlan, Usage: "send exactly what `FILE` (from diff --plan-out) says, if the project has not changed since; takes no INPUT"},
 			&cli.StringFlag{Name: "backup-dir", Usage: "folder for the backup of the project's dictionary (default: ./rcolpipe-backups, or target.backup_dir)"},
-			&cli.BoolFlag{Name: "allow-delete", Usage: "let the upload delete fields that are in the project but not in the upload"},
-			&cli.BoolFlag{Name: "allow-critical", Usage: "let the upload make critical changes other than deletions (renames, type or validation changes, removed or recoded choice codes); migrate the data first"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "stop before the import: show the diff, change nothing"},
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation (needed when there is no terminal)"},
 		)
@@ -71,8 +76,26 @@ rcolpipe-backups/project-ID-TIME.json (--backup-dir); when it cannot be written,
 the upload stops and nothing is sent. To restore it:
    rcolpipe upload --replace-all --allow-delete rcolpipe-backups/project-12-20261128T101500Z.json
 
-On a terminal, upload shows the diff and asks before importing; without a terminal
-it stops unless --yes is given. --dry-run stops after the diff and writes nothing.
+When the token may export records, each critical change says how many records
+hold data it affects (values of a removed or recoded code, values of a field whose
+type changes, data in a deleted or renamed field); when the records cannot be read
+the report says so.
+
+On a terminal, upload shows the diff, critical changes last, and asks before
+importing; the question goes to the terminal (or stderr), never to stdout, so
+"> log.txt" does not hide it. Ctrl-C at the question cancels: exit 1, nothing sent.
+Without a terminal it stops unless --yes is given. --dry-run stops after the diff
+and writes nothing.
+
+Plans: rcolpipe diff --plan-out plan.json writes what the upload would send and a
+fingerprint of the project as it was; upload --plan plan.json (no INPUT) sends
+exactly that, and refuses with exit 1 if the project's dictionary changed since.
+
+Projects in Production take no dictionary through the API: upload stops there and
+advises --draft-file FILE.csv, which writes the WHOLE merged dictionary in REDCap's
+Data Dictionary format and imports nothing. Upload that file in Draft Mode on the
+project's Data Dictionary page; never a file with only your instruments, which
+would replace the whole dictionary.
 
 The token comes from RC_API_KEY (the environment, then .env next to the -c pipeline
 file, then ./.env), then --token-file; it is never printed or logged. INPUTs replace
@@ -84,6 +107,8 @@ Examples:
    rcolpipe upload -c rcolpipe.yaml --yes
    rcolpipe upload -c rcolpipe.yaml --exclude 'drafts' --dry-run instruments/
    rcolpipe upload -c rcolpipe.yaml --stage 'prefix:{"prefix":"sl_","forms":["sleep"]}' sleep.json
+   rcolpipe upload --url https://redcap.example.org/redcap/api/ --plan plan.json --yes
+   rcolpipe upload --url https://redcap.example.org/redcap/api/ --draft-file draft.csv phq9.csv
 
 ` + exitCodesHelp,
 		Flags: uploadFlags(stages, true),
@@ -96,23 +121,13 @@ Examples:
 func diffCommand(e *env) *cli.Command {
 	stages := &stageFlags{}
 	return &cli.Command{
-		Name:      "diff",
-		Usage:     "show what an upload would change in a REDCap project, without changing it",
-		ArgsUsage: "[INPUT...]",
-		Description: `diff runs the same steps as upload up to the diff (load, validate, stages,
-preflight, export, merge) and prints the forms and fields that would be added,
-removed, renamed or changed, column by column, and the critical changes (see
-rcolpipe upload --help); like upload, it exits 1 when the upload would be refused.
-It writes nothing and imports nothing.
-
-Examples:
-   rcolpipe diff --url https://redcap.example.org/redcap/api/ sleep.json
-   rcolpipe diff -c rcolpipe.yaml --format json
-
-` + exitCodesHelp,
-		Flags: uploadFlags(stages, false),
+		Name:        "diff",
+		Usage:       diffUsage,
+		ArgsUsage:   "OLD NEW | --base REV INPUT... | --url URL [INPUT...]",
+		Description: diffHelp,
+		Flags:       diffFlags(stages),
 		Action: func(c *cli.Context) error {
-			return runUpload(c, e, "diff", stages.values, c.Args().Slice(), true)
+			return runDiff(c, e, stages.values)
 		},
 	}
 }
@@ -123,24 +138,43 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	if err := output.CheckFormat(format); err != nil {
 		return usageError("%s: %v", cmd, err)
 	}
-	spec, err := newSpec(cmd, withInputOptions(c, e, pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: args, Strict: c.Bool("strict")}))
-	if err != nil {
+	spec := pipeline.Spec{Config: &pipeline.Config{}}
+	if c.String(flagPlan) == "" {
+		var err error
+		if spec, err = newSpec(cmd, withInputOptions(c, e, pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: args, Strict: c.Bool("strict")})); err != nil {
+			return err
+		}
+	} else if tc, err := loadTargetConfig(c); err != nil {
 		return err
+	} else if tc != nil {
+		// A plan replaces the pipeline's inputs and stages; the file
+		// still names the target.
+		spec.Config.Target = *tc
 	}
 	settings := targetSettingsFrom(c, &spec.Config.Target, c.String("config"))
 	opts := uploadOptions(c, e, spec.Config.Target, dryRun)
 	ctx, stop := host.WithSignals(c.Context)
 	defer stop()
+	files, err := planAndDraftFlags(c, cmd, args, &opts)
+	if err != nil {
+		return err
+	}
 	client, err := openTarget(e, settings)
 	if err != nil {
 		return err
 	}
-	res, err := runStages(ctx, e, cmd, spec, c.Bool(flagAllowProjectPlugins))
-	if err != nil {
-		return err
+	var d *redcap.Dictionary
+	if opts.Plan != nil {
+		d = opts.Plan.Dict()
+	} else {
+		res, err := runStages(ctx, e, cmd, spec, c.Bool(flagAllowProjectPlugins))
+		if err != nil {
+			return err
+		}
+		d = res.Dictionary
+		opts.Structure, opts.Designate = res.Structure, spec.Config.Structure.Designate
 	}
-	opts.Structure, opts.Designate = res.Structure, spec.Config.Structure.Designate
-	return uploadAndReport(ctx, e, cmd, client, res.Dictionary, opts, format)
+	return uploadAndReport(ctx, e, cmd, client, d, opts, format, files)
 }
 
 // uploadOptions reads the upload flags over the pipeline file's target.
@@ -166,25 +200,17 @@ func uploadOptions(c *cli.Context, e *env, tc pipeline.TargetConfig, dryRun bool
 	return opts
 }
 
-// confirmer asks on the terminal; without one it refuses, because nobody
-// has seen the diff.
-func confirmer(e *env) func(redcap.Diff) (bool, error) {
-	return func(d redcap.Diff) (bool, error) {
-		if !e.stdinIsTerminal {
-			return false, errors.New("no terminal to confirm the upload on: read the diff (on stdout), then run again with --yes (or --dry-run to only look)")
-		}
-		return output.AskImport(e.stdin, e.stdout, e.flush, d)
-	}
-}
-
 // uploadAndReport uploads d and writes what happened.
-func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, d *redcap.Dictionary, opts upload.Options, format string) error {
+func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, d *redcap.Dictionary, opts upload.Options, format string, files outFiles) error {
 	rep, err := upload.Upload(ctx, client, d, opts)
+	if err == nil {
+		err = files.write(client, rep)
+	}
 	if werr := output.WriteUpload(e.stdout, rep, err, format); werr != nil {
 		return inputError("%s: %v", cmd, werr)
 	}
 	if err != nil {
-		if errors.Is(err, upload.ErrDeclined) {
+		if errors.Is(err, upload.ErrDeclined) || errors.Is(err, output.ErrInterrupted) {
 			return inputError("%s: %v", cmd, err)
 		}
 		if adv := api.Advice(err); adv != "" {

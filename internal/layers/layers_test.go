@@ -23,6 +23,7 @@ var layers = []string{
 	// Test support: only tests import these.
 	"internal/benchdict", "internal/testcorpus",
 	"output",
+	"dictdiff",
 	"pipeline",
 	"upload",
 	"pipeline/rules",

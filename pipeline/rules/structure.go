@@ -16,14 +16,20 @@ const (
 	codeStructureValue     = redcap.CodeStructureValue // RC902
 	codeEventArmUnknown    = "RC903"
 	codeEventUniqueName    = "RC904"
-	codeDesignationForm    = "RC905"
-	codeDesignationEvent   = "RC906"
+	codeDesignationForm    = CodeDesignationForm
+	codeDesignationEvent   = CodeDesignationEvent
 	codeEventNoInstrument  = "RC907"
 	codeRepeatUndesignated = "RC908"
 	codeLogicEventUnknown  = "RC909"
 	codeLogicEventClassic  = "RC910"
 	codeRepeatMixed        = "RC911"
 	codeStructureDuplicate = "RC912"
+)
+
+// The codes the pipeline gives a designation policy's own mistakes.
+const (
+	CodeDesignationForm  = "RC905"
+	CodeDesignationEvent = "RC906"
 )
 
 // structureCatalogue lists the RC9xx rules (All and Lookup include them).

@@ -220,9 +220,10 @@ func (e *ErrProduction) Error() string {
 
 // Advice says how to change the dictionary of a project in production.
 func (e *ErrProduction) Advice() string {
-	return "Move the project back to Development (only a REDCap administrator can do that for a project in Production), " +
-		"or make the change in Draft Mode: upload the dictionary on the project's Data Dictionary page, submit the " +
-		"changes, and have them approved."
+	return "Make the change in Draft Mode: write the whole merged dictionary with rcolpipe upload --draft-file FILE.csv " +
+		"(same inputs and flags), enter Draft Mode, upload FILE.csv on the project's Data Dictionary page, review the changes " +
+		"and submit them. Do not upload a file holding only your instruments there: it replaces the whole dictionary. " +
+		"Or ask a REDCap administrator to move the project back to Development."
 }
 
 // ErrWrongURL means the server answered with an HTML page where the API

@@ -1,8 +1,11 @@
-package main
+// Package cliargs is the command line's grammar around urfave/cli: the
+// order of flags and inputs, "did you mean" for names, and the shell
+// completion scripts and manual page generated from an app's definition.
+package cliargs
 
 // urfave/cli v2 stops reading flags at the first positional argument, so
 // `rcolpipe validate x.json --strict` would take "--strict" for an input,
-// and a global flag after the command name would be unknown. normalizeArgs
+// and a global flag after the command name would be unknown. Normalize
 // reorders the command line before the app parses it, using the flag
 // definitions of the app and of the command: global flags go before the
 // command, the command's flags before its positional arguments, and
@@ -10,15 +13,16 @@ package main
 // here, with the nearest name.
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 )
 
-// normalizeArgs returns args (program name first) in the order urfave/cli
+// Normalize returns args (program name first) in the order urfave/cli
 // reads them, or a usage error for an unknown command or subcommand.
-func normalizeArgs(app *cli.App, args []string) ([]string, error) {
+func Normalize(app *cli.App, args []string) ([]string, error) {
 	// Shell completion (completion.go): urfave/cli looks for its flag at
 	// the end of the line, where the scripts put it.
 	if len(args) < 2 || args[len(args)-1] == "--generate-bash-completion" {
@@ -45,7 +49,7 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 	}
 	cmd := app.Command(name)
 	if cmd == nil {
-		return nil, usageError("unknown command %q%s (`rcolpipe --help` lists the commands)", name, didYouMean(name, commandNames(app.Commands)))
+		return nil, &UnknownError{fmt.Sprintf("unknown command %q%s (`%s --help` lists the commands)", name, DidYouMean(name, commandNames(app.Commands)), app.Name)}
 	}
 	path = append(path, name)
 	rest = rest[1:]
@@ -65,7 +69,7 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 			return args, nil
 		}
 		if sub == nil {
-			return nil, usageError("%s: unknown subcommand %q%s (`rcolpipe %s --help` lists them)", cmd.Name, rest[0], didYouMean(rest[0], commandNames(cmd.Subcommands)), cmd.Name)
+			return nil, &UnknownError{fmt.Sprintf("%s: unknown subcommand %q%s (`%s %s --help` lists them)", cmd.Name, rest[0], DidYouMean(rest[0], commandNames(cmd.Subcommands)), app.Name, cmd.Name)}
 		}
 		path = append(path, rest[0])
 		rest = rest[1:]
@@ -163,9 +167,9 @@ func commandNames(cmds []*cli.Command) []string {
 	return names
 }
 
-// didYouMean returns "; did you mean X?" for the candidate nearest to
+// DidYouMean returns "; did you mean X?" for the candidate nearest to
 // given (by edit distance, a third of its length at most), or "".
-func didYouMean(given string, candidates []string) string {
+func DidYouMean(given string, candidates []string) string {
 	best, bestDist := "", -1
 	for _, c := range candidates {
 		d := editDistance(strings.ToLower(given), strings.ToLower(c))
@@ -201,9 +205,9 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// flagSuggestion adds "did you mean --X?" to urfave/cli's error for an
+// FlagSuggestion adds "did you mean --X?" to urfave/cli's error for an
 // unknown flag, from the flags of the command (and the global ones).
-func flagSuggestion(err error, defs ...[]cli.Flag) string {
+func FlagSuggestion(err error, defs ...[]cli.Flag) string {
 	const prefix = "flag provided but not defined: -"
 	msg := err.Error()
 	i := strings.Index(msg, prefix)
@@ -221,9 +225,14 @@ func flagSuggestion(err error, defs ...[]cli.Flag) string {
 			}
 		}
 	}
-	s := didYouMean(given, names)
+	s := DidYouMean(given, names)
 	if s == "" {
 		return ""
 	}
 	return strings.Replace(s, "did you mean ", "did you mean --", 1)
 }
+
+// UnknownError is an unknown command or subcommand: a command-line error.
+type UnknownError struct{ msg string }
+
+func (e *UnknownError) Error() string { return e.msg }

@@ -1,0 +1,200 @@
+package upload
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/rcolpipe/rcolpipe/internal/outfile"
+	"github.com/rcolpipe/rcolpipe/redcap"
+)
+
+// PlanVersion is the version of the plan file format this rcolpipe writes
+// and reads.
+const PlanVersion = 1
+
+// planMaxBytes bounds a plan file read: a plan holds one dictionary, and
+// dictionary files are limited to 64 MiB (redcap.Load).
+const planMaxBytes = 64 << 20
+
+// Plan is what `rcolpipe diff --plan-out` computed: the dictionary an
+// upload would send, and a fingerprint of the project state it was
+// computed against. `rcolpipe upload --plan` sends exactly that dictionary,
+// and only while the project still matches the fingerprint, so what was
+// reviewed (on a pull request, say) is what is applied. A plan holds no
+// token: only the server, the project ID, the fingerprint, the diff (for
+// reading; it is computed again when the plan is applied) and the
+// dictionary.
+type Plan struct {
+	Version int `json:"version"`
+	// Server is the API URL's host and path ("redcap.example.org/api/").
+	Server    string `json:"server"`
+	ProjectID int    `json:"project_id"`
+	// Fingerprint is the SHA-256 of the server, the project ID and the
+	// project's dictionary as exported (Fingerprint).
+	Fingerprint    string      `json:"fingerprint"`
+	BaselineFields int         `json:"baseline_fields"`
+	Diff           redcap.Diff `json:"diff"`
+	// Dictionary is what the upload sends, as REDCap's API JSON.
+	Dictionary json.RawMessage `json:"dictionary"`
+
+	dict *redcap.Dictionary
+}
+
+// PlanError refuses a plan that does not fit the project: another server
+// or project, or a project whose dictionary changed since the plan was
+// made. Nothing is sent.
+type PlanError struct {
+	Reason string
+}
+
+func (e *PlanError) Error() string {
+	return "the plan does not fit the project: " + e.Reason + "; nothing was sent. " +
+		"Make a new plan against the project as it is now (rcolpipe diff --url URL --plan-out plan.json INPUT...), review it, and apply that one"
+}
+
+// planServer is the part of an API URL a plan is tied to: the host
+// (lower case) and the path.
+func planServer(apiURL string) (string, error) {
+	u, err := url.Parse(apiURL)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("the API URL has no host")
+	}
+	return strings.ToLower(u.Host) + u.Path, nil
+}
+
+// Fingerprint identifies a project state: the SHA-256 of the server (host
+// and path of the API URL), the project ID and the project's dictionary in
+// the canonical JSON rcolpipe writes (redcap.WriteJSON).
+func Fingerprint(server string, projectID int, current *redcap.Dictionary) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "rcolpipe plan %d\nserver %s\nproject %d\n", PlanVersion, server, projectID)
+	if err := redcap.WriteJSON(h, current); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// NewPlan makes the plan of a dry-run upload report against the project
+// behind apiURL.
+func NewPlan(apiURL string, rep *Report) (*Plan, error) {
+	if rep == nil || rep.Baseline == nil || rep.Sent == nil {
+		return nil, errors.New("no plan: the upload stopped before the diff")
+	}
+	server, err := planServer(apiURL)
+	if err != nil {
+		return nil, err
+	}
+	pid := reportProjectID(rep)
+	fp, err := Fingerprint(server, pid, rep.Baseline)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := redcap.WriteJSON(&b, rep.Sent); err != nil {
+		return nil, err
+	}
+	return &Plan{Version: PlanVersion, Server: server, ProjectID: pid, Fingerprint: fp,
+		BaselineFields: rep.Baseline.Len(), Diff: rep.Diff, Dictionary: b.Bytes(), dict: rep.Sent}, nil
+}
+
+func reportProjectID(rep *Report) int {
+	if rep.Preflight.Project != nil {
+		return rep.Preflight.Project.ProjectID
+	}
+	return 0
+}
+
+// WritePlan writes p to path (internal/outfile: complete or not at all).
+func WritePlan(path string, p *Plan) error {
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write the plan: %w", err)
+	}
+	if err := outfile.WriteBytes(path, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write the plan: %w", err)
+	}
+	return nil
+}
+
+// ReadPlan reads a plan file. The file is untrusted input: its size is
+// limited, its JSON must have exactly the plan's keys and nothing after
+// it, its version must be one this rcolpipe reads, and its dictionary is
+// read like any input file.
+func ReadPlan(path string) (*Plan, error) {
+	data, err := redcap.ReadSmallFile(path, planMaxBytes)
+	if err != nil {
+		return nil, fmt.Errorf("read the plan: %w", err)
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("plan %s: %s; make the plan again with rcolpipe diff --plan-out", path, fmt.Sprintf(format, args...))
+	}
+	var p Plan
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return nil, bad("not a plan file (%v)", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, bad("more data after the plan")
+	}
+	switch {
+	case p.Version != PlanVersion:
+		return nil, bad("version %d; this rcolpipe reads version %d", p.Version, PlanVersion)
+	case len(p.Fingerprint) != sha256.Size*2 || strings.Trim(p.Fingerprint, "0123456789abcdef") != "":
+		return nil, bad("the fingerprint is not a SHA-256 in hex")
+	case p.Server == "" || p.ProjectID <= 0:
+		return nil, bad("no server or project ID")
+	case len(p.Dictionary) == 0:
+		return nil, bad("no dictionary")
+	}
+	d, diags := redcap.ReadBytes(path+" (dictionary)", p.Dictionary)
+	for _, dg := range diags {
+		if dg.Severity == redcap.SeverityError {
+			return nil, bad("its dictionary cannot be read: %s", dg.Printable().String())
+		}
+	}
+	if d == nil || d.Len() == 0 {
+		return nil, bad("its dictionary is empty")
+	}
+	p.dict = d
+	return &p, nil
+}
+
+// Dict is the dictionary the plan sends.
+func (p *Plan) Dict() *redcap.Dictionary { return p.dict }
+
+// Check refuses the plan unless it was made against this server and
+// project and the project's dictionary (current) is still what it was. A
+// nil plan checks nothing.
+func (p *Plan) Check(apiURL string, projectID int, current *redcap.Dictionary) error {
+	if p == nil {
+		return nil
+	}
+	server, err := planServer(apiURL)
+	if err != nil {
+		return err
+	}
+	if server != p.Server {
+		return &PlanError{Reason: fmt.Sprintf("it was made for %s, not %s", p.Server, server)}
+	}
+	if projectID != p.ProjectID {
+		return &PlanError{Reason: "it was made for project " + strconv.Itoa(p.ProjectID) + ", and the token belongs to project " + strconv.Itoa(projectID)}
+	}
+	fp, err := Fingerprint(server, projectID, current)
+	if err != nil {
+		return err
+	}
+	if fp != p.Fingerprint {
+		why := fmt.Sprintf("the project's dictionary changed since the plan was made (%d fields then, %d now)", p.BaselineFields, current.Len())
+		return &PlanError{Reason: why}
+	}
+	return nil
+}
