@@ -106,7 +106,7 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 	result := res.Dictionary
 	// A CSV written from CSV inputs keeps their shape (delimiter, BOM, line
 	// ends, header style) when --to does not choose one.
-	if shape, ok := sharedCSVShape(res.Loaded.Files, stdinHead.buf); ok && c.String("to") == "" && out.Format == "csv" && out.Path != "-" {
+	if shape, ok := sharedCSVShape(res.Loaded.Files, stdinHead.buf); ok && out.KeepsInputShape() {
 		if err := out.Overwrites(res.Loaded.Files); err != nil {
 			return usageError("transform: %v", err)
 		}
