@@ -35,6 +35,16 @@ type DictionaryOutput struct {
 	Path   string
 	Format string
 	write  func(io.Writer, *redcap.Dictionary) error
+	// fromExtension: no --to; the format follows -o's extension.
+	fromExtension bool
+}
+
+// KeepsInputShape reports whether a CSV written here should take the shape
+// of CSV inputs (delimiter, byte-order mark, header style, line ends): a
+// CSV file named by -o without --to, i.e. the same kind of file as the
+// inputs. --to chooses exactly the format it names; stdout is JSON.
+func (o *DictionaryOutput) KeepsInputShape() bool {
+	return o.fromExtension && o.Format == "csv" && o.Path != "-"
 }
 
 // NewDictionaryOutput checks -o and --to. Without --to the format follows
@@ -47,6 +57,7 @@ func NewDictionaryOutput(path, to, noExt, otherExt string) (*DictionaryOutput, e
 	if path == "" {
 		return nil, errors.New("-o is empty; give a file or - for stdout")
 	}
+	fromExtension := to == ""
 	if to == "" {
 		switch ext := strings.ToLower(filepath.Ext(path)); {
 		case ext == ".json":
@@ -71,7 +82,7 @@ func NewDictionaryOutput(path, to, noExt, otherExt string) (*DictionaryOutput, e
 			return nil, fmt.Errorf("-o %s is a folder; give a file name", path)
 		}
 	}
-	return &DictionaryOutput{Path: path, Format: to, write: write}, nil
+	return &DictionaryOutput{Path: path, Format: to, write: write, fromExtension: fromExtension}, nil
 }
 
 // Overwrites returns an error when the output is one of inputs (the same

@@ -88,7 +88,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 	var loadDiags redcap.Diagnostics
 	var assume *redcap.Dictionary
 	if len(vc.AssumeFields) > 0 {
-		d, ds, err := redcap.Load(vc.AssumeFields...)
+		d, ds, err := spec.Load.Load(vc.AssumeFields...)
 		if err != nil {
 			return nil, inputErrorf("validate.assume_fields: %v", err)
 		}
@@ -128,7 +128,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 
 	res := &Result{Rules: v.Rules()}
 	start := time.Now()
-	d, st, ds, err := redcap.LoadWithStructure(spec.Inputs...)
+	d, st, ds, err := spec.Load.LoadWithStructure(spec.Inputs...)
 	if err != nil {
 		return nil, inputErrorf("%v", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -34,6 +35,9 @@ type Spec struct {
 	// the pipeline file.
 	Plugins host.Options
 	Log     zerolog.Logger
+	// Load says where the input "-" reads from and which folder entries
+	// are left out.
+	Load redcap.LoadOptions
 }
 
 // Request is what a command line asks of a run; NewSpec merges it over the
@@ -53,6 +57,10 @@ type Request struct {
 	ValidationTypes string
 	AssumeFields    []string
 	Severities      map[string]redcap.Severity
+	// Stdin is read for an input (or assumed-fields file) named "-".
+	Stdin io.Reader
+	// Exclude are --exclude globs for folder inputs (redcap.LoadOptions).
+	Exclude []string
 }
 
 // NewSpec reads the pipeline file of req (if any), adds the command line's
@@ -103,7 +111,18 @@ func NewSpec(req Request) (Spec, error) {
 	if len(spec.Inputs) == 0 {
 		return Spec{}, usageErrorf("no INPUT given, and no pipeline file with inputs (-c FILE)")
 	}
+	if err := redcap.CheckExclude(req.Exclude); err != nil {
+		return Spec{}, usageErrorf("%v", err)
+	}
+	spec.Load = redcap.LoadOptions{Stdin: req.Stdin, Exclude: req.Exclude}
+	stdin := 0
 	for _, p := range append(append([]string(nil), spec.Inputs...), req.AssumeFields...) {
+		if p == "-" {
+			if stdin++; stdin > 1 {
+				return Spec{}, usageErrorf("standard input (-) can be named once")
+			}
+			continue
+		}
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 			return Spec{}, usageErrorf("%s: no such file or folder", p)
 		}

@@ -68,7 +68,7 @@ var ReaderChecks = []Check{
 	{CodeStrayQuote, SeverityWarning, "stray quote inside a quoted cell",
 		"A quoted cell has a double quote that is neither doubled (\"\") nor followed by a delimiter or line end. The quote is kept as a character and the cell continues unquoted, which often means the row has too many cells."},
 	{CodeSkippedEntry, SeverityWarning, "folder entry skipped (link or special file)",
-		"A folder input reads only regular files. A symbolic link in the folder is not followed (it could point at a secret such as a .env file, or at /dev/zero), and a named pipe, device or socket is not opened; an entry whose name holds control characters is skipped too. Name a file on the command line to read it."},
+		"A folder input reads only regular files. A symbolic link in the folder (or in a folder below it) is not followed, whatever its name (it could point at a secret such as a .env file, at /dev/zero, or at a folder elsewhere), and a named pipe, device or socket is not opened; an entry whose name holds control characters is skipped too, without entering it if it is a folder. Name a file on the command line to read it."},
 	{CodeHeaderByPosition, SeverityWarning, "header not REDCap's: columns read by position",
 		"The first row of a CSV is blank or does not name REDCap's columns, but it has REDCap's column count (18, or 16 in the older layout). REDCap skips the first row of an uploaded dictionary whatever it holds and reads the columns by position, so rcolpipe reads the file the same way and warns; a file with another column count is refused (RD002).\n\nREDCap: accepts the file (it never reads the header). rcolpipe: warning, because REDCap imports it as read here, but a header that is not REDCap's often means columns in another order."},
 	{CodeRecordIDDropped, SeverityInfo, "repeated record-ID field dropped when stacking",
@@ -77,4 +77,6 @@ var ReaderChecks = []Check{
 		"The header has no \"Matrix Ranking?\" and no \"Field Annotation\" column (REDCap before 6.x); both are read as empty."},
 	{CodeUTF16, SeverityInfo, "UTF-16 file",
 		"The file starts with a UTF-16 byte-order mark (Excel's \"Unicode Text\"); it was decoded to UTF-8."},
+	{CodeNotDictionary, SeverityInfo, "file in a folder skipped: not a dictionary",
+		"A folder input (and the folders in it) is read for its .csv, .tsv, .txt, .json and .zip files. Any other file (README.md, a script, an Excel workbook) is listed once with this code and not read. Names starting with . or _ (hidden files and folders, indexes such as _index.json) and entries matched by --exclude are passed over without a line. A file with a dictionary's extension that is neither a dictionary nor a structure file is RC901 instead (one line per file either way)."},
 }

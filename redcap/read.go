@@ -9,8 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,45 +20,62 @@ import (
 // StageLoad names the stage of every reader diagnostic.
 const StageLoad = "load"
 
-// Load reads files, folders (every dictionary file in them, in name order,
-// not recursing) and instrument ZIPs, and stacks them in the order given.
-// err is for I/O trouble (a missing file, an unreadable folder) and for a
-// path named here that is neither a regular file nor a folder (a named
-// pipe, a device); problems with the content are Diagnostics with
+// Load reads files, folders (every dictionary file in them and in the
+// folders below, in name order) and instrument ZIPs, and stacks them in the
+// order given. err is for I/O trouble (a missing file, an unreadable folder)
+// and for a path named here that is neither a regular file nor a folder (a
+// named pipe, a device); problems with the content are Diagnostics with
 // SeverityError, and such a file contributes no fields.
 //
-// In a folder, the files ending in .csv, .tsv, .txt, .json or .zip are read;
-// names starting with "." or "_" are skipped (hidden files, indexes such as
-// rcol's _index.json). Symbolic links and anything that is not a regular
-// file in a folder are skipped with a warning (CodeSkippedEntry), so that a
-// folder from an untrusted checkout cannot make rcolpipe read (and quote)
-// a file elsewhere, or block on a named pipe. A path named here may be a
-// link to a regular file. Every file is read up to MaxFileBytes.
+// In a folder, the files ending in .csv, .tsv, .txt, .json or .zip are read
+// (LoadOptions.dictionaryFiles says what is passed over and what is listed
+// as skipped). Symbolic links and anything that is not a regular file in a
+// folder are skipped with a warning (CodeSkippedEntry), so that a folder
+// from an untrusted checkout cannot make rcolpipe read (and quote) a file
+// elsewhere, or block on a named pipe. A path named here may be a link to
+// a regular file. Every file is read up to MaxFileBytes. Load reads no
+// standard input: LoadOptions.Load does.
 func Load(paths ...string) (*Dictionary, Diagnostics, error) {
-	return load(paths, &Structure{})
+	return load(paths, &Structure{}, LoadOptions{})
 }
 
 // load is Load, putting the structure files it meets into st
 // (LoadWithStructure).
-func load(paths []string, st *Structure) (*Dictionary, Diagnostics, error) {
+func load(paths []string, st *Structure, opts LoadOptions) (*Dictionary, Diagnostics, error) {
 	var dicts []*Dictionary
 	var diags Diagnostics
+	add := func(f string, data []byte, tooLarge bool, what string) {
+		if tooLarge {
+			dicts = append(dicts, &Dictionary{Files: []string{f}})
+			diags = append(diags, tooLargeFile(f, what))
+			return
+		}
+		d, ds := st.readInput(f, data)
+		dicts = append(dicts, d)
+		diags = append(diags, ds...)
+	}
 	read := func(f string, follow bool) error {
 		data, tooLarge, err := readInputFile(f, follow)
 		if err != nil {
 			return fmt.Errorf("load %s: %w", f, err)
 		}
-		if tooLarge {
-			dicts = append(dicts, &Dictionary{Files: []string{f}})
-			diags = append(diags, tooLargeFile(f, ""))
-			return nil
-		}
-		d, ds := st.readInput(f, data)
-		dicts = append(dicts, d)
-		diags = append(diags, ds...)
+		add(f, data, tooLarge, "")
 		return nil
 	}
+	stdinRead := false
 	for _, p := range paths {
+		if p == "-" {
+			if stdinRead {
+				return nil, diags, errors.New("standard input (-) is named more than once")
+			}
+			stdinRead = true
+			data, tooLarge, err := opts.readStdin()
+			if err != nil {
+				return nil, diags, err
+			}
+			add(StdinName, data, tooLarge, "standard input")
+			continue
+		}
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, diags, fmt.Errorf("load %s: %w", p, err)
@@ -71,10 +86,14 @@ func load(paths []string, st *Structure) (*Dictionary, Diagnostics, error) {
 			}
 			continue
 		}
-		files, skipped, err := dictionaryFiles(p)
+		files, skipped, err := opts.dictionaryFiles(p)
 		diags = append(diags, skipped...)
 		if err != nil {
 			return nil, diags, fmt.Errorf("load %s: %w", p, err)
+		}
+		if skipped.HasCode(CodeTooLarge) {
+			dicts = append(dicts, &Dictionary{Files: []string{p}})
+			continue
 		}
 		if len(files) == 0 {
 			diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeEmptyInput, File: p, Stage: StageLoad,
@@ -170,46 +189,6 @@ func tooLargeFile(name, what string) Diagnostic {
 		Hint:    "check that this is a REDCap data dictionary"}
 }
 
-// dictionaryFiles lists the dictionary files of a folder in name order.
-// skipped holds a warning for each entry with a dictionary's name that is
-// not read: a symbolic link, something that is not a regular file, or a
-// name with control characters (it would reach the terminal in messages).
-func dictionaryFiles(dir string) (files []string, skipped Diagnostics, err error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	skip := func(file, msg string) {
-		skipped = append(skipped, Diagnostic{Severity: SeverityWarning, Code: CodeSkippedEntry, File: file, Stage: StageLoad,
-			Message: msg, Hint: "links and special files in a folder are not read; name a file on the command line to read it"})
-	}
-	for _, e := range entries {
-		name := e.Name()
-		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
-			continue
-		}
-		switch strings.ToLower(filepath.Ext(name)) {
-		case ".csv", ".tsv", ".txt", ".json", ".zip":
-		default:
-			continue
-		}
-		t := e.Type() // from the folder listing: a link is not followed
-		switch {
-		case t.IsDir():
-		case !printableName(name):
-			skip(dir, fmt.Sprintf("skipped the entry %s: its name holds control characters or is not UTF-8", excerpt(name)))
-		case t&fs.ModeSymlink != 0:
-			skip(filepath.Join(dir, name), "skipped: a symbolic link (links in a folder are not followed)")
-		case !t.IsRegular():
-			skip(filepath.Join(dir, name), fmt.Sprintf("skipped: %s, not a regular file", fileKind(t)))
-		default:
-			files = append(files, filepath.Join(dir, name))
-		}
-	}
-	sort.Strings(files) // ReadDir sorts already; keep the order explicit.
-	return files, skipped, nil
-}
-
 // printableName reports whether a file name is UTF-8 without control or
 // other unprintable characters.
 func printableName(name string) bool {
@@ -265,7 +244,7 @@ func readDictionaryText(name, text string) (*Dictionary, Diagnostics) {
 
 // isJSONName reports whether a file (or ZIP member) name ends in .json.
 func isJSONName(name string) bool {
-	return strings.EqualFold(filepath.Ext(name), ".json")
+	return strings.EqualFold(path.Ext(name), ".json")
 }
 
 // binaryKind recognises files that are not text: the formats people drop

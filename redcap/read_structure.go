@@ -26,7 +26,7 @@ const (
 // nil; IsEmpty reports that no structure file was read.
 func LoadWithStructure(paths ...string) (*Dictionary, *Structure, Diagnostics, error) {
 	st := &Structure{}
-	d, diags, err := load(paths, st)
+	d, diags, err := load(paths, st, LoadOptions{})
 	return d, st, diags, err
 }
 

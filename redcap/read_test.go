@@ -370,7 +370,11 @@ func TestLoadFolder(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "sub", "c.csv"), "junk")
+	writeFile(t, filepath.Join(dir, "sub", "c.csv"), "field_name,form_name,field_type,field_label\nsub_1,sub,text,S\n")
+	if err := os.MkdirAll(filepath.Join(dir, ".git", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, ".git", "x", "junk.csv"), "junk") // hidden folder: not entered
 	writeFile(t, filepath.Join(dir, "c_tlfb.zip"), string(zipBytes(t, [2]string{"instrument.csv", "field_name,form_name,field_type,field_label\ntlfb_1,tlfb,text,T\n"})))
 
 	d, ds, err := Load(dir)
@@ -381,14 +385,16 @@ func TestLoadFolder(t *testing.T) {
 	for _, f := range d.Fields {
 		names = append(names, f.FieldName)
 	}
-	if want := []string{"record_id", "age", "phq_1", "tlfb_1"}; !slices.Equal(names, want) {
+	if want := []string{"record_id", "age", "phq_1", "tlfb_1", "sub_1"}; !slices.Equal(names, want) {
 		t.Errorf("fields %v, want %v", names, want)
 	}
-	wantFiles := []string{filepath.Join(dir, "a_demo.json"), filepath.Join(dir, "b_phq.csv"), filepath.Join(dir, "c_tlfb.zip") + "!instrument.csv"}
+	wantFiles := []string{filepath.Join(dir, "a_demo.json"), filepath.Join(dir, "b_phq.csv"), filepath.Join(dir, "c_tlfb.zip") + "!instrument.csv", filepath.Join(dir, "sub", "c.csv")}
 	if !slices.Equal(d.Files, wantFiles) {
 		t.Errorf("files %v, want %v", d.Files, wantFiles)
 	}
-	if len(ds) != 1 || ds[0].Code != CodeRecordIDDropped || ds[0].Line != 2 || ds[0].File != filepath.Join(dir, "b_phq.csv") {
+	// notes.md is listed once as skipped; the record-ID copy is dropped.
+	if len(ds) != 2 || ds[0].Code != CodeNotDictionary || ds[0].File != filepath.Join(dir, "notes.md") ||
+		ds[1].Code != CodeRecordIDDropped || ds[1].Line != 2 || ds[1].File != filepath.Join(dir, "b_phq.csv") {
 		t.Errorf("diagnostics:\n%s", diagText(ds))
 	}
 	if o := d.Fields[3].Origin; o.File != filepath.Join(dir, "c_tlfb.zip")+"!instrument.csv" || o.Line != 2 {
@@ -442,7 +448,7 @@ func TestReaderChecksTable(t *testing.T) {
 	}
 	// Every code the readers emit is in the table.
 	for _, code := range []string{CodeEmptyInput, CodeBadHeader, CodeTooManyCells, CodeNotJSONArray, CodeBadJSONValue, CodeUnclosedQuote,
-		CodeBadZIP, CodeDuplicateColumn, CodeWindows1252, CodeExtraColumns, CodeLiteralNA, CodeStrayQuote, CodeRecordIDDropped, CodeOldLayout, CodeUTF16} {
+		CodeBadZIP, CodeDuplicateColumn, CodeWindows1252, CodeExtraColumns, CodeLiteralNA, CodeStrayQuote, CodeRecordIDDropped, CodeOldLayout, CodeUTF16, CodeNotDictionary} {
 		if !seen[code] {
 			t.Errorf("%s missing from ReaderChecks", code)
 		}

@@ -1,8 +1,8 @@
 package upload
 
 // The token is read, in this order, from RC_API_KEY in the environment,
-// RC_API_KEY in .env in the working directory (the environment wins), then
-// the file named by Target.TokenFile. It is never printed: api.Token
+// RC_API_KEY in .env next to the pipeline file (Target.ConfigDir), then in
+// .env in the working directory, then the file named by Target.TokenFile. It is never printed: api.Token
 // redacts itself and the client redacts it from every error and
 // --debug-http dump.
 
@@ -24,6 +24,9 @@ type Target struct {
 	Username     string
 	Timeout      time.Duration
 	DebugHTTP    bool
+	// ConfigDir is the folder of the pipeline file ("" without one): its
+	// .env is read before the working directory's.
+	ConfigDir string
 }
 
 // Env is what opening a target reads and tells: the environment, the
@@ -47,7 +50,11 @@ var (
 // hands it to env.Secrets. The warnings say when its file is readable by
 // others or tracked by git.
 func (t Target) Token(env Env) (api.Token, []string, error) {
-	tok, warnings, err := api.LoadToken(env.Getenv, env.Dir, t.TokenFile, t.TokenPattern)
+	var dirs []string
+	if t.ConfigDir != "" {
+		dirs = append(dirs, t.ConfigDir)
+	}
+	tok, warnings, err := api.LoadTokenFrom(env.Getenv, append(dirs, env.Dir), t.TokenFile, t.TokenPattern)
 	if env.Secrets != nil {
 		tok.ShareWith(env.Secrets)
 	}

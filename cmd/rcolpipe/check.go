@@ -22,8 +22,9 @@ func checkCommand(e *env) *cli.Command {
 		Description: `Checks, with read-only API calls, whether a data dictionary can be uploaded:
 
    API URL                the URL ends in /api/ and is https (http only on loopback)
-   token                  found (RC_API_KEY in the environment, else in ./.env,
-                          else --token-file) and shaped like a REDCap token
+   token                  found (RC_API_KEY in the environment, else in .env next
+                          to the -c pipeline file, else in ./.env, else
+                          --token-file) and shaped like a REDCap token
    token and API Export   REDCap accepts the token and it may export (version)
    project status         the project is in Development (Production and
                           Analysis/Cleanup refuse a dictionary upload)
@@ -57,6 +58,7 @@ EXIT CODES:
    2  the command line is wrong`,
 		Flags: append(targetFlags(),
 			configFlag(),
+			excludeFlag(),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output: text or json"},
 		),
 		Action: func(c *cli.Context) error {
@@ -72,11 +74,15 @@ EXIT CODES:
 			if cfg != nil {
 				tc = &cfg.Target
 			}
-			files, err := checkFiles(c.Args().Slice(), cfg)
+			opts, err := loadOptions(c, e, "check")
 			if err != nil {
 				return err
 			}
-			s := targetSettingsFrom(c, tc)
+			files, err := checkFiles(c.Args().Slice(), cfg, opts)
+			if err != nil {
+				return err
+			}
+			s := targetSettingsFrom(c, tc, c.String("config"))
 			if s.URL == "" {
 				return usageError("check: no REDCap API URL: pass --url https://redcap.example.org/redcap/api/ (or set RC_API_URL, or target.url in the pipeline file)")
 			}
@@ -121,7 +127,7 @@ func loadCheckConfig(c *cli.Context) (*pipeline.Config, error) {
 // checkFiles reads the structure files among the inputs (the arguments,
 // else the pipeline file's inputs) and the pipeline file's structure files
 // and designation policy. A file that cannot be read is an input error.
-func checkFiles(args []string, cfg *pipeline.Config) (upload.CheckFiles, error) {
+func checkFiles(args []string, cfg *pipeline.Config, opts redcap.LoadOptions) (upload.CheckFiles, error) {
 	inputs := args
 	var files upload.CheckFiles
 	if cfg != nil {
@@ -135,11 +141,14 @@ func checkFiles(args []string, cfg *pipeline.Config) (upload.CheckFiles, error) 
 		return files, nil
 	}
 	for _, p := range args {
+		if p == "-" {
+			continue
+		}
 		if _, err := os.Stat(p); err != nil {
 			return files, usageError("check: %s: no such file or folder (the arguments are dictionary and structure files)", p)
 		}
 	}
-	d, st, ds, err := redcap.LoadWithStructure(inputs...)
+	d, st, ds, err := opts.LoadWithStructure(inputs...)
 	if err != nil {
 		return files, inputError("check: %v", err)
 	}

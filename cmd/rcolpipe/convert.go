@@ -34,11 +34,14 @@ Examples:
    rcolpipe convert --to redcap-csv -o upload.csv instruments/
    rcolpipe convert --to csv tlfb.zip > tlfb.csv
    rcolpipe convert -o fal.csv rcol/fal.json
+   curl -s https://example.org/phq9.json | rcolpipe convert --to redcap-csv -o phq9.csv -
+   rcolpipe convert --to json -o all.json --exclude 'drafts' instruments/
 
 ` + exitCodesHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "output format: json, csv or redcap-csv (default: from the extension of -o)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "output file, or - for stdout"},
+			excludeFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			paths := c.Args().Slice()
@@ -55,7 +58,11 @@ Examples:
 			if err := out.Overwrites(paths); err != nil {
 				return usageError("convert: %v", err)
 			}
-			d, _, err := loadInputs(e, paths)
+			opts, err := loadOptions(c, e, "convert")
+			if err != nil {
+				return err
+			}
+			d, _, err := loadInputs(e, opts, paths)
 			if err != nil {
 				return err
 			}

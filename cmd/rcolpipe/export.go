@@ -62,7 +62,7 @@ of that folder into an empty longitudinal project rebuilds it.
 			if err != nil {
 				return err
 			}
-			client, err := openTarget(e, targetSettingsFrom(c, cfg))
+			client, err := openTarget(e, targetSettingsFrom(c, cfg, c.String("config")))
 			if err != nil {
 				return err
 			}
@@ -102,7 +102,7 @@ func exportAll(c *cli.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	client, err := openTarget(e, targetSettingsFrom(c, cfg))
+	client, err := openTarget(e, targetSettingsFrom(c, cfg, c.String("config")))
 	if err != nil {
 		return err
 	}

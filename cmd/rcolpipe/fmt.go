@@ -23,8 +23,10 @@ what it means: every cell trimmed, choices as "code, label | code, label", the
 identifier and required flags as "y", REDCap's 18 columns in REDCap's order,
 quotes only where needed. Each file keeps its own format: JSON stays JSON, a CSV
 keeps its delimiter, byte-order mark, header style (API keys or the Data
-Dictionary page's headers) and line ends. A folder INPUT formats the files in it.
-Instrument ZIPs are left alone.
+Dictionary page's headers) and line ends. A folder INPUT formats the dictionary
+files in it and in the folders below it (--exclude GLOB leaves some out, as in
+validate). Instrument ZIPs are left alone. - reads standard input and writes its
+canonical form to stdout (with --check: exit 1 when it would change).
 
 Without -w, fmt prints a diff of each file that would change. -w writes the
 files (through a temporary file renamed into place). --check prints the names
@@ -35,6 +37,8 @@ Examples:
    rcolpipe fmt instruments/
    rcolpipe fmt -w instruments/phq9.csv
    rcolpipe fmt --check instruments/      # in CI
+   rcolpipe fmt --check --exclude 'drafts' instruments/
+   rcolpipe fmt - < phq9.csv > phq9.fmt.csv
 
 Exit codes: 0 done (with --check: nothing would change), 1 a file cannot be
 read as a dictionary, or with --check a file would change; 2 a wrong command
@@ -42,6 +46,7 @@ line (no INPUT, an INPUT that does not exist).`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write the canonical form to the files"},
 			&cli.BoolFlag{Name: "check", Usage: "list the files that would change; exit 1 if any"},
+			excludeFlag(),
 		},
 		Action: func(c *cli.Context) error { return runFmt(c, e) },
 	}
@@ -56,9 +61,24 @@ func runFmt(c *cli.Context, e *env) error {
 		return err
 	}
 	write, check := c.Bool("write"), c.Bool("check")
+	opts, err := loadOptions(c, e, "fmt")
+	if err != nil {
+		return err
+	}
 	changed, failed := 0, 0
 	for _, p := range paths {
-		d, diags, err := redcap.Load(p)
+		if p == "-" {
+			if write {
+				return usageError("fmt: -w cannot write standard input; the canonical form of - goes to stdout without -w")
+			}
+			ch, err := fmtStdin(e, opts, check)
+			if err != nil {
+				return err
+			}
+			changed += ch
+			continue
+		}
+		d, diags, err := opts.Load(p)
 		if err != nil {
 			return inputError("fmt: %w", err)
 		}
@@ -106,14 +126,6 @@ func runFmt(c *cli.Context, e *env) error {
 	return nil
 }
 
-// csvShape is what fmt keeps of a CSV file.
-type csvShape struct {
-	bom      bool
-	delim    rune
-	crlf     bool
-	download bool // the Data Dictionary page's headers, not API keys
-}
-
 // formatDictionary returns the canonical form of one file, or nil for a
 // file fmt leaves alone (an instrument ZIP).
 func formatDictionary(name string, data []byte) ([]byte, error) {
@@ -133,20 +145,7 @@ func formatDictionary(name string, data []byte) ([]byte, error) {
 		}
 		return out.Bytes(), nil
 	}
-	firstLine, _, _ := strings.Cut(text, "\n")
-	shape := csvShape{
-		bom:      bytes.HasPrefix(data, []byte("\uFEFF")),
-		crlf:     strings.HasSuffix(firstLine, "\r"),
-		delim:    ',',
-		download: !strings.Contains(strings.ToLower(firstLine), "field_name"),
-	}
-	best := strings.Count(firstLine, ",")
-	for _, r := range []rune{';', '\t'} {
-		if n := strings.Count(firstLine, string(r)); n > best {
-			shape.delim, best = r, n
-		}
-	}
-	if err := writeShapedCSV(&out, d, shape); err != nil {
+	if err := writeShapedCSV(&out, d, sniffCSVShape(data)); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return out.Bytes(), nil
@@ -251,4 +250,42 @@ func writeLineDiff(w io.Writer, name, a, b string) {
 			j++
 		}
 	}
+}
+
+// fmtStdin formats standard input: its canonical form goes to stdout, or
+// with check its name when it would change (changed is then 1).
+func fmtStdin(e *env, opts redcap.LoadOptions, check bool) (changed int, err error) {
+	head := &headBuffer{max: redcap.MaxFileBytes + 1}
+	opts.Stdin = io.TeeReader(opts.Stdin, head)
+	_, diags, err := opts.Load("-")
+	if err != nil {
+		return 0, inputError("fmt: %w", err)
+	}
+	if diags.HasErrors() {
+		for _, dg := range diags {
+			if dg.Severity == redcap.SeverityError {
+				fmt.Fprintf(e.stderr, "%s\n", dg.String())
+			}
+		}
+		return 0, silentExit(exitInvalid)
+	}
+	after, err := formatDictionary(redcap.StdinName, head.buf)
+	if err != nil {
+		return 0, inputError("fmt: %w", err)
+	}
+	if after == nil { // an instrument ZIP: left as it is
+		after = head.buf
+	}
+	if bytes.Equal(head.buf, after) {
+		if !check {
+			_, err = e.stdout.Write(after)
+		}
+		return 0, err
+	}
+	if check {
+		fmt.Fprintln(e.stdout, redcap.StdinName)
+		return 1, nil
+	}
+	_, err = e.stdout.Write(after)
+	return 1, err
 }

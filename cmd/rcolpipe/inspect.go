@@ -33,6 +33,7 @@ Examples:
 ` + exitCodesHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text or json"},
+			excludeFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			paths := c.Args().Slice()
@@ -46,7 +47,11 @@ Examples:
 			if err := checkInputsExist("inspect", paths); err != nil {
 				return err
 			}
-			d, _, err := loadInputs(e, paths)
+			opts, err := loadOptions(c, e, "inspect")
+			if err != nil {
+				return err
+			}
+			d, _, err := loadInputs(e, opts, paths)
 			if err != nil {
 				return err
 			}

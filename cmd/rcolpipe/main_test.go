@@ -63,6 +63,7 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"crlf":                cmdCRLF,
 			"exitcode":            cmdExitCode,
 			"expandenv":           cmdExpandEnv,
 			"sandbox-start":       cmdSandboxStart,
@@ -105,6 +106,26 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
 	}
+}
+
+// cmdCRLF writes SRC to DST with CRLF line ends, and with -bom a UTF-8
+// byte-order mark first: files as Excel on Windows writes them, which a
+// txtar archive cannot hold reliably.
+//
+//	crlf -bom in.csv excel.csv
+func cmdCRLF(ts *testscript.TestScript, neg bool, args []string) {
+	bom := len(args) > 0 && args[0] == "-bom"
+	if bom {
+		args = args[1:]
+	}
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: crlf [-bom] SRC DST")
+	}
+	out := strings.ReplaceAll(ts.ReadFile(args[0]), "\n", "\r\n")
+	if bom {
+		out = "\uFEFF" + out
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o644))
 }
 
 // sandboxStops holds the stop function of each script's running sandbox.

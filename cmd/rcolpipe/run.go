@@ -29,7 +29,9 @@ example runs on a fresh clone with nothing else running.
    go run ./cmd/rcolpipe run examples/rcolpipe.yaml
 
 For a real project, set target.url to your REDCap API URL (ending in /api/) and
-put the token in .env as RC_API_KEY=...; run asks before importing unless --yes.
+put the token in .env as RC_API_KEY=... next to the pipeline file (or in the
+working directory; the pipeline file's .env wins, the environment's RC_API_KEY
+wins over both); run asks before importing unless --yes.
 
 Examples:
    rcolpipe run examples/rcolpipe.yaml
@@ -47,7 +49,7 @@ Examples:
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "report format: text or json"},
 			&cli.BoolFlag{Name: "strict", Usage: "stop on validation warnings too"},
 			allowProjectPluginsFlag(),
-			&cli.StringFlag{Name: flagTokenFile, Usage: "file holding the API token, when RC_API_KEY is neither in the environment nor in ./.env"},
+			&cli.StringFlag{Name: flagTokenFile, Usage: "file holding the API token, when RC_API_KEY is neither in the environment nor in a .env (next to the pipeline file, or ./.env)"},
 			&cli.StringFlag{Name: flagUsername, EnvVars: []string{"RC_USERNAME"}, Usage: "your REDCap user name, for the user-rights check"},
 			&cli.BoolFlag{Name: flagDebugHTTP, Usage: "log every API request and response at debug level (the token is redacted)"},
 			&cli.DurationFlag{Name: flagTimeout, Value: api.DefaultTimeout, Usage: "time limit of each API request"},
@@ -81,7 +83,7 @@ Examples:
 				client = cl
 				opts.Confirm = nil // a throwaway project: nothing to lose
 			} else {
-				cl, err := openTarget(e, targetSettingsFrom(c, &spec.Config.Target))
+				cl, err := openTarget(e, targetSettingsFrom(c, &spec.Config.Target, c.Args().First()))
 				if err != nil {
 					return err
 				}

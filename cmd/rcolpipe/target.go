@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -32,7 +33,7 @@ func targetFlags() []cli.Flag {
 		&cli.StringFlag{Name: flagURL, EnvVars: []string{"RC_API_URL"},
 			Usage: "REDCap API URL, ending in /api/ (e.g. https://redcap.example.org/redcap/api/)"},
 		&cli.StringFlag{Name: flagTokenFile,
-			Usage: "file holding the API token, used when RC_API_KEY is neither in the environment nor in ./.env"},
+			Usage: "file holding the API token, used when RC_API_KEY is neither in the environment nor in a .env (next to the pipeline file, or ./.env)"},
 		&cli.StringFlag{Name: flagTokenPattern,
 			Usage: "regular expression the token must match (default: 32 hex characters, REDCap's project tokens)"},
 		&cli.StringFlag{Name: flagUsername, EnvVars: []string{"RC_USERNAME"},
@@ -45,8 +46,10 @@ func targetFlags() []cli.Flag {
 }
 
 // targetSettingsFrom reads the target flags; cfg (the pipeline file's
-// target section, may be nil) supplies what the flags leave unset.
-func targetSettingsFrom(c *cli.Context, cfg *pipeline.TargetConfig) upload.Target {
+// target section, may be nil) supplies what the flags leave unset, and the
+// pipeline file's folder (configPath "" for none) is where .env is looked
+// up first.
+func targetSettingsFrom(c *cli.Context, cfg *pipeline.TargetConfig, configPath string) upload.Target {
 	s := upload.Target{
 		URL:          c.String(flagURL),
 		TokenFile:    c.String(flagTokenFile),
@@ -54,6 +57,9 @@ func targetSettingsFrom(c *cli.Context, cfg *pipeline.TargetConfig) upload.Targe
 		Username:     c.String(flagUsername),
 		Timeout:      c.Duration(flagTimeout),
 		DebugHTTP:    c.Bool(flagDebugHTTP),
+	}
+	if configPath != "" {
+		s.ConfigDir = filepath.Dir(configPath)
 	}
 	if cfg != nil {
 		for _, p := range []struct {

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"io"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/internal/outfile"
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/plugins/host"
@@ -41,7 +44,8 @@ executable; JSON is its config, an object. Quote it for the shell. Repeatable.
 
 The result is JSON (API keys, columns A..R) unless --to says csv (API keys) or
 redcap-csv (the Data Dictionary page's headers, with BOM); a -o ending in .csv
-means csv. -o - (the default) is stdout. -o FILE is written as convert writes it:
+means csv, and without --to it keeps the shape of the inputs when they are all CSV
+of one shape (delimiter, byte-order mark, header style, line ends). -o - (the default) is stdout. -o FILE is written as convert writes it:
 through a temporary file next to it, renamed when complete; a symbolic link is
 written through to its file, a device or FIFO such as /dev/null as it is, and a
 folder is refused. Findings go to stderr as a text report;
@@ -54,6 +58,8 @@ Examples:
    rcolpipe transform --stage 'prefix:{"prefix":"sf_","forms":["sf12"]}' sf12.json
    rcolpipe transform --stage 'prefix:{"rename":{"dob":"birth_date"}}' -o out.csv instruments/
    rcolpipe transform -c rcolpipe.yaml -o build/dictionary.json
+   rcolpipe transform --stage 'prefix:{"rename":{"dob":"birth_date"}}' -o out.csv excel.csv
+   cat phq9.json | rcolpipe transform --stage prefix:'{"prefix":"p_"}' -
    rcolpipe transform -c rcolpipe.yaml --stage 'conventions:{"identifiers":{},"fix":true}' --to redcap-csv -o upload.csv
 
 Exit codes: 0 the dictionary was written (warnings allowed unless --strict or the
@@ -66,6 +72,7 @@ line or pipeline file (unknown flag, bad --stage, invalid rcolpipe.yaml).`,
 			&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "output format: json (default), csv or redcap-csv"},
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1, nothing written) on warnings too"},
 			allowProjectPluginsFlag(),
+			excludeFlag(),
 		},
 		Action: func(c *cli.Context) error { return runTransform(c, e, stages.values) },
 	}
@@ -76,7 +83,13 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 	if err != nil {
 		return usageError("transform: %v", err)
 	}
-	spec, err := newSpec("transform", pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: c.Args().Slice(), Strict: c.Bool("strict")})
+	req := withInputOptions(c, e, pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: c.Args().Slice(), Strict: c.Bool("strict")})
+	// The start of standard input tells the CSV shape to keep (below).
+	stdinHead := &headBuffer{max: 64 << 10}
+	if req.Stdin != nil {
+		req.Stdin = io.TeeReader(req.Stdin, stdinHead)
+	}
+	spec, err := newSpec("transform", req)
 	if err != nil {
 		return err
 	}
@@ -91,7 +104,20 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 		return err
 	}
 	result := res.Dictionary
-	if err := writeDictionary(e, "transform", out, res.Loaded.Files, result); err != nil {
+	// A CSV written from CSV inputs keeps their shape (delimiter, BOM, line
+	// ends, header style) when --to does not choose one.
+	if shape, ok := sharedCSVShape(res.Loaded.Files, stdinHead.buf); ok && out.KeepsInputShape() {
+		if err := out.Overwrites(res.Loaded.Files); err != nil {
+			return usageError("transform: %v", err)
+		}
+		var buf bytes.Buffer
+		if err := writeShapedCSV(&buf, result, shape); err != nil {
+			return inputError("transform: %v", err)
+		}
+		if err := outfile.WriteBytes(out.Path, buf.Bytes(), 0o644); err != nil {
+			return inputError("transform: %v", err)
+		}
+	} else if err := writeDictionary(e, "transform", out, res.Loaded.Files, result); err != nil {
 		return err
 	}
 	if out.Path != "-" {

@@ -23,6 +23,7 @@ func uploadFlags(stages *stageFlags, withWrites bool) []cli.Flag {
 		&cli.StringFlag{Name: "format", Value: "text", Usage: "report format: text or json"},
 		&cli.BoolFlag{Name: "strict", Usage: "stop on validation warnings too"},
 		allowProjectPluginsFlag(),
+		excludeFlag(),
 		&cli.BoolFlag{Name: "allow-delete", Usage: "let the upload delete fields that are in the project but not in the upload"},
 		&cli.BoolFlag{Name: "allow-critical", Usage: "let the upload make critical changes other than deletions (renames, type or validation changes, removed or recoded choice codes); migrate the data first"},
 		&cli.StringFlag{Name: flagDraftFile, Usage: "write the whole merged dictionary to `FILE.csv` in REDCap's Data Dictionary format, for Draft Mode (projects in Production), and import nothing"},
@@ -96,12 +97,15 @@ Data Dictionary format and imports nothing. Upload that file in Draft Mode on th
 project's Data Dictionary page; never a file with only your instruments, which
 would replace the whole dictionary.
 
-The token comes from RC_API_KEY (environment, then ./.env), then --token-file; it is
-never printed or logged. INPUTs replace the inputs of the pipeline file (-c).
+The token comes from RC_API_KEY (the environment, then .env next to the -c pipeline
+file, then ./.env), then --token-file; it is never printed or logged. INPUTs replace
+the inputs of the pipeline file (-c); - reads one from standard input, and then
+the confirmation cannot be read from it: give --yes.
 
 Examples:
    rcolpipe upload --url https://redcap.example.org/redcap/api/ --dry-run phq9.csv
    rcolpipe upload -c rcolpipe.yaml --yes
+   rcolpipe upload -c rcolpipe.yaml --exclude 'drafts' --dry-run instruments/
    rcolpipe upload -c rcolpipe.yaml --stage 'prefix:{"prefix":"sl_","forms":["sleep"]}' sleep.json
    rcolpipe upload --url https://redcap.example.org/redcap/api/ --plan plan.json --yes
    rcolpipe upload --url https://redcap.example.org/redcap/api/ --draft-file draft.csv phq9.csv
@@ -137,7 +141,7 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 	spec := pipeline.Spec{Config: &pipeline.Config{}}
 	if c.String(flagPlan) == "" {
 		var err error
-		if spec, err = newSpec(cmd, pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: args, Strict: c.Bool("strict")}); err != nil {
+		if spec, err = newSpec(cmd, withInputOptions(c, e, pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: args, Strict: c.Bool("strict")})); err != nil {
 			return err
 		}
 	} else if tc, err := loadTargetConfig(c); err != nil {
@@ -147,7 +151,7 @@ func runUpload(c *cli.Context, e *env, cmd string, stageValues, args []string, d
 		// still names the target.
 		spec.Config.Target = *tc
 	}
-	settings := targetSettingsFrom(c, &spec.Config.Target)
+	settings := targetSettingsFrom(c, &spec.Config.Target, c.String("config"))
 	opts := uploadOptions(c, e, spec.Config.Target, dryRun)
 	ctx, stop := host.WithSignals(c.Context)
 	defer stop()

@@ -42,6 +42,8 @@ Examples:
    rcolpipe validate --assume-fields project.json --rule RC109=off new_instrument.csv
    rcolpipe validate --validation-types site-types.txt instruments/
    rcolpipe validate -c rcolpipe.yaml --format github
+   rcolpipe validate --exclude 'drafts' --exclude '*.bak.csv' instruments/
+   rcolpipe export --url https://redcap.example.org/redcap/api/ | rcolpipe validate -
 
 The text report lists errors first; a rule that fires more than three times in
 a file is one line with the count and the first fields (--verbose lists them
@@ -61,6 +63,7 @@ fail the run, 2 a wrong command line or pipeline file (unknown format, bad --rul
 			&cli.StringFlag{Name: "min-severity", Value: "info", Usage: "report only findings of at least this `SEVERITY` (error, warning, info); the exit code still counts all"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "text: list every finding (many of one rule in one file are otherwise one line with the count)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "text: print only the summary line"},
+			excludeFlag(),
 		},
 		Action: func(c *cli.Context) error { return runValidate(c, e) },
 	}
@@ -92,11 +95,11 @@ func runValidate(c *cli.Context, e *env) error {
 	if err != nil {
 		return usageError("validate --rule: %v", err)
 	}
-	spec, err := newSpec("validate", pipeline.Request{
+	spec, err := newSpec("validate", withInputOptions(c, e, pipeline.Request{
 		ConfigPath: c.String("config"), Inputs: c.Args().Slice(), Strict: strict,
 		Schemas: c.StringSlice("schema"), ValidationTypes: c.String("validation-types"),
 		AssumeFields: c.StringSlice("assume-fields"), Severities: severities,
-	})
+	}))
 	if err != nil {
 		return err
 	}

@@ -247,7 +247,7 @@ func isDigitIn(c byte, base int) bool {
 }
 
 // ErrNoToken means no token was found in any of the places LoadToken looks.
-var ErrNoToken = errors.New("no REDCap API token: set RC_API_KEY in the environment or in a .env file in the working directory, or pass --token-file")
+var ErrNoToken = errors.New("no REDCap API token: set RC_API_KEY in the environment or in a .env file (next to the pipeline file, or in the working directory), or pass --token-file")
 
 // LoadToken finds the API token, in this order:
 //
@@ -261,25 +261,55 @@ var ErrNoToken = errors.New("no REDCap API token: set RC_API_KEY in the environm
 // a token file was given but not used. Errors name the source, never the
 // token.
 func LoadToken(getenv func(string) string, workdir, tokenFile, pattern string) (Token, []string, error) {
+	return LoadTokenFrom(getenv, []string{workdir}, tokenFile, pattern)
+}
+
+// LoadTokenFrom is LoadToken with .env looked up in each of dirs, in order:
+// the first .env that holds RC_API_KEY wins (a folder named twice is read
+// once). A later .env that also holds a token is reported in a warning,
+// since it is not used.
+func LoadTokenFrom(getenv func(string) string, dirs []string, tokenFile, pattern string) (Token, []string, error) {
 	var warnings []string
-	envFile := filepath.Join(workdir, ".env")
+	var envFiles []string
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		f := filepath.Join(d, ".env")
+		key := f
+		if abs, err := filepath.Abs(f); err == nil {
+			key = abs
+		}
+		if !seen[key] {
+			seen[key] = true
+			envFiles = append(envFiles, f)
+		}
+	}
 	tok, found, err := func() (Token, bool, error) {
 		if v := getenv(TokenEnv); strings.TrimSpace(v) != "" {
 			// A token in .env is still a risk when the environment's wins:
 			// keep its warnings, ignore the rest.
-			_, _, w, _ := readDotEnv(envFile)
-			warnings = append(warnings, w...)
+			for _, f := range envFiles {
+				_, _, w, _ := readDotEnv(f)
+				warnings = append(warnings, w...)
+			}
 			t, err := NewToken(v, TokenEnv+" in the environment", pattern)
 			return t, true, err
 		}
-		v, ok, w, err := readDotEnv(envFile)
-		warnings = append(warnings, w...)
-		if err != nil {
-			return Token{}, false, err
-		}
-		if ok {
-			t, err := NewToken(v, fmt.Sprintf("%s in %s", TokenEnv, envFile), pattern)
-			return t, true, err
+		for i, f := range envFiles {
+			v, ok, w, err := readDotEnv(f)
+			warnings = append(warnings, w...)
+			if err != nil {
+				return Token{}, false, err
+			}
+			if ok {
+				for _, later := range envFiles[i+1:] {
+					if _, ok2, w2, _ := readDotEnv(later); ok2 {
+						warnings = append(warnings, w2...)
+						warnings = append(warnings, fmt.Sprintf("%s also holds %s; it is not used: %s takes precedence", later, TokenEnv, f))
+					}
+				}
+				t, err := NewToken(v, fmt.Sprintf("%s in %s", TokenEnv, f), pattern)
+				return t, true, err
+			}
 		}
 		return Token{}, false, nil
 	}()
