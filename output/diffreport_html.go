@@ -4,21 +4,24 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/rcolpipe/rcolpipe/dictdiff"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 // The HTML diff is one self-contained page (no script, no external style
-// or font). html/template escapes every text from the dictionary.
-var diffHTML = template.Must(template.New("diff").Funcs(template.FuncMap{
-	"p":       redcap.Printable,
-	"short":   func(s string) string { return shorten(redcap.Printable(s), labelExcerpt) },
-	"type":    typeText,
-	"summary": summary,
-	"seg":     func(s string) string { return redcap.Printable(cutSegment(s)) },
-	"blank":   func(s string) bool { return strings.TrimSpace(s) == "" },
-}).Parse(`<!DOCTYPE html>
+// or font). html/template escapes every text from the dictionary. It is
+// parsed on first use rather than at start-up, which every command would pay.
+var diffHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("diff").Funcs(template.FuncMap{
+		"p":       redcap.Printable,
+		"short":   func(s string) string { return shorten(redcap.Printable(s), labelExcerpt) },
+		"type":    typeText,
+		"summary": summary,
+		"seg":     func(s string) string { return redcap.Printable(cutSegment(s)) },
+		"blank":   func(s string) bool { return strings.TrimSpace(s) == "" },
+	}).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -65,7 +68,8 @@ ins{background:#dfd;color:#060;text-decoration:none}
 {{define "change"}}{{if .TooLong}}changed ({{len .Old}} → {{len .New}} bytes; too long to compare word by word){{else if .Long}}{{range $i, $h := .Hunks}}{{if $i}}<br>{{end}}{{if $h.Before}}…{{end}}{{range $h.Segments}}{{template "seg" .}}{{end}}{{if $h.After}}…{{end}}{{end}}{{else}}{{if .Old}}<del>{{p .Old}}</del>{{else}}<em>(empty)</em>{{end}} → {{if .New}}<ins>{{p .New}}</ins>{{else}}<em>(empty)</em>{{end}}{{end}}{{end}}
 {{define "seg"}}{{if eq .Op "delete"}}<del>{{if blank .Text}}␣{{else}}{{seg .Text}}{{end}}</del>{{else if eq .Op "insert"}}<ins>{{if blank .Text}}␣{{else}}{{seg .Text}}{{end}}</ins>{{else}}{{p .Text}}{{end}}{{end}}
 `))
+})
 
 func writeDiffHTML(w io.Writer, r *dictdiff.Report) error {
-	return diffHTML.Execute(w, struct{ R *dictdiff.Report }{r})
+	return diffHTML().Execute(w, struct{ R *dictdiff.Report }{r})
 }

@@ -3,10 +3,10 @@ package output
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/rcolpipe/rcolpipe/dictdiff"
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -31,7 +31,7 @@ func mdText(s string) string {
 	return mdEscaper.Replace(redcap.Printable(s))
 }
 
-var plainName = regexp.MustCompile(`^[A-Za-z0-9_.:/-]+$`)
+var plainName = lazyre.New(`^[A-Za-z0-9_.:/-]+$`)
 
 // mdName shows a field or form name as code when it is a plain name (what
 // REDCap allows), escaped text otherwise.

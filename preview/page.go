@@ -109,7 +109,7 @@ type removed struct {
 // base into the page's model, and translates every branching logic and calc
 // equation to JavaScript.
 func buildPage(title string, inputs []string, d *redcap.Dictionary, diags redcap.Diagnostics, base *redcap.Dictionary, diff *redcap.Diff) *page {
-	p := &page{Title: title, Inputs: inputs, HasBase: diff != nil, Counts: map[string]int{}, Runtime: template.JS(logic.JSRuntime)}
+	p := &page{Title: title, Inputs: inputs, HasBase: diff != nil, Counts: map[string]int{}, Runtime: template.JS(logic.JSRuntime())}
 	byField := map[string][]finding{}
 	for _, dg := range diags {
 		dg = dg.Printable()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"sync"
 )
 
 var (
@@ -16,7 +17,11 @@ var (
 	pageJS string
 )
 
-var tmpl = template.Must(template.New("page").Parse(pageTemplate))
+// pageTmpl is parsed on first use rather than at start-up, which every
+// command would pay.
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(pageTemplate))
+})
 
 // render writes the page: the template with the stylesheet, the logic
 // runtime, the translated expressions and the page script inline.
@@ -26,7 +31,7 @@ func render(w io.Writer, p *page) error {
 		CSS    template.CSS
 		Script template.JS
 	}{p, template.CSS(pageCSS), template.JS(pageJS)}
-	if err := tmpl.Execute(w, data); err != nil {
+	if err := pageTmpl().Execute(w, data); err != nil {
 		return fmt.Errorf("render the preview: %w", err)
 	}
 	return nil

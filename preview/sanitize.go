@@ -2,11 +2,12 @@ package preview
 
 import (
 	"html/template"
-	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 )
 
 // A dictionary is hostile input: a label is shown with REDCap's harmless
@@ -58,7 +59,7 @@ var cssProperties = map[string]bool{
 
 // cssValue admits colours, lengths, keywords and font names; no url(),
 // no escapes, no expression().
-var cssValue = regexp.MustCompile(`^[#a-zA-Z0-9 .,%'"-]*$|^rgba?\([0-9 .,%]*\)$`)
+var cssValue = lazyre.New(`^[#a-zA-Z0-9 .,%'"-]*$|^rgba?\([0-9 .,%]*\)$`)
 
 func cleanStyle(s string) string {
 	var keep []string

@@ -2,9 +2,10 @@ package redcap
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 )
 
 // Limits on what the readers accept. Each is far above anything REDCap
@@ -37,7 +38,7 @@ const (
 const redcapCellBytes = 65535
 
 // tokenShaped matches what looks like a REDCap API token (32 hex characters).
-var tokenShaped = regexp.MustCompile(`[0-9A-Fa-f]{32,}`)
+var tokenShaped = lazyre.New(`[0-9A-Fa-f]{32,}`)
 
 // excerptBytes caps what a message quotes of a file's content.
 const excerptBytes = 40

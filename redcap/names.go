@@ -2,8 +2,9 @@ package redcap
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 )
 
 // How REDCap cleans and judges field, form and checkbox-code names
@@ -19,7 +20,7 @@ const (
 // validFieldName is REDCap's rule for a field name as it is stored: a
 // lower-case letter first, then [a-z0-9_], not ending in '_' (the double
 // underscore is checked apart).
-var validFieldName = regexp.MustCompile(`^[a-z](?:[a-z0-9_]*[a-z0-9])?$`)
+var validFieldName = lazyre.New(`^[a-z](?:[a-z0-9_]*[a-z0-9])?$`)
 
 // FieldNameProblem says why name is not a field name REDCap stores as it is
 // ("" if it is one): too long, characters outside [a-z0-9_], a leading

@@ -2,10 +2,11 @@ package redcap
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 )
 
 // Structure is a longitudinal project's setup beside its dictionary: arms,
@@ -123,7 +124,7 @@ func (s *Structure) Clone() *Structure {
 // keeps in a unique event name before "_arm_N".
 const maxEventPrefix = 18
 
-var reEventNameDrop = regexp.MustCompile(`[^0-9a-z_ ]`)
+var reEventNameDrop = lazyre.New(`[^0-9a-z_ ]`)
 
 // UniqueEventName derives REDCap's unique event name from an event name
 // and its arm: the name lower-cased, every character but letters, digits,

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"time"
 
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -25,7 +25,7 @@ type BackupInfo struct {
 }
 
 // backupName matches the names WriteBackup gives: project-ID-TIME[-N].json.
-var backupName = regexp.MustCompile(`^project-([0-9]+)-([0-9]{8}T[0-9]{6}Z)(?:-([0-9]+))?\.json$`)
+var backupName = lazyre.New(`^project-([0-9]+)-([0-9]{8}T[0-9]{6}Z)(?:-([0-9]+))?\.json$`)
 
 // ListBackups lists the backups in dir, oldest first (then by name).
 // Other files are ignored; a backup that cannot be read is listed with

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -125,8 +126,13 @@ const (
 	sevI = redcap.SeverityInfo
 )
 
-// catalogue is the table every listing is generated from. Read only.
-var catalogue = withBehaviour([]Rule{
+// catalogue returns the table every listing is generated from, with what
+// REDCap does added to each doc (withBehaviour). It is built on first use,
+// not at start-up, which every command (even --version) would pay. Read only.
+var catalogue = sync.OnceValue(func() []Rule { return withBehaviour(catalogueTable) })
+
+// catalogueTable is the catalogue as written; use catalogue().
+var catalogueTable = []Rule{
 	{codeNameMissing, sevE, "Field name is missing",
 		"REDCap rejects a row without a variable name: `Each row MUST have a variable/field name, but the following cells have a field name missing`.\n\nExample: a row whose column A is empty.\n\nFix: give the row a field name, or delete the row (often a stray spreadsheet line)."},
 	{codeNameRewritten, sevE, "Field name has characters REDCap lowercases or deletes",
@@ -320,4 +326,4 @@ var catalogue = withBehaviour([]Rule{
 		"REDCap replaces the whole dictionary on import; an empty one passes its checks and deletes every field of the project.\n\nExample: `rcolpipe validate` on a folder without dictionary files, or on files that all failed to load.\n\nFix: check the input paths; rcolpipe never uploads an empty dictionary."},
 	{codeNotAField, sevE, "Row is not a field",
 		"A row with neither a form name nor a field type is not a field but a stray line: a cell pasted below the table, or the rest of a row that a line break inside a cell split in two. REDCap rejects it (`Each row MUST have a form name`). rcolpipe reports such a row once, instead of every rule it breaks (name, form, type, label, alignment, ...).\n\nExample: a row whose only cell is `RH`.\n\nFix: delete the row, or join it to the row it was split from."},
-})
+}

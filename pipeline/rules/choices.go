@@ -2,14 +2,14 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
 // phpNumeric matches what PHP's is_numeric accepts (after trimming).
-var phpNumeric = regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
+var phpNumeric = lazyre.New(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
 
 // effectiveType is the type REDCap stores for t (legacy names mapped).
 func effectiveType(t string) string { return redcap.StoredFieldType(t) }

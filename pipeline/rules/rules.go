@@ -7,6 +7,7 @@ package rules
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -41,8 +42,8 @@ type Config struct {
 // All returns every rule: the Go rules in code order, then the reader's
 // checks (codes "RD...") from package redcap.
 func All() []Rule {
-	out := make([]Rule, 0, len(catalogue)+len(structureCatalogue)+len(redcap.ReaderChecks))
-	out = append(out, catalogue...)
+	out := make([]Rule, 0, len(catalogue())+len(structureCatalogue)+len(redcap.ReaderChecks))
+	out = append(out, catalogue()...)
 	out = append(out, structureCatalogue...)
 	for _, c := range redcap.ReaderChecks {
 		out = append(out, Rule{Code: c.Code, Severity: c.Severity, Title: c.Title, Doc: c.Doc})
@@ -52,21 +53,22 @@ func All() []Rule {
 
 // Lookup returns the Go rule with the given code.
 func Lookup(code string) (Rule, bool) {
-	i, ok := catalogueIndex[code]
+	i, ok := catalogueIndex()[code]
 	if !ok {
 		return lookupStructure(code)
 	}
-	return catalogue[i], true
+	return catalogue()[i], true
 }
 
-// catalogueIndex maps a code to its position in catalogue; built once, read only.
-var catalogueIndex = func() map[string]int {
-	m := make(map[string]int, len(catalogue))
-	for i, r := range catalogue {
+// catalogueIndex maps a code to its position in catalogue; built on first
+// use, read only.
+var catalogueIndex = sync.OnceValue(func() map[string]int {
+	m := make(map[string]int, len(catalogueTable))
+	for i, r := range catalogueTable {
 		m[r.Code] = i
 	}
 	return m
-}()
+})
 
 // Check runs every rule over d and returns the findings with their default
 // severities, in dictionary order (dictionary-level findings first). The

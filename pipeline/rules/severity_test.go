@@ -11,7 +11,7 @@ import (
 // says what REDCap does, an error is only what REDCap rejects or silently
 // changes, and an info is never either.
 func TestSeverityPolicy(t *testing.T) {
-	for _, r := range catalogue {
+	for _, r := range catalogue() {
 		b, ok := behaviours[r.Code]
 		if !ok {
 			t.Errorf("%s: no record of what REDCap does (behaviours in severity.go)", r.Code)

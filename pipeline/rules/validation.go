@@ -2,11 +2,11 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -32,28 +32,28 @@ const (
 )
 
 var (
-	reYMD       = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
-	reYMDHM     = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2})$`)
-	reYMDHMS    = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2}):(\d{2})$`)
-	reSlashDate = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$`)
+	reYMD       = lazyre.New(`^(\d{4})-(\d{2})-(\d{2})$`)
+	reYMDHM     = lazyre.New(`^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2})$`)
+	reYMDHMS    = lazyre.New(`^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2}):(\d{2})$`)
+	reSlashDate = lazyre.New(`^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$`)
 	// REDCap's time formats accept a one-digit hour (6:00).
-	reTimeHM     = regexp.MustCompile(`^([01]?\d|2[0-3]):[0-5]\d$`)
-	reTimeHMS    = regexp.MustCompile(`^([01]?\d|2[0-3]):[0-5]\d:[0-5]\d$`)
-	reTimeMS     = regexp.MustCompile(`^[0-5]\d:[0-5]\d$`)
-	reInteger    = regexp.MustCompile(`^[-+]?\d+$`)
-	reNumber     = regexp.MustCompile(`^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$`)
-	reNumComma   = regexp.MustCompile(`^[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$`)
-	rePipedField = regexp.MustCompile(`^\[[^\[\]]+\](?:\[[^\[\]]+\])*$`)
+	reTimeHM     = lazyre.New(`^([01]?\d|2[0-3]):[0-5]\d$`)
+	reTimeHMS    = lazyre.New(`^([01]?\d|2[0-3]):[0-5]\d:[0-5]\d$`)
+	reTimeMS     = lazyre.New(`^[0-5]\d:[0-5]\d$`)
+	reInteger    = lazyre.New(`^[-+]?\d+$`)
+	reNumber     = lazyre.New(`^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$`)
+	reNumComma   = lazyre.New(`^[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$`)
+	rePipedField = lazyre.New(`^\[[^\[\]]+\](?:\[[^\[\]]+\])*$`)
 )
 
 // patternTypes are validation types checked with one regular expression.
-var patternTypes = map[string]*regexp.Regexp{
-	"email":      regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`),
-	"phone":      regexp.MustCompile(`^\(?[2-9]\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{4}$`),
-	"zipcode":    regexp.MustCompile(`^\d{5}(?:-\d{4})?$`),
-	"alpha_only": regexp.MustCompile(`^[A-Za-z]+$`),
-	"mrn_10d":    regexp.MustCompile(`^\d{10}$`),
-	"ssn":        regexp.MustCompile(`^\d{3}-\d{2}-\d{4}$`),
+var patternTypes = map[string]*lazyre.Regexp{
+	"email":      lazyre.New(`^[^@\s]+@[^@\s]+\.[^@\s]+$`),
+	"phone":      lazyre.New(`^\(?[2-9]\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{4}$`),
+	"zipcode":    lazyre.New(`^\d{5}(?:-\d{4})?$`),
+	"alpha_only": lazyre.New(`^[A-Za-z]+$`),
+	"mrn_10d":    lazyre.New(`^\d{10}$`),
+	"ssn":        lazyre.New(`^\d{3}-\d{2}-\d{4}$`),
 }
 
 // familyOf returns the min/max format family of validation type t.
@@ -105,7 +105,7 @@ func validDate(y, m, d int) bool {
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // checkYMD checks a Y-M-D[ H:M[:S]] value matched by re.
-func checkYMD(re *regexp.Regexp, v string) bool {
+func checkYMD(re *lazyre.Regexp, v string) bool {
 	m := re.FindStringSubmatch(v)
 	if m == nil || !validDate(atoi(m[1]), atoi(m[2]), atoi(m[3])) {
 		return false

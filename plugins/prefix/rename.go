@@ -6,8 +6,8 @@ package prefix
 
 import (
 	"fmt"
-	"regexp"
 
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 	"github.com/rcolpipe/rcolpipe/plugins/sdk"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -27,7 +27,7 @@ const (
 )
 
 // prefixRE is what a prefix may hold: the start of a valid name.
-var prefixRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+var prefixRE = lazyre.New(`^[a-z][a-z0-9_]*$`)
 
 // renameCodes are this plugin's codes for the findings of the SDK's rename
 // engine, which does the work.

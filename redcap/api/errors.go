@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 )
 
 // Advisor is implemented by the errors of this package: Advice tells the
@@ -491,7 +492,7 @@ func classify(status int, msg string) error {
 	return nil
 }
 
-var dateRe = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+var dateRe = lazyre.New(`\d{4}-\d{2}-\d{2}`)
 
 // parseErrorBody extracts the message of a REDCap error body in any of
 // its three formats: {"error":"…"}, "ERROR: …" (csv) or
@@ -517,7 +518,7 @@ func parseErrorBody(body []byte) (msg string, ok bool) {
 	return shorten(s, 500), false
 }
 
-var xmlErrorRe = regexp.MustCompile(`(?s)<error>(.*?)</error>`)
+var xmlErrorRe = lazyre.New(`(?s)<error>(.*?)</error>`)
 
 // shorten cuts s to at most n bytes on a rune boundary.
 func shorten(s string, n int) string {
@@ -549,7 +550,7 @@ func firstBytes(b []byte, n int) []byte {
 	return b
 }
 
-var titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+var titleRe = lazyre.New(`(?is)<title[^>]*>(.*?)</title>`)
 
 // htmlTitle returns the page's title, decoded, passed through redact, and
 // cut short.
@@ -601,7 +602,7 @@ var dictionaryMessagePrefixes = []string{
 
 // cellItemRe ends one listed entry: a cell reference in parentheses,
 // optionally followed by REDCap's suggested replacement.
-var cellItemRe = regexp.MustCompile(`\(([A-R])([0-9]+)\)( - Suggestion: replace with "[^"]*")?`)
+var cellItemRe = lazyre.New(`\(([A-R])([0-9]+)\)( - Suggestion: replace with "[^"]*")?`)
 
 // splitDictionaryErrors turns REDCap's run-together error text into one
 // problem per entry.

@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -29,7 +29,7 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	return v, nil
 }
 
-var versionRe = regexp.MustCompile(`^\d+(\.\d+)*$`)
+var versionRe = lazyre.New(`^\d+(\.\d+)*$`)
 
 // ProjectInfo is what content=project says about the project (the keys
 // rcolpipe uses).

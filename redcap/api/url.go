@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
+
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 )
 
 // tokenShapedRe finds 32 hexadecimal characters in a row: the shape of a
 // REDCap token, and of nothing a REDCap API URL needs.
-var tokenShapedRe = regexp.MustCompile(`(?i)(?:^|[^0-9a-f])[0-9a-f]{32}(?:[^0-9a-f]|$)`)
+var tokenShapedRe = lazyre.New(`(?i)(?:^|[^0-9a-f])[0-9a-f]{32}(?:[^0-9a-f]|$)`)
 
 // CheckURL checks a REDCap API URL: http(s) with a host, a path ending in
 // /api/ (REDCap's single API endpoint; the versioned …/redcap_vX.Y.Z/API/

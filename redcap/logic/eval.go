@@ -3,11 +3,12 @@ package logic
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 )
 
 // This file evaluates parsed logic against one record, with REDCap's
@@ -260,10 +261,10 @@ func binary(op string, x, y Value) Value {
 // numericText is what counts as a number in a field: optional sign,
 // digits with an optional decimal point, optional exponent, surrounding
 // spaces allowed. The JavaScript runtime has the same pattern.
-var numericText = regexp.MustCompile(`^[ \t\n\r]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?[ \t\n\r]*$`)
+var numericText = lazyre.New(`^[ \t\n\r]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?[ \t\n\r]*$`)
 
 // integerText is what isinteger accepts.
-var integerText = regexp.MustCompile(`^[ \t\n\r]*[-+]?[0-9]+[ \t\n\r]*$`)
+var integerText = lazyre.New(`^[ \t\n\r]*[-+]?[0-9]+[ \t\n\r]*$`)
 
 // numeric returns v as a number when it is one: a number that is not blank,
 // a truth value (1 or 0), or numeric text.
@@ -610,7 +611,7 @@ func aggregate(name string, xs []float64) Value {
 
 // datePattern matches a date with an optional time; which group is the
 // year depends on the format.
-var datePattern = regexp.MustCompile(`^[ \t]*([0-9]{1,4})[-/]([0-9]{1,2})[-/]([0-9]{1,4})(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?[ \t]*$`)
+var datePattern = lazyre.New(`^[ \t]*([0-9]{1,4})[-/]([0-9]{1,2})[-/]([0-9]{1,4})(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?[ \t]*$`)
 
 // parseDate reads a date (and time) in format "ymd", "mdy" or "dmy" into
 // year, month, day, hour, minute, second; a date starting with a

@@ -6,15 +6,19 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 )
 
-// JSRuntime is the JavaScript that translated logic runs on: it defines the
+// JSRuntime returns the JavaScript that translated logic runs on: it defines the
 // global RCLogic, whose functions mirror the evaluator's (eval.go) one for
 // one. A page includes it once, before any translated expression.
 //
 // The date units come from dateUnits (names.go), so that the page and
-// the evaluator cannot disagree on them.
-var JSRuntime = strings.Replace(jsRuntimeSource, "/*DATE_UNITS*/ {}", mustJSON(dateUnits), 1)
+// the evaluator cannot disagree on them. It is made on first use, not at
+// start-up, which every command would pay.
+var JSRuntime = sync.OnceValue(func() string {
+	return strings.Replace(jsRuntimeSource, "/*DATE_UNITS*/ {}", mustJSON(dateUnits), 1)
+})
 
 //go:embed runtime.js
 var jsRuntimeSource string

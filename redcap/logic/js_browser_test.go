@@ -66,7 +66,7 @@ func TestJSMatchesEvalInBrowser(t *testing.T) {
 	}
 	ctx := browsertest.Start(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank"),
-		chromedp.Evaluate[chromedp.Void](JSRuntime+fmt.Sprintf(";RCLogic.setNow([%d,%d,%d,%d,%d,%d])",
+		chromedp.Evaluate[chromedp.Void](JSRuntime()+fmt.Sprintf(";RCLogic.setNow([%d,%d,%d,%d,%d,%d])",
 			evalNow.Year(), evalNow.Month(), evalNow.Day(), evalNow.Hour(), evalNow.Minute(), evalNow.Second()))); err != nil {
 		t.Fatal(err)
 	}

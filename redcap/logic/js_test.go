@@ -19,7 +19,7 @@ type jsEngine struct {
 func newJSEngine(t testing.TB) *jsEngine {
 	t.Helper()
 	en := &jsEngine{vm: goja.New()}
-	if _, err := en.vm.RunString(JSRuntime); err != nil {
+	if _, err := en.vm.RunString(JSRuntime()); err != nil {
 		t.Fatalf("runtime.js: %v", err)
 	}
 	if _, err := en.vm.RunString(fmt.Sprintf("RCLogic.setNow([%d,%d,%d,%d,%d,%d])",

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/logic"
 )
@@ -141,7 +142,7 @@ func named(name string, col redcap.Column, i int) string {
 	return fmt.Sprintf("%s (%s)", name, cell(col, i))
 }
 
-var reChoiceCode = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
+var reChoiceCode = lazyre.New(`^[a-zA-Z0-9._-]+$`)
 
 // cleanName is REDCap's repair of a field name (redcap.CleanFieldName) of
 // a trimmed cell.
@@ -426,7 +427,7 @@ func parseChoices(s string) []choice {
 	return out
 }
 
-var reSuggest = regexp.MustCompile(`[^a-zA-Z0-9._-]`)
+var reSuggest = lazyre.New(`[^a-zA-Z0-9._-]`)
 
 func (c *checker) checkChoices() {
 	missing := c.list(msgChoicesMissing, ", ")
@@ -670,7 +671,7 @@ func unknownFunctions(src string) []string {
 func isLetter(b byte) bool   { return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') }
 func isWordByte(b byte) bool { return isLetter(b) || (b >= '0' && b <= '9') || b == '_' }
 
-var reInt = regexp.MustCompile(`^-?[0-9]+$`)
+var reInt = lazyre.New(`^-?[0-9]+$`)
 
 func (c *checker) checkValidation() {
 	notText := c.list(msgValNotText, ", ")
@@ -761,20 +762,20 @@ func checkMinMax(v, t string, re *regexp.Regexp, dmy bool) (string, bool) {
 }
 
 var (
-	reYMDOnly   = regexp.MustCompile(`^` + reYMD + `$`)
-	reYMDHM     = regexp.MustCompile(`^` + reYMD + ` ` + reHM + `$`)
-	reYMDHMS    = regexp.MustCompile(`^` + reYMD + ` ` + reHMS + `$`)
-	reSlashDate = regexp.MustCompile(`^([0-9]{1,2})/([0-9]{1,2})/([0-9]{2}|[0-9]{4})(?: ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$`)
+	reYMDOnly   = lazyre.New(`^` + reYMD + `$`)
+	reYMDHM     = lazyre.New(`^` + reYMD + ` ` + reHM + `$`)
+	reYMDHMS    = lazyre.New(`^` + reYMD + ` ` + reHMS + `$`)
+	reSlashDate = lazyre.New(`^([0-9]{1,2})/([0-9]{1,2})/([0-9]{2}|[0-9]{4})(?: ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$`)
 )
 
 func ymdForm(t string) *regexp.Regexp {
 	switch {
 	case strings.HasPrefix(t, "datetime_seconds"):
-		return reYMDHMS
+		return reYMDHMS.Regexp()
 	case strings.HasPrefix(t, "datetime"):
-		return reYMDHM
+		return reYMDHM.Regexp()
 	}
-	return reYMDOnly
+	return reYMDOnly.Regexp()
 }
 
 // reparseSlashDate reads a M/D/Y date (REDCap's reading of any "/" date

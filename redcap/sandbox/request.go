@@ -9,11 +9,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 )
 
 // REDCap's messages (15.7.6 English; docs/redcap.md#responses-and-errors).
@@ -124,7 +125,7 @@ func newRequest(r *http.Request) *request {
 	return req
 }
 
-var reArrayKey = regexp.MustCompile(`^([A-Za-z_]+)\[([0-9]*)\]$`)
+var reArrayKey = lazyre.New(`^([A-Za-z_]+)\[([0-9]*)\]$`)
 
 // phpArray collects name[0]=…, name[1]=… and name[]=… as PHP builds an
 // array from them, ordered by index.

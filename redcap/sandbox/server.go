@@ -24,10 +24,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 )
 
 // Server is the REDCap emulator. It is safe for concurrent use.
@@ -172,7 +173,7 @@ func (s *Server) saveLocked() error {
 }
 
 // reVersioned matches REDCap's versioned API path, which also works.
-var reVersioned = regexp.MustCompile(`/redcap_v[0-9]+\.[0-9]+\.[0-9]+/API/$`)
+var reVersioned = lazyre.New(`/redcap_v[0-9]+\.[0-9]+\.[0-9]+/API/$`)
 
 // isAPIPath accepts ".../api/" and ".../redcap_vX.Y.Z/API/".
 func isAPIPath(p string) bool {
@@ -410,7 +411,7 @@ func (s *Server) lookup(token string) *User {
 	return nil
 }
 
-var reToken = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+var reToken = lazyre.New(`^[A-Za-z0-9]+$`)
 
 // notFound answers like Apache for a path that is not the API.
 func notFound(w http.ResponseWriter, path string) {

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"regexp"
 	"strings"
+
+	"github.com/rcolpipe/rcolpipe/internal/lazyre"
 )
 
 // ValidationType is one row of REDCap's redcap_validation_types table, as
@@ -114,7 +116,7 @@ func isDateType(t string) bool {
 	return strings.HasPrefix(t, "date_") || strings.HasPrefix(t, "datetime_")
 }
 
-var phpNumeric = regexp.MustCompile(`^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$`)
+var phpNumeric = lazyre.New(`^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$`)
 
 // isNumeric mirrors PHP's is_numeric for the strings that matter here.
 func isNumeric(s string) bool { return phpNumeric.MatchString(s) }
