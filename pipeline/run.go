@@ -128,6 +128,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 
 	res := &Result{Rules: v.Rules()}
 	start := time.Now()
+	spec.progress("reading the inputs", 0)
 	d, st, ds, err := spec.Load.LoadWithStructure(spec.Inputs...)
 	if err != nil {
 		return nil, inputErrorf("%v", err)
@@ -146,6 +147,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 	switch {
 	case spec.CheckOnly:
 		start := time.Now()
+		spec.progress("checking", d.Len())
 		res.Diagnostics = append(loadDiags, withStage(realCauseFirst(v.Validate(d), d, loadDiags), StageValidate)...)
 		res.Timings = append(res.Timings, Timing{Step: StageValidate, Took: time.Since(start)})
 		res.Dictionary = d
@@ -154,7 +156,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 		runErr = findingsErrorf("the input has %d error(s) while reading; no stage ran", loadDiags.Count(redcap.SeverityError))
 	default:
 		for i := range stages {
-			stages[i] = &timedStage{Stage: stages[i], timings: &res.Timings}
+			stages[i] = &timedStage{Stage: stages[i], timings: &res.Timings, progress: spec.progress}
 		}
 		r := &Runner{Validator: v, Stages: stages, Log: spec.Log, Severities: vc.Rules}
 		out, runDiags, err := r.Run(ctx, d)
@@ -185,11 +187,13 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 // timedStage records how long each run of its stage took.
 type timedStage struct {
 	Stage
-	timings *[]Timing
+	timings  *[]Timing
+	progress func(step string, fields int)
 }
 
 func (s *timedStage) Run(ctx context.Context, d *redcap.Dictionary) (*redcap.Dictionary, redcap.Diagnostics, error) {
 	start := time.Now()
+	s.progress("stage "+s.Name()+":", d.Len())
 	out, ds, err := s.Stage.Run(ctx, d)
 	*s.timings = append(*s.timings, Timing{Step: s.Name(), Took: time.Since(start)})
 	return out, ds, err

@@ -38,6 +38,17 @@ type Spec struct {
 	// Load says where the input "-" reads from and which folder entries
 	// are left out.
 	Load redcap.LoadOptions
+	// Progress, when set, is told each step as it starts ("reading the
+	// inputs", "checking", a stage's name) and on how many fields (0 when
+	// not known yet), for a progress line (internal/progress).
+	Progress func(step string, fields int)
+}
+
+// progress tells spec.Progress, if any, that step starts on fields fields.
+func (spec Spec) progress(step string, fields int) {
+	if spec.Progress != nil {
+		spec.Progress(step, fields)
+	}
 }
 
 // Request is what a command line asks of a run; NewSpec merges it over the

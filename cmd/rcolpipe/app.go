@@ -40,6 +40,8 @@ type env struct {
 	// stdoutIsTerminal turns on colour and confirmation prompts.
 	stdoutIsTerminal bool
 	stdinIsTerminal  bool
+	// stderrIsTerminal turns on the progress line of long runs.
+	stderrIsTerminal bool
 	// openTTY opens the terminal for the upload prompt (nil: stderr).
 	openTTY func() (io.WriteCloser, error)
 	// log is set up by the app's Before hook from --log-level/--log-format.
@@ -62,6 +64,7 @@ func newEnv() *env {
 		getenv:           os.Getenv,
 		stdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()),
 		stdinIsTerminal:  isatty.IsTerminal(os.Stdin.Fd()),
+		stderrIsTerminal: isatty.IsTerminal(os.Stderr.Fd()),
 		openTTY:          openControllingTerminal,
 		log:              zerolog.New(stderr),
 		secrets:          secrets,

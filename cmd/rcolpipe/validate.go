@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rcolpipe/rcolpipe/internal/progress"
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/redcap"
@@ -47,7 +48,9 @@ Examples:
 
 The text report lists errors first; a rule that fires more than three times in
 a file is one line with the count and the first fields (--verbose lists them
-all), and a count per rule ends the report.
+all), and a count per rule ends the report. When stderr is a terminal and the
+report is text, a long run (20,000 fields or more, or over a second) shows its
+progress on one line of stderr, cleared when it ends.
 
 Exit codes: 0 no errors (with --strict: no warnings either), 1 findings that
 fail the run, 2 a wrong command line or pipeline file (unknown format, bad --rule, no INPUT).`,
@@ -104,7 +107,11 @@ func runValidate(c *cli.Context, e *env) error {
 		return err
 	}
 	spec.CheckOnly = true
+	// A long run shows what it does on stderr, if a person watches it there.
+	line := progress.Start(e.stderr, e.stderrIsTerminal && c.String("format") == "text")
+	spec.Progress = line.Step
 	res, err := pipeline.Run(c.Context, spec)
+	line.Stop()
 	var pe *pipeline.Error
 	if err != nil && !(errors.As(err, &pe) && pe.Kind == pipeline.KindFindings) {
 		return pipelineError("validate", err)
