@@ -172,7 +172,13 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 		rep.Warnings = append(rep.Warnings, unavailable(base.log.err))
 	}
 	rep.Baseline = current
-	if err := opts.Plan.Check(c.URL(), reportProjectID(rep), current); err != nil {
+	var planBase *redcap.Structure // the project's structure, for a plan that changes it
+	if opts.Plan.HasStructure() {
+		if planBase, err = c.ExportStructure(ctx); err != nil {
+			return rep, fmt.Errorf("export the project's structure to check the plan: %w; nothing was sent", err)
+		}
+	}
+	if err := opts.Plan.Check(c.URL(), reportProjectID(rep), current, planBase); err != nil {
 		return rep, err
 	}
 
@@ -198,7 +204,13 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	if crit := rep.Diff.NeedsAllowCritical(); len(crit) > 0 && !opts.AllowCritical {
 		return rep, &CriticalError{Changes: crit}
 	}
-	if rep.Structure, err = planStructure(ctx, c, opts.Structure, opts.Designate, rep.Diff.FormsAdded, opts.ReplaceAll); err != nil {
+	if planBase != nil {
+		// The plan's structure, from the structure it was made against.
+		rep.Structure, err = structureChanges(planBase, opts.Plan.Structure.structure(), nil, nil, true)
+	} else {
+		rep.Structure, err = planStructure(ctx, c, opts.Structure, opts.Designate, rep.Diff.FormsAdded, opts.ReplaceAll)
+	}
+	if err != nil {
 		return rep, err
 	}
 	if err := rep.Structure.refuse(opts.AllowDelete, rep.Preflight.Project); err != nil {
