@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/rcolpipe/rcolpipe/internal/outfile"
+	"github.com/rcolpipe/rcolpipe/pipeline/rules"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
@@ -188,6 +189,10 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 		m := redcap.Merge(current, d)
 		send = m.Dictionary
 		rep.Replaced, rep.Kept, rep.Notes = m.Replaced, m.Kept, m.Notes
+	}
+	if p := rep.Preflight.Project; p != nil {
+		// RC130 needs the project's missing-data codes, known only now.
+		rep.Notes = append(rep.Notes, rules.CheckMissingDataCodes(d, p.MissingDataCodes)...)
 	}
 	rep.Sent = send
 	rep.Diff = redcap.Compare(current, send)
