@@ -143,8 +143,8 @@ var behaviours = map[string]behaviour{
 	codeEmptyDictionary:    {changes, "REDCap replaces the whole dictionary, so every field of the project is deleted"},
 	codeNotAField:          {rejects, "REDCap refuses a row without a form name (Each row MUST have a form name)"},
 
-	// RC9xx, the project's structure (structure.go); REDCap's methods in
-	// ../shared/redcap-api.md §8.2.
+	// RC9xx, the project's structure (structure.go); REDCap's methods for
+	// it are in docs/redcap.md.
 	codeUnknownFile:        {rejects, "REDCap's Data Dictionary and structure uploads refuse a file without their header, and rcolpipe cannot tell what the file was meant to add, so uploading without it would silently leave that out"},
 	codeStructureValue:     {rejects, "REDCap refuses an arm number that is not a number and an event without a name, and rcolpipe cannot merge a row it cannot read"},
 	codeEventArmUnknown:    {rejects, "REDCap refuses an event or designation of an arm the project does not have (\"arm_num is not valid\"); the arms file is taken to list the project's arms"},
