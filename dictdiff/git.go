@@ -173,9 +173,9 @@ func (g Git) resolve(ctx context.Context, rev string) (string, error) {
 	return id, nil
 }
 
-// object is one entry of a tree at the revision.
+// object is what a path names at the revision.
 type object struct {
-	mode, kind, name string
+	kind, name string
 }
 
 // lookup says what path is at commit: a blob, a tree, or nothing (kind "").
