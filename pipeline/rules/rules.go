@@ -42,9 +42,9 @@ type Config struct {
 // All returns every rule: the Go rules in code order, then the reader's
 // checks (codes "RD...") from package redcap.
 func All() []Rule {
-	out := make([]Rule, 0, len(catalogue())+len(structureCatalogue)+len(redcap.ReaderChecks))
+	out := make([]Rule, 0, len(catalogue())+len(structureCatalogue())+len(redcap.ReaderChecks))
 	out = append(out, catalogue()...)
-	out = append(out, structureCatalogue...)
+	out = append(out, structureCatalogue()...)
 	for _, c := range redcap.ReaderChecks {
 		out = append(out, Rule{Code: c.Code, Severity: c.Severity, Title: c.Title, Doc: c.Doc})
 	}

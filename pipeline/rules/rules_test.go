@@ -324,8 +324,8 @@ func TestCatalogue(t *testing.T) {
 		}
 	}
 	all := All()
-	if len(all) != len(catalogue())+len(structureCatalogue)+len(redcap.ReaderChecks) {
-		t.Errorf("All() has %d rules, want %d Go rules + %d structure rules + %d reader checks", len(all), len(catalogue()), len(structureCatalogue), len(redcap.ReaderChecks))
+	if len(all) != len(catalogue())+len(structureCatalogue())+len(redcap.ReaderChecks) {
+		t.Errorf("All() has %d rules, want %d Go rules + %d structure rules + %d reader checks", len(all), len(catalogue()), len(structureCatalogue()), len(redcap.ReaderChecks))
 	}
 	for _, r := range all {
 		if strings.HasPrefix(r.Code, "RD") && seen[r.Code] {
