@@ -24,6 +24,7 @@ var layers = []string{
 	"internal/benchdict", "internal/browsertest", "internal/testcorpus",
 	"preview",
 	"output",
+	"dictfmt",
 	"dictdiff",
 	"pipeline",
 	"upload",
