@@ -198,3 +198,26 @@ func (p *Plan) Check(apiURL string, projectID int, current *redcap.Dictionary) e
 	}
 	return nil
 }
+
+// WriteFiles writes, after a successful dry run against the project at
+// url, the plan to planPath and the draft dictionary to draftPath ("" for
+// neither), and notes them in rep.
+func (rep *Report) WriteFiles(url, planPath, draftPath string) error {
+	if planPath != "" {
+		p, err := NewPlan(url, rep)
+		if err != nil {
+			return err
+		}
+		if err := WritePlan(planPath, p); err != nil {
+			return err
+		}
+		rep.PlanFile = planPath
+	}
+	if draftPath != "" {
+		if err := WriteDraft(draftPath, rep.Sent); err != nil {
+			return err
+		}
+		rep.DraftFile = draftPath
+	}
+	return nil
+}
