@@ -1,6 +1,10 @@
 package redcap
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -18,4 +22,23 @@ func IsDictionaryFileName(name string) bool {
 		return true
 	}
 	return false
+}
+
+// CheckInputsExist returns an error for an INPUT that does not exist, or
+// for standard input ("-") named more than once: what every command
+// refuses as a wrong command line before it reads anything.
+func CheckInputsExist(paths []string) error {
+	stdin := 0
+	for _, p := range paths {
+		if p == "-" {
+			if stdin++; stdin > 1 {
+				return errors.New("standard input (-) can be named once")
+			}
+			continue
+		}
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: no such file or folder", p)
+		}
+	}
+	return nil
 }

@@ -236,3 +236,16 @@ func FlagSuggestion(err error, defs ...[]cli.Flag) string {
 type UnknownError struct{ msg string }
 
 func (e *UnknownError) Error() string { return e.msg }
+
+// IsUsage reports whether an error of urfave/cli itself (an unknown flag,
+// a missing flag or flag value, an invalid value, an unknown help topic)
+// says the command line is wrong.
+func IsUsage(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"flag provided but not defined", "Required flag", "No help topic", "invalid value", "flag needs an argument"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
