@@ -114,11 +114,7 @@ func reportProjectID(rep *Report) int {
 
 // WritePlan writes p to path (internal/outfile: complete or not at all).
 func WritePlan(path string, p *Plan) error {
-	data, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
-		return fmt.Errorf("write the plan: %w", err)
-	}
-	if err := outfile.WriteBytes(path, append(data, '\n'), 0o644); err != nil {
+	if err := outfile.WriteJSON(path, p, 0o644); err != nil {
 		return fmt.Errorf("write the plan: %w", err)
 	}
 	return nil

@@ -58,11 +58,7 @@ of that folder into an empty longitudinal project rebuilds it.
 			if err != nil {
 				return usageError("export: %v", err)
 			}
-			cfg, err := loadTargetConfig(c)
-			if err != nil {
-				return err
-			}
-			client, err := openTarget(e, targetSettingsFrom(c, cfg, c.String("config")))
+			client, err := openConfiguredTarget(c, e)
 			if err != nil {
 				return err
 			}
@@ -90,11 +86,7 @@ func exportAll(c *cli.Context, e *env) error {
 	if dir == "-" || c.String("to") != "" || len(c.StringSlice("form")) > 0 {
 		return usageError("export --all: needs -o FOLDER, and takes neither --to nor --form")
 	}
-	cfg, err := loadTargetConfig(c)
-	if err != nil {
-		return err
-	}
-	client, err := openTarget(e, targetSettingsFrom(c, cfg, c.String("config")))
+	client, err := openConfiguredTarget(c, e)
 	if err != nil {
 		return err
 	}

@@ -139,6 +139,16 @@ func openTarget(e *env, s upload.Target) (*api.Client, error) {
 	return c, nil
 }
 
+// openConfiguredTarget opens the target of the flags over -c's target
+// section.
+func openConfiguredTarget(c *cli.Context, e *env) (*api.Client, error) {
+	cfg, err := loadTargetConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	return openTarget(e, targetSettingsFrom(c, cfg, c.String("config")))
+}
+
 // apiError turns a client error into an exit-1 error that carries its
 // advice on a second line.
 func apiError(prefix string, err error) error {
