@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -160,9 +160,9 @@ func (g Git) resolve(ctx context.Context, rev string) (string, error) {
 	return id, nil
 }
 
-// object is one entry of a tree at the revision.
+// object is what a path names at the revision.
 type object struct {
-	mode, kind, name string
+	kind, name string
 }
 
 // lookup says what path is at commit: a blob, a tree, or nothing (kind "").
@@ -201,48 +201,92 @@ func treePath(commit, p string) (string, error) {
 	return commit + ":./" + clean, nil
 }
 
-// listTree lists the blobs of the folder p at commit, like the entries
-// redcap.Load reads of a folder: dictionary file names only, in name
-// order, not recursing; links and other entries that are not plain files
-// are skipped with a warning.
-func (g Git) listTree(ctx context.Context, commit, p, shown string) ([]object, redcap.Diagnostics, error) {
+// gitTree is the folder at a revision, for redcap.LoadOptions.LoadTree:
+// one recursive listing (git ls-tree -r -t) read up front, files read
+// with git show when the walk asks for them.
+type gitTree struct {
+	ctx    context.Context
+	g      Git
+	commit string
+	root   string // the folder, relative to g.Dir (slash-separated)
+	dirs   map[string][]fs.DirEntry
+}
+
+// listTree lists the folder p at commit and every folder below it.
+func (g Git) listTree(ctx context.Context, commit, p, shown string) (*gitTree, error) {
 	spec, err := treePath(commit, p)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	out, tooLarge, err := g.run(ctx, 16<<20, "ls-tree", "-z", "--end-of-options", spec)
+	out, tooLarge, err := g.run(ctx, 16<<20, "ls-tree", "-r", "-t", "-z", "--end-of-options", spec)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if tooLarge {
-		return nil, nil, fmt.Errorf("the listing of %s is larger than 16 MiB", shown)
+		return nil, fmt.Errorf("the listing of %s is larger than 16 MiB", shown)
 	}
-	var objs []object
-	var diags redcap.Diagnostics
+	t := &gitTree{ctx: ctx, g: g, commit: commit, root: filepath.ToSlash(filepath.Clean(p)), dirs: map[string][]fs.DirEntry{".": nil}}
 	for _, entry := range strings.Split(string(out), "\x00") {
 		meta, name, ok := strings.Cut(entry, "\t")
 		if !ok {
 			continue
 		}
 		parts := strings.Fields(meta)
-		if len(parts) != 3 || !redcap.IsDictionaryFileName(name) {
+		if len(parts) != 3 {
 			continue
 		}
-		o := object{mode: parts[0], kind: parts[1], name: path.Join(filepath.ToSlash(filepath.Clean(p)), name)}
-		switch {
-		case o.kind == "tree":
-		case o.kind != "blob" || (o.mode != "100644" && o.mode != "100755"):
-			diags = append(diags, redcap.Diagnostic{Severity: redcap.SeverityWarning, Code: redcap.CodeSkippedEntry,
-				File: shown + "/" + redcap.Printable(name), Stage: redcap.StageLoad,
-				Message: fmt.Sprintf("skipped: mode %s at the revision (a link or submodule, not a plain file)", o.mode),
-				Hint:    "links in a folder are not read; name a file on the command line to read it"})
-		default:
-			objs = append(objs, o)
+		dir, base := path.Split(name)
+		dir = strings.TrimSuffix(dir, "/")
+		if dir == "" {
+			dir = "."
 		}
+		mode := gitMode(parts[0], parts[1])
+		if mode.IsDir() {
+			if _, ok := t.dirs[name]; !ok {
+				t.dirs[name] = nil
+			}
+		}
+		t.dirs[dir] = append(t.dirs[dir], gitEntry{name: base, mode: mode})
 	}
-	sort.Slice(objs, func(i, j int) bool { return objs[i].name < objs[j].name })
-	return objs, diags, nil
+	return t, nil
 }
+
+// gitMode is the file mode of a tree entry: a folder, a regular file, a
+// symbolic link; anything else (a submodule) is irregular.
+func gitMode(mode, kind string) fs.FileMode {
+	switch {
+	case kind == "tree":
+		return fs.ModeDir
+	case kind == "blob" && (mode == "100644" || mode == "100755"):
+		return 0
+	case kind == "blob" && mode == "120000":
+		return fs.ModeSymlink
+	}
+	return fs.ModeIrregular
+}
+
+func (t *gitTree) ReadDir(dir string) ([]fs.DirEntry, error) {
+	entries, ok := t.dirs[dir]
+	if !ok {
+		return nil, &fs.PathError{Op: "readdir", Path: dir, Err: fs.ErrNotExist}
+	}
+	return entries, nil
+}
+
+func (t *gitTree) ReadFile(name string) ([]byte, bool, error) {
+	return t.g.show(t.ctx, t.commit, path.Join(t.root, name))
+}
+
+// gitEntry is one entry of a folder at the revision.
+type gitEntry struct {
+	name string
+	mode fs.FileMode
+}
+
+func (e gitEntry) Name() string               { return e.name }
+func (e gitEntry) IsDir() bool                { return e.mode.IsDir() }
+func (e gitEntry) Type() fs.FileMode          { return e.mode.Type() }
+func (e gitEntry) Info() (fs.FileInfo, error) { return nil, errors.ErrUnsupported }
 
 // show reads the file p at commit with git show (no text conversion: its
 // program would come from the repository's config), at most

@@ -21,9 +21,9 @@ type Side struct {
 	Notes []string
 }
 
-// LoadFiles reads files and folders from disk, as redcap.Load does.
-func LoadFiles(paths ...string) (Side, error) {
-	d, diags, err := redcap.Load(paths...)
+// LoadFiles reads files and folders from disk, as opts.Load does.
+func LoadFiles(opts redcap.LoadOptions, paths ...string) (Side, error) {
+	d, diags, err := opts.Load(paths...)
 	if err != nil {
 		return Side{}, fmt.Errorf("%w (check the path; diff takes OLD NEW, each a dictionary file or a folder)", err)
 	}
@@ -42,7 +42,8 @@ func displayPaths(paths []string) string {
 // they are at a git revision (old) and in the working tree (new). A file or
 // folder that is on one side only is read as empty on the other, with a
 // note (the change adds or deletes it); one that is on neither is an error.
-func (g Git) Revision(ctx context.Context, rev string, inputs []string) (old, new Side, err error) {
+// Both sides read folders with the same walk and opts.Exclude.
+func (g Git) Revision(ctx context.Context, rev string, inputs []string, opts redcap.LoadOptions) (old, new Side, err error) {
 	commit, err := g.resolve(ctx, rev)
 	if err != nil {
 		return old, new, fmt.Errorf("--base %s: %w%s", redcap.Printable(rev), err, gitHint(err))
@@ -72,18 +73,18 @@ func (g Git) Revision(ctx context.Context, rev string, inputs []string) (old, ne
 		case obj.kind != "blob" && obj.kind != "tree":
 			return old, new, fmt.Errorf("%s: a %s, not a file or folder", shown, obj.kind)
 		default:
-			ds, diags, err := g.readAt(ctx, commit, obj, p, shown)
+			d, diags, err := g.readAt(ctx, commit, obj, p, shown, opts)
 			old.Diags = append(old.Diags, diags...)
 			if err != nil {
 				return old, new, err
 			}
-			oldDicts = append(oldDicts, ds...)
+			oldDicts = append(oldDicts, d)
 		}
 		if !onDisk {
 			new.Notes = append(new.Notes, fmt.Sprintf("%s is not in the working tree: compared as empty (the change deletes it)", redcap.Printable(p)))
 			continue
 		}
-		d, diags, err := redcap.Load(g.path(p))
+		d, diags, err := opts.Load(g.path(p))
 		new.Diags = append(new.Diags, diags...)
 		if err != nil {
 			return old, new, err
@@ -98,38 +99,27 @@ func (g Git) Revision(ctx context.Context, rev string, inputs []string) (old, ne
 	return old, new, nil
 }
 
-// readAt reads the file or folder p at commit.
-func (g Git) readAt(ctx context.Context, commit string, obj object, p, shown string) ([]*redcap.Dictionary, redcap.Diagnostics, error) {
-	files := []object{obj}
-	var diags redcap.Diagnostics
+// readAt reads the file or folder p at commit as redcap.Load reads it in
+// the working tree (a folder with the same walk, opts.Exclude applied).
+func (g Git) readAt(ctx context.Context, commit string, obj object, p, shown string, opts redcap.LoadOptions) (*redcap.Dictionary, redcap.Diagnostics, error) {
 	if obj.kind == "tree" {
-		var err error
-		files, diags, err = g.listTree(ctx, commit, p, shown)
+		t, err := g.listTree(ctx, commit, p, shown)
 		if err != nil {
-			return nil, diags, fmt.Errorf("%s: %w", shown, err)
+			return nil, nil, fmt.Errorf("%s: %w", shown, err)
 		}
+		return opts.LoadTree(t, shown)
 	}
-	var dicts []*redcap.Dictionary
-	for _, f := range files {
-		name := shown
-		if obj.kind == "tree" {
-			name = shown[:len(shown)-len(redcap.Printable(filepath.ToSlash(p)))] + redcap.Printable(f.name)
-		}
-		data, tooLarge, err := g.show(ctx, commit, f.name)
-		if err != nil {
-			return nil, diags, fmt.Errorf("%s: %w", name, err)
-		}
-		if tooLarge {
-			diags = append(diags, redcap.Diagnostic{Severity: redcap.SeverityError, Code: redcap.CodeTooLarge, File: name, Stage: redcap.StageLoad,
-				Message: "file is larger than the limit for one input (64 MiB); REDCap dictionaries are far smaller",
-				Hint:    "check that this is a REDCap data dictionary"})
-			continue
-		}
-		d, ds := redcap.ReadBytes(name, data)
-		dicts = append(dicts, d)
-		diags = append(diags, ds...)
+	data, tooLarge, err := g.show(ctx, commit, p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", shown, err)
 	}
-	return dicts, diags, nil
+	if tooLarge {
+		return &redcap.Dictionary{Files: []string{shown}}, redcap.Diagnostics{{Severity: redcap.SeverityError, Code: redcap.CodeTooLarge, File: shown, Stage: redcap.StageLoad,
+			Message: "file is larger than the limit for one input (64 MiB); REDCap dictionaries are far smaller",
+			Hint:    "check that this is a REDCap data dictionary"}}, nil
+	}
+	d, diags := redcap.ReadInputBytes(shown, data)
+	return d, diags, nil
 }
 
 // relative makes an absolute input relative to the working folder, for

@@ -17,6 +17,8 @@ type Request struct {
 	Inputs   []string
 	// Git runs git for Base (its Dir is where relative paths start).
 	Git Git
+	// Load says how folders are read (--exclude), on both sides.
+	Load redcap.LoadOptions
 }
 
 // ErrInputErrors is returned when reading a side found errors; they are in
@@ -30,15 +32,15 @@ func Run(ctx context.Context, req Request) (*Report, redcap.Diagnostics, error) 
 	var old, new Side
 	var err error
 	if req.Base != "" {
-		old, new, err = req.Git.Revision(ctx, req.Base, req.Inputs)
+		old, new, err = req.Git.Revision(ctx, req.Base, req.Inputs, req.Load)
 		if err != nil {
 			return nil, append(old.Diags, new.Diags...), err
 		}
 	} else {
-		if old, err = LoadFiles(req.Old); err != nil {
+		if old, err = LoadFiles(req.Load, req.Old); err != nil {
 			return nil, old.Diags, err
 		}
-		if new, err = LoadFiles(req.New); err != nil {
+		if new, err = LoadFiles(req.Load, req.New); err != nil {
 			return nil, append(old.Diags, new.Diags...), err
 		}
 	}

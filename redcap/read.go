@@ -96,9 +96,7 @@ func load(paths []string, st *Structure, opts LoadOptions) (*Dictionary, Diagnos
 			continue
 		}
 		if len(files) == 0 {
-			diags = append(diags, Diagnostic{Severity: SeverityError, Code: CodeEmptyInput, File: p, Stage: StageLoad,
-				Message: "folder has no dictionary files (.csv, .tsv, .txt, .json, .zip)",
-				Hint:    "name the files to read, or put them in this folder"})
+			diags = append(diags, emptyFolder(p))
 			continue
 		}
 		for _, f := range files {
@@ -109,6 +107,13 @@ func load(paths []string, st *Structure, opts LoadOptions) (*Dictionary, Diagnos
 	}
 	d, ds := Stack(dicts...)
 	return d, append(diags, ds...), nil
+}
+
+// emptyFolder is the finding for a folder input without dictionary files.
+func emptyFolder(name string) Diagnostic {
+	return Diagnostic{Severity: SeverityError, Code: CodeEmptyInput, File: name, Stage: StageLoad,
+		Message: "folder has no dictionary files (.csv, .tsv, .txt, .json, .zip)",
+		Hint:    "name the files to read, or put them in this folder"}
 }
 
 // readInputFile reads a regular file, at most MaxFileBytes of it; tooLarge

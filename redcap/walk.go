@@ -107,9 +107,24 @@ func isDictionaryName(name string) bool {
 	return false
 }
 
-// walker lists the dictionary files under one folder input.
+// Tree is a folder that is not on disk, such as a folder at a git
+// revision. LoadTree reads it with the rules of a folder walk on disk.
+type Tree interface {
+	// ReadDir lists the folder dir: "." is the tree's root, other paths
+	// are slash-separated and relative to it. An entry's Type says what it
+	// is; a link (fs.ModeSymlink) is never followed.
+	ReadDir(dir string) ([]fs.DirEntry, error)
+	// ReadFile reads the file name (a path as ReadDir's), at most
+	// MaxFileBytes of it; tooLarge reports a longer one.
+	ReadFile(name string) (data []byte, tooLarge bool, err error)
+}
+
+// walker lists the dictionary files under one folder input: on disk, or
+// in a Tree (then root is "." and diagnostics name paths under shown).
 type walker struct {
 	opts       LoadOptions
+	tree       Tree
+	shown      string
 	root       string
 	maxDepth   int
 	maxEntries int
@@ -143,8 +158,27 @@ func (w *walker) run() ([]string, Diagnostics, error) {
 	return w.files, w.diags, err
 }
 
+// join is the path of the entry name in dir.
+func (w *walker) join(dir, name string) string {
+	if w.tree != nil {
+		return path.Join(dir, name)
+	}
+	return filepath.Join(dir, name)
+}
+
+// display is how diagnostics name the path p of the walk.
+func (w *walker) display(p string) string {
+	switch {
+	case w.tree == nil:
+		return p
+	case p == ".":
+		return w.shown
+	}
+	return w.shown + "/" + p
+}
+
 func (w *walker) skip(file, msg string) {
-	w.diags = append(w.diags, Diagnostic{Severity: SeverityWarning, Code: CodeSkippedEntry, File: file, Stage: StageLoad,
+	w.diags = append(w.diags, Diagnostic{Severity: SeverityWarning, Code: CodeSkippedEntry, File: w.display(file), Stage: StageLoad,
 		Message: msg, Hint: "links and special files in a folder are not read; name a file on the command line to read it"})
 }
 
@@ -166,14 +200,14 @@ func (w *walker) visit(dir, rel string, depth int) error {
 		if w.opts.excluded(entryRel) {
 			continue
 		}
-		full := filepath.Join(dir, name)
+		full := w.join(dir, name)
 		t := e.Type() // from the folder listing: a link is not followed
 		switch {
 		case t&fs.ModeSymlink != 0:
 			w.skip(full, "skipped: a symbolic link (links in a folder are not followed)")
 		case t.IsDir():
 			if depth+1 > w.maxDepth {
-				w.diags = append(w.diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: w.root, Stage: StageLoad,
+				w.diags = append(w.diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: w.display(w.root), Stage: StageLoad,
 					Message: fmt.Sprintf("folders nest deeper than %d levels (at %s); the folder is not read", w.maxDepth, excerpt(entryRel)),
 					Hint:    "name the folder that holds the dictionaries, or leave the deep part out with --exclude"})
 				return errWalkLimit
@@ -186,7 +220,7 @@ func (w *walker) visit(dir, rel string, depth int) error {
 		case isDictionaryName(name):
 			w.files = append(w.files, full)
 		default:
-			w.diags = append(w.diags, Diagnostic{Severity: SeverityInfo, Code: CodeNotDictionary, File: full, Stage: StageLoad,
+			w.diags = append(w.diags, Diagnostic{Severity: SeverityInfo, Code: CodeNotDictionary, File: w.display(full), Stage: StageLoad,
 				Message: "skipped: not a dictionary file (in a folder, .csv, .tsv, .txt, .json and .zip files are read)",
 				Hint:    notDictionaryHint(name)})
 		}
@@ -203,25 +237,42 @@ func notDictionaryHint(name string) string {
 }
 
 // list reads a folder's entries in name order, counting them against the
-// walk's limit. The folder is opened without following a link, so that a
-// folder replaced by a link after its parent was listed is not entered.
+// walk's limit.
 func (w *walker) list(dir string) ([]fs.DirEntry, error) {
+	var all []fs.DirEntry
+	var err error
+	if w.tree != nil {
+		all, err = w.tree.ReadDir(dir)
+	} else {
+		all, err = w.listDisk(dir, w.maxEntries-w.entries+1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	w.entries += len(all)
+	if w.entries > w.maxEntries {
+		w.diags = append(w.diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: w.display(w.root), Stage: StageLoad,
+			Message: fmt.Sprintf("folder holds more than %d entries; it is not read", w.maxEntries),
+			Hint:    "name the folder that holds the dictionaries, or leave parts out with --exclude"})
+		return nil, errWalkLimit
+	}
+	slices.SortFunc(all, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return all, nil
+}
+
+// listDisk reads the entries of a folder on disk, stopping once it has
+// more than limit. The folder is opened without following a link, so that
+// a folder replaced by a link after its parent was listed is not entered.
+func (w *walker) listDisk(dir string, limit int) ([]fs.DirEntry, error) {
 	f, err := openInput(dir, dir == w.root)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	var all []fs.DirEntry
-	for {
+	for len(all) < limit {
 		batch, err := f.ReadDir(1000)
 		all = append(all, batch...)
-		w.entries += len(batch)
-		if w.entries > w.maxEntries {
-			w.diags = append(w.diags, Diagnostic{Severity: SeverityError, Code: CodeTooLarge, File: w.root, Stage: StageLoad,
-				Message: fmt.Sprintf("folder holds more than %d entries; it is not read", w.maxEntries),
-				Hint:    "name the folder that holds the dictionaries, or leave parts out with --exclude"})
-			return nil, errWalkLimit
-		}
 		if errors.Is(err, io.EOF) || (err == nil && len(batch) == 0) {
 			break
 		}
@@ -229,6 +280,5 @@ func (w *walker) list(dir string) ([]fs.DirEntry, error) {
 			return nil, err
 		}
 	}
-	slices.SortFunc(all, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	return all, nil
 }

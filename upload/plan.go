@@ -44,6 +44,11 @@ type Plan struct {
 	Diff           redcap.Diff `json:"diff"`
 	// Dictionary is what the upload sends, as REDCap's API JSON.
 	Dictionary json.RawMessage `json:"dictionary"`
+	// Structure, when the plan was made with structure files (or a
+	// designation policy), is the longitudinal structure the upload brings
+	// the project to; the fingerprint then covers the project's structure
+	// too. nil: the plan changes no structure.
+	Structure *PlanStructure `json:"structure,omitempty"`
 
 	dict *redcap.Dictionary
 }
@@ -71,13 +76,20 @@ func planServer(apiURL string) (string, error) {
 }
 
 // Fingerprint identifies a project state: the SHA-256 of the server (host
-// and path of the API URL), the project ID and the project's dictionary in
-// the canonical JSON rcolpipe writes (redcap.WriteJSON).
-func Fingerprint(server string, projectID int, current *redcap.Dictionary) (string, error) {
+// and path of the API URL), the project ID, the project's dictionary in
+// the canonical JSON rcolpipe writes (redcap.WriteJSON) and, when st is not
+// nil, the project's structure (arms, events, designations, repeating
+// settings as exported).
+func Fingerprint(server string, projectID int, current *redcap.Dictionary, st *redcap.Structure) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "rcolpipe plan %d\nserver %s\nproject %d\n", PlanVersion, server, projectID)
 	if err := redcap.WriteJSON(h, current); err != nil {
 		return "", err
+	}
+	if st != nil {
+		if err := writeStructureFingerprint(h, st); err != nil {
+			return "", err
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -93,7 +105,13 @@ func NewPlan(apiURL string, rep *Report) (*Plan, error) {
 		return nil, err
 	}
 	pid := reportProjectID(rep)
-	fp, err := Fingerprint(server, pid, rep.Baseline)
+	var current *redcap.Structure
+	var structure *PlanStructure
+	if rep.Structure != nil {
+		current = rep.Structure.current
+		structure = newPlanStructure(rep.Structure.want, rep.Structure.Lines())
+	}
+	fp, err := Fingerprint(server, pid, rep.Baseline, current)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +120,7 @@ func NewPlan(apiURL string, rep *Report) (*Plan, error) {
 		return nil, err
 	}
 	return &Plan{Version: PlanVersion, Server: server, ProjectID: pid, Fingerprint: fp,
-		BaselineFields: rep.Baseline.Len(), Diff: rep.Diff, Dictionary: b.Bytes(), dict: rep.Sent}, nil
+		BaselineFields: rep.Baseline.Len(), Diff: rep.Diff, Dictionary: b.Bytes(), Structure: structure, dict: rep.Sent}, nil
 }
 
 func reportProjectID(rep *Report) int {
@@ -151,6 +169,11 @@ func ReadPlan(path string) (*Plan, error) {
 	case len(p.Dictionary) == 0:
 		return nil, bad("no dictionary")
 	}
+	if p.Structure != nil {
+		if err := p.Structure.check(); err != nil {
+			return nil, bad("%v", err)
+		}
+	}
 	d, diags := redcap.ReadBytes(path+" (dictionary)", p.Dictionary)
 	for _, dg := range diags {
 		if dg.Severity == redcap.SeverityError {
@@ -167,10 +190,15 @@ func ReadPlan(path string) (*Plan, error) {
 // Dict is the dictionary the plan sends.
 func (p *Plan) Dict() *redcap.Dictionary { return p.dict }
 
+// HasStructure reports whether the plan brings a structure (then Check
+// needs the project's structure).
+func (p *Plan) HasStructure() bool { return p != nil && p.Structure != nil }
+
 // Check refuses the plan unless it was made against this server and
-// project and the project's dictionary (current) is still what it was. A
-// nil plan checks nothing.
-func (p *Plan) Check(apiURL string, projectID int, current *redcap.Dictionary) error {
+// project and the project's dictionary (current) and, for a plan with a
+// structure, its structure (st) are still what they were. A nil plan
+// checks nothing.
+func (p *Plan) Check(apiURL string, projectID int, current *redcap.Dictionary, st *redcap.Structure) error {
 	if p == nil {
 		return nil
 	}
@@ -184,15 +212,24 @@ func (p *Plan) Check(apiURL string, projectID int, current *redcap.Dictionary) e
 	if projectID != p.ProjectID {
 		return &PlanError{Reason: "it was made for project " + strconv.Itoa(p.ProjectID) + ", and the token belongs to project " + strconv.Itoa(projectID)}
 	}
-	fp, err := Fingerprint(server, projectID, current)
+	if p.HasStructure() && st == nil {
+		return errors.New("the plan changes the project's structure, and the structure was not exported to check it")
+	}
+	if !p.HasStructure() {
+		st = nil
+	}
+	fp, err := Fingerprint(server, projectID, current, st)
 	if err != nil {
 		return err
 	}
-	if fp != p.Fingerprint {
-		why := fmt.Sprintf("the project's dictionary changed since the plan was made (%d fields then, %d now)", p.BaselineFields, current.Len())
-		return &PlanError{Reason: why}
+	if fp == p.Fingerprint {
+		return nil
 	}
-	return nil
+	what := "dictionary"
+	if p.HasStructure() {
+		what = "dictionary or structure (arms, events, designations, repeating settings)"
+	}
+	return &PlanError{Reason: fmt.Sprintf("the project's %s changed since the plan was made (%d fields then, %d now)", what, p.BaselineFields, current.Len())}
 }
 
 // WriteFiles writes, after a successful dry run against the project at

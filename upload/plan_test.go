@@ -42,7 +42,7 @@ func TestPlanFitsOnlyItsProject(t *testing.T) {
 	if got.Dict().Len() != rep.Sent.Len() || got.Fingerprint != p.Fingerprint {
 		t.Fatalf("read back %d fields, fingerprint %s; want %d, %s", got.Dict().Len(), got.Fingerprint, rep.Sent.Len(), p.Fingerprint)
 	}
-	if err := got.Check(c.URL(), 1, rep.Baseline); err != nil {
+	if err := got.Check(c.URL(), 1, rep.Baseline, nil); err != nil {
 		t.Fatalf("the plan does not fit the state it was made against: %v", err)
 	}
 	changed := rep.Baseline.Clone()
@@ -56,11 +56,11 @@ func TestPlanFitsOnlyItsProject(t *testing.T) {
 		{"other server", "https://redcap.example.org/api/", 1, "it was made for 127.0.0.1"},
 		{"other project", c.URL(), 2, "it was made for project 1, and the token belongs to project 2"},
 	} {
-		if err := got.Check(tc.url, tc.pid, rep.Baseline); !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) {
+		if err := got.Check(tc.url, tc.pid, rep.Baseline, nil); !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v; want a PlanError saying %q", tc.name, err, tc.want)
 		}
 	}
-	if err := got.Check(c.URL(), 1, changed); !errors.As(err, &pe) || !strings.Contains(err.Error(), "changed since the plan was made") {
+	if err := got.Check(c.URL(), 1, changed, nil); !errors.As(err, &pe) || !strings.Contains(err.Error(), "changed since the plan was made") {
 		t.Errorf("changed label: %v; want a PlanError", err)
 	}
 }

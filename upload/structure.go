@@ -122,6 +122,11 @@ func planStructure(ctx context.Context, c *api.Client, in *redcap.Structure, pol
 	if err != nil {
 		return nil, fmt.Errorf("export the project's structure before the upload: %w", err)
 	}
+	return structureChanges(current, in, policy, formsAdded, replaceAll)
+}
+
+// structureChanges is planStructure's work on the exported structure.
+func structureChanges(current, in *redcap.Structure, policy *redcap.DesignationPolicy, formsAdded []string, replaceAll bool) (*StructureChanges, error) {
 	ch := &StructureChanges{current: current}
 	want := current.Clone()
 	removedArm := map[int]bool{}

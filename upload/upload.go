@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/rcolpipe/rcolpipe/internal/outfile"
+	"github.com/rcolpipe/rcolpipe/pipeline/rules"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/api"
 )
@@ -172,7 +173,13 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 		rep.Warnings = append(rep.Warnings, unavailable(base.log.err))
 	}
 	rep.Baseline = current
-	if err := opts.Plan.Check(c.URL(), reportProjectID(rep), current); err != nil {
+	var planBase *redcap.Structure // the project's structure, for a plan that changes it
+	if opts.Plan.HasStructure() {
+		if planBase, err = c.ExportStructure(ctx); err != nil {
+			return rep, fmt.Errorf("export the project's structure to check the plan: %w; nothing was sent", err)
+		}
+	}
+	if err := opts.Plan.Check(c.URL(), reportProjectID(rep), current, planBase); err != nil {
 		return rep, err
 	}
 
@@ -182,6 +189,10 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 		m := redcap.Merge(current, d)
 		send = m.Dictionary
 		rep.Replaced, rep.Kept, rep.Notes = m.Replaced, m.Kept, m.Notes
+	}
+	if p := rep.Preflight.Project; p != nil {
+		// RC130 needs the project's missing-data codes, known only now.
+		rep.Notes = append(rep.Notes, rules.CheckMissingDataCodes(d, p.MissingDataCodes)...)
 	}
 	rep.Sent = send
 	rep.Diff = redcap.Compare(current, send)
@@ -198,7 +209,13 @@ func Upload(ctx context.Context, c *api.Client, d *redcap.Dictionary, opts Optio
 	if crit := rep.Diff.NeedsAllowCritical(); len(crit) > 0 && !opts.AllowCritical {
 		return rep, &CriticalError{Changes: crit}
 	}
-	if rep.Structure, err = planStructure(ctx, c, opts.Structure, opts.Designate, rep.Diff.FormsAdded, opts.ReplaceAll); err != nil {
+	if planBase != nil {
+		// The plan's structure, from the structure it was made against.
+		rep.Structure, err = structureChanges(planBase, opts.Plan.Structure.structure(), nil, nil, true)
+	} else {
+		rep.Structure, err = planStructure(ctx, c, opts.Structure, opts.Designate, rep.Diff.FormsAdded, opts.ReplaceAll)
+	}
+	if err != nil {
 		return rep, err
 	}
 	if err := rep.Structure.refuse(opts.AllowDelete, rep.Preflight.Project); err != nil {

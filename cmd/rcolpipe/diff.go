@@ -83,6 +83,11 @@ func runOfflineDiff(c *cli.Context, e *env, req dictdiff.Request) error {
 			return usageError("diff: --%s applies to a diff against a REDCap project (--url or -c), not to an offline diff", name)
 		}
 	}
+	opts, err := loadOptions(c, e, "diff")
+	if err != nil {
+		return err
+	}
+	req.Load.Exclude = opts.Exclude
 	ctx, stop := host.WithSignals(c.Context)
 	defer stop()
 	req.Git = dictdiff.Git{Getenv: e.getenv}

@@ -90,6 +90,8 @@ and writes nothing.
 Plans: rcolpipe diff --plan-out plan.json writes what the upload would send and a
 fingerprint of the project as it was; upload --plan plan.json (no INPUT) sends
 exactly that, and refuses with exit 1 if the project's dictionary changed since.
+With structure files the plan carries the structure changes too, and refuses once
+the project's arms, events, designations or repeating settings changed.
 
 Projects in Production take no dictionary through the API: upload stops there and
 advises --draft-file FILE.csv, which writes the WHOLE merged dictionary in REDCap's

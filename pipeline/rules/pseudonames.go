@@ -64,3 +64,22 @@ func (c *checker) formsMerged() {
 		byClean[clean] = form
 	}
 }
+
+// CheckMissingDataCodes runs RC130 alone: the choice codes of d that are
+// among a project's missing-data codes (REDCap's project info
+// missing_data_codes, "CODE, label | ..."). Validation runs before the
+// project is known, so an upload runs this once its preflight has read
+// the project info, before anything is sent. The findings have the rule's
+// default severity.
+func CheckMissingDataCodes(d *redcap.Dictionary, codes string) redcap.Diagnostics {
+	if d == nil || strings.TrimSpace(codes) == "" {
+		return nil
+	}
+	c := newChecker(d, Config{MissingDataCodes: codes})
+	c.missingDataCodes()
+	ds := make(redcap.Diagnostics, len(c.out))
+	for i, f := range c.out {
+		ds[i] = f.d
+	}
+	return ds
+}

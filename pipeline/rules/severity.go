@@ -142,6 +142,21 @@ var behaviours = map[string]behaviour{
 	codeTagMalformed:       {accepts, "REDCap does not check annotations at upload and ignores a tag it cannot read"},
 	codeEmptyDictionary:    {changes, "REDCap replaces the whole dictionary, so every field of the project is deleted"},
 	codeNotAField:          {rejects, "REDCap refuses a row without a form name (Each row MUST have a form name)"},
+
+	// RC9xx, the project's structure (structure.go); REDCap's methods for
+	// it are in docs/redcap.md.
+	codeUnknownFile:        {rejects, "REDCap's Data Dictionary and structure uploads refuse a file without their header, and rcolpipe cannot tell what the file was meant to add, so uploading without it would silently leave that out"},
+	codeStructureValue:     {rejects, "REDCap refuses an arm number that is not a number and an event without a name, and rcolpipe cannot merge a row it cannot read"},
+	codeEventArmUnknown:    {rejects, "REDCap refuses an event or designation of an arm the project does not have (\"arm_num is not valid\"); the arms file is taken to list the project's arms"},
+	codeEventUniqueName:    {changes, "REDCap derives the unique event name itself, so the event gets another name than the one designations and logic use"},
+	codeDesignationForm:    {rejects, "REDCap refuses a designation of a form the project does not have"},
+	codeDesignationEvent:   {rejects, "REDCap refuses a designation of an event the project does not have, or of an event in another arm"},
+	codeEventNoInstrument:  {accepts, "the upload works; the event holds no data and is hidden on the record home page, usually a designation forgotten"},
+	codeRepeatUndesignated: {rejects, "REDCap offers only designated forms of existing events as repeating and refuses other settings (rcolpipe infers the API's answer from the web interface; the sandbox answers the same)"},
+	codeLogicEventUnknown:  {accepts, "REDCap does not check event names at upload (the event part is stripped before the field check) and evaluates the reference as blank: the logic misbehaves, nothing is rejected or renamed"},
+	codeLogicEventClassic:  {accepts, "REDCap does not check event names at upload (the event part is stripped before the field check); in a project without events the reference gives a blank"},
+	codeRepeatMixed:        {accepts, "the settings are allowed and sometimes intended"},
+	codeStructureDuplicate: {changes, "for an arm number or unique event name given twice REDCap keeps one of the names (which one is not documented) or derives another unique name for the second event, so a name the files give is not the project's; a designation given twice changes nothing, but is reported with the rest"},
 }
 
 // withBehaviour appends to each rule's doc what REDCap does and why the

@@ -33,7 +33,7 @@ const (
 )
 
 // structureCatalogue lists the RC9xx rules (All and Lookup include them).
-var structureCatalogue = []Rule{
+var structureCatalogue = withBehaviour([]Rule{
 	{codeUnknownFile, sevE, "File is neither a dictionary nor a structure file",
 		"An input (or a file in an input folder) has a header that names neither REDCap's dictionary columns nor one of REDCap's structure downloads: arms (`arm_num,name`), events (`event_name,arm_num,unique_event_name,custom_event_label`), instrument designations (`arm_num,unique_event_name,form`), repeating instruments and events (`event_name,form_name,custom_form_label`). It is reported once and nothing is read from it.\n\nExample: `notes.csv` with the header `date,author,text` in the input folder.\n\nFix: move the file out of the input folder, or fix its header."},
 	{codeStructureValue, sevE, "Structure file row cannot be read",
@@ -50,15 +50,15 @@ var structureCatalogue = []Rule{
 		"An event with no instrument designated holds no data and REDCap hides it on the record home page. It is usually a designation forgotten.\n\nExample: `events.csv` has `Week 8,1,week_8_arm_1` and no designation names `week_8_arm_1`.\n\nFix: designate at least one instrument for the event in the designations file (or with the pipeline file's `structure.designate`)."},
 	{codeRepeatUndesignated, sevE, "Repeating setting names a form or event that is not designated",
 		"A repeating instrument must be designated for its event, and a repeating event must exist; REDCap refuses the settings otherwise. In a classic project (no events) a repeating instrument needs only to exist.\n\nExample: `repeating.csv` has `week_4_arm_1,adverse_events,` but adverse_events is designated only for baseline_arm_1.\n\nFix: designate the form for the event, or remove the setting."},
-	{codeLogicEventUnknown, sevE, "Logic or piping names an event that does not exist",
-		"Branching logic, a calc equation or piped text (`[baseline_arm_1][age]`) names an event that is not among the project's events; REDCap evaluates it as empty.\n\nExample: `[baselin_arm_1][age] > 18` (a typo of baseline_arm_1).\n\nFix: use a unique event name from the events file."},
-	{codeLogicEventClassic, sevE, "Event prefix in a classic project",
-		"The pipeline file says the project is classic (`structure.project: classic`), but logic or piping names an event (`[baseline_arm_1][age]`): a classic project has no events, and REDCap refuses the logic.\n\nExample: `[enrolment_arm_1][consent] = '1'` in a project without events.\n\nFix: remove the event prefix, or make the project longitudinal."},
+	{codeLogicEventUnknown, sevW, "Logic or piping names an event that does not exist",
+		"Branching logic, a calc equation or piped text (`[baseline_arm_1][age]`) names an event that is not among the project's events. REDCap does not check event names at upload (it strips the event part and checks only the field) and evaluates the reference as blank, so the logic silently tests an empty value.\n\nExample: `[baselin_arm_1][age] > 18` (a typo of baseline_arm_1).\n\nFix: use a unique event name from the events file."},
+	{codeLogicEventClassic, sevW, "Event prefix in a classic project",
+		"The pipeline file says the project is classic (`structure.project: classic`), but logic or piping names an event (`[baseline_arm_1][age]`): a classic project has no events. REDCap does not check event names at upload (it strips the event part and checks only the field), so the upload works and the reference names an event that cannot exist: it gives a blank, not the field's value.\n\nExample: `[enrolment_arm_1][consent] = '1'` in a project without events.\n\nFix: remove the event prefix, or make the project longitudinal."},
 	{codeRepeatMixed, sevI, "Form repeats in one event and not in another",
 		"A form set as repeating in some events but designated in others without repeating behaves differently from event to event (instances in one, a single form in the other). This is allowed and sometimes intended.\n\nExample: adverse_events repeats in week_4_arm_1 and is designated for baseline_arm_1 without repeating.\n\nFix: none needed if intended; otherwise add the repeating setting for the other events."},
 	{codeStructureDuplicate, sevE, "Arm, event or designation given twice",
 		"The structure files name the same arm number, unique event name, or event/form designation twice; REDCap keeps one of them, and which one is not documented.\n\nExample: `arms.csv` lists arm 1 twice.\n\nFix: remove the duplicate row."},
-}
+})
 
 // structureFinding builds a finding at a structure row.
 func structureFinding(code, msg, hint string, o redcap.Origin) redcap.Diagnostic {
