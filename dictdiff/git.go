@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/rcolpipe/rcolpipe/internal/safegit"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -37,24 +38,12 @@ type Git struct {
 	Getenv func(string) string
 }
 
+// env is the whole environment git gets (safegit.Env).
 func (g Git) env() []string {
-	env := []string{
-		"GIT_CONFIG_NOSYSTEM=1",
-		"GIT_CONFIG_GLOBAL=" + os.DevNull,
-		"GIT_TERMINAL_PROMPT=0",
-		"GIT_PAGER=cat",
-		"LC_ALL=C",
+	if g.Getenv == nil {
+		return safegit.Env(os.Getenv)
 	}
-	getenv := g.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	for _, k := range []string{"PATH", "SYSTEMROOT"} {
-		if v := getenv(k); v != "" {
-			env = append(env, k+"="+v)
-		}
-	}
-	return env
+	return safegit.Env(g.Getenv)
 }
 
 // errGitMissing is returned when there is no git to run.
@@ -69,9 +58,7 @@ func (g Git) run(ctx context.Context, limit int64, args ...string) (out []byte, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, gitTimeout)
 	defer cancel()
-	full := append([]string{"--no-pager", "--no-optional-locks",
-		"-c", "core.fsmonitor=false", "-c", "core.hooksPath=" + os.DevNull}, args...)
-	cmd := exec.CommandContext(ctx, bin, full...)
+	cmd := exec.CommandContext(ctx, bin, safegit.Args(args...)...)
 	cmd.Dir = g.Dir
 	cmd.Env = g.env()
 	var stderr bytes.Buffer

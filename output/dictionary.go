@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/rcolpipe/rcolpipe/dictfmt"
 	"github.com/rcolpipe/rcolpipe/internal/outfile"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -112,6 +113,26 @@ func (o *DictionaryOutput) Write(stdout io.Writer, d *redcap.Dictionary) error {
 	}
 	var buf bytes.Buffer
 	if err := o.write(&buf, d); err != nil {
+		return err
+	}
+	return outfile.WriteBytes(o.Path, buf.Bytes(), 0o644)
+}
+
+// WriteLikeInputs writes d as Write does, except that a CSV written from
+// CSV inputs of one shape keeps that shape (delimiter, byte-order mark,
+// line ends, header style) when --to does not choose one
+// (KeepsInputShape). inputs are the files read; stdinHead is the start of
+// standard input, for an input read from it.
+func (o *DictionaryOutput) WriteLikeInputs(stdout io.Writer, d *redcap.Dictionary, inputs []string, stdinHead []byte) error {
+	if !o.KeepsInputShape() {
+		return o.Write(stdout, d)
+	}
+	shape, ok := dictfmt.SharedCSVShape(inputs, stdinHead)
+	if !ok {
+		return o.Write(stdout, d)
+	}
+	var buf bytes.Buffer
+	if err := dictfmt.WriteCSV(&buf, d, shape); err != nil {
 		return err
 	}
 	return outfile.WriteBytes(o.Path, buf.Bytes(), 0o644)

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -126,17 +124,8 @@ func NewSpec(req Request) (Spec, error) {
 		return Spec{}, usageErrorf("%v", err)
 	}
 	spec.Load = redcap.LoadOptions{Stdin: req.Stdin, Exclude: req.Exclude}
-	stdin := 0
-	for _, p := range append(append([]string(nil), spec.Inputs...), req.AssumeFields...) {
-		if p == "-" {
-			if stdin++; stdin > 1 {
-				return Spec{}, usageErrorf("standard input (-) can be named once")
-			}
-			continue
-		}
-		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-			return Spec{}, usageErrorf("%s: no such file or folder", p)
-		}
+	if err := redcap.CheckInputsExist(append(append([]string(nil), spec.Inputs...), req.AssumeFields...)); err != nil {
+		return Spec{}, usageErrorf("%v", err)
 	}
 	return spec, nil
 }

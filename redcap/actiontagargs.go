@@ -128,40 +128,28 @@ func closingParen(s string, open int) int {
 // SplitTagArgs splits it ("" when there is no such part) and the number of
 // parts, without allocating.
 func TagArg(arg string, k int) (part string, count int) {
-	depth := 0
-	var quote byte
-	start := 0
-	for i := 0; i < len(arg); i++ {
-		c := arg[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '(' || c == '[':
-			depth++
-		case c == ')' || c == ']':
-			depth--
-		case c == ',' && depth == 0:
-			if count == k {
-				part = arg[start:i]
-			}
-			count++
-			start = i + 1
+	scanTagArgs(arg, func(start, end int) {
+		if count == k {
+			part = arg[start:end]
 		}
-	}
-	if count == k {
-		part = arg[start:]
-	}
-	return part, count + 1
+		count++
+	})
+	return part, count
 }
 
 // SplitTagArgs splits an argument list at the commas that stand outside
 // quotes, parentheses and brackets, and returns each part with its offset
 // in arg (parts are not trimmed).
 func SplitTagArgs(arg string) (parts []string, offsets []int) {
+	scanTagArgs(arg, func(start, end int) {
+		parts, offsets = append(parts, arg[start:end]), append(offsets, start)
+	})
+	return parts, offsets
+}
+
+// scanTagArgs calls part with the bounds of each part of arg, split at the
+// commas that stand outside quotes, parentheses and brackets.
+func scanTagArgs(arg string, part func(start, end int)) {
 	depth := 0
 	var quote byte
 	start := 0
@@ -179,9 +167,9 @@ func SplitTagArgs(arg string) (parts []string, offsets []int) {
 		case c == ')' || c == ']':
 			depth--
 		case c == ',' && depth == 0:
-			parts, offsets = append(parts, arg[start:i]), append(offsets, start)
+			part(start, i)
 			start = i + 1
 		}
 	}
-	return append(parts, arg[start:]), append(offsets, start)
+	part(start, len(arg))
 }

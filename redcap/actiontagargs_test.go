@@ -59,4 +59,7 @@ func TestTagArg(t *testing.T) {
 			t.Errorf("TagArg(_, %d) = %q, %d; want %q, 4", k, got, n, want)
 		}
 	}
+	if n := testing.AllocsPerRun(100, func() { TagArg("[d], 7, 'a,b', f(1,2)", 2) }); n != 0 {
+		t.Errorf("TagArg allocates %v times", n)
+	}
 }

@@ -109,3 +109,32 @@ func checkStructure(ctx context.Context, c *api.Client, r *CheckResult, files Ch
 	}
 	r.Checks = append(r.Checks, api.PreflightItem{Check: CheckRowStructRts, Result: api.ResultOK, Required: true, Detail: detail})
 }
+
+// ReadCheckFiles reads the dictionary and structure files among inputs for
+// Target.CheckWith (no inputs: nothing to read); designate is the pipeline
+// file's designation policy. Inputs with read errors fail with the list of
+// the errors.
+func ReadCheckFiles(inputs []string, designate *redcap.DesignationPolicy, opts redcap.LoadOptions) (CheckFiles, error) {
+	files := CheckFiles{Designate: designate}
+	if len(inputs) == 0 {
+		return files, nil
+	}
+	d, st, ds, err := opts.LoadWithStructure(inputs...)
+	if err != nil {
+		return files, err
+	}
+	if ds.HasErrors() {
+		var lines []string
+		for _, dg := range ds {
+			if dg.Severity == redcap.SeverityError {
+				lines = append(lines, dg.String())
+			}
+		}
+		return files, fmt.Errorf("the inputs have errors (rcolpipe validate shows them all):\n%s", strings.Join(lines, "\n"))
+	}
+	files.Structure = st
+	if d != nil {
+		files.Forms = d.Forms()
+	}
+	return files, nil
+}

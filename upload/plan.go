@@ -132,11 +132,7 @@ func reportProjectID(rep *Report) int {
 
 // WritePlan writes p to path (internal/outfile: complete or not at all).
 func WritePlan(path string, p *Plan) error {
-	data, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
-		return fmt.Errorf("write the plan: %w", err)
-	}
-	if err := outfile.WriteBytes(path, append(data, '\n'), 0o644); err != nil {
+	if err := outfile.WriteJSON(path, p, 0o644); err != nil {
 		return fmt.Errorf("write the plan: %w", err)
 	}
 	return nil
@@ -234,4 +230,27 @@ func (p *Plan) Check(apiURL string, projectID int, current *redcap.Dictionary, s
 		what = "dictionary or structure (arms, events, designations, repeating settings)"
 	}
 	return &PlanError{Reason: fmt.Sprintf("the project's %s changed since the plan was made (%d fields then, %d now)", what, p.BaselineFields, current.Len())}
+}
+
+// WriteFiles writes, after a successful dry run against the project at
+// url, the plan to planPath and the draft dictionary to draftPath ("" for
+// neither), and notes them in rep.
+func (rep *Report) WriteFiles(url, planPath, draftPath string) error {
+	if planPath != "" {
+		p, err := NewPlan(url, rep)
+		if err != nil {
+			return err
+		}
+		if err := WritePlan(planPath, p); err != nil {
+			return err
+		}
+		rep.PlanFile = planPath
+	}
+	if draftPath != "" {
+		if err := WriteDraft(draftPath, rep.Sent); err != nil {
+			return err
+		}
+		rep.DraftFile = draftPath
+	}
+	return nil
 }

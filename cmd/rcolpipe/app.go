@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
@@ -226,18 +225,8 @@ func run(args []string, e *env) int {
 	}
 	// Errors from urfave/cli itself (unknown command, missing flag value).
 	fmt.Fprintf(e.stderr, "rcolpipe: %v\n", err)
-	if isUsage(err) {
+	if cliargs.IsUsage(err) {
 		return exitUsage
 	}
 	return exitInvalid
-}
-
-func isUsage(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"flag provided but not defined", "Required flag", "No help topic", "invalid value", "flag needs an argument"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
 }

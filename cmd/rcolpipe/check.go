@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -66,7 +65,7 @@ EXIT CODES:
 			if err := output.CheckFormat(format); err != nil {
 				return usageError("check: %v", err)
 			}
-			cfg, err := loadCheckConfig(c)
+			cfg, err := loadConfig(c)
 			if err != nil {
 				return err
 			}
@@ -110,60 +109,28 @@ EXIT CODES:
 	}
 }
 
-// loadCheckConfig reads the pipeline file named by -c (nil without -c).
-func loadCheckConfig(c *cli.Context) (*pipeline.Config, error) {
-	path := c.String("config")
-	if path == "" {
-		return nil, nil
-	}
-	cfg, err := pipeline.LoadConfig(path)
-	if err != nil {
-		// A missing or invalid pipeline file is a wrong command line.
-		return nil, usageError("%v", err)
-	}
-	return cfg, nil
-}
-
 // checkFiles reads the structure files among the inputs (the arguments,
 // else the pipeline file's inputs) and the pipeline file's structure files
-// and designation policy. A file that cannot be read is an input error.
+// and designation policy. An argument that does not exist is a wrong
+// command line; a file that cannot be read is an input error.
 func checkFiles(args []string, cfg *pipeline.Config, opts redcap.LoadOptions) (upload.CheckFiles, error) {
 	inputs := args
-	var files upload.CheckFiles
+	var designate *redcap.DesignationPolicy
 	if cfg != nil {
 		if len(inputs) == 0 {
 			inputs = cfg.Inputs
 		}
 		inputs = append(slices.Clone(inputs), cfg.Structure.Files...)
-		files.Designate = cfg.Structure.Designate
-	}
-	if len(inputs) == 0 {
-		return files, nil
+		designate = cfg.Structure.Designate
 	}
 	for _, p := range args {
-		if p == "-" {
-			continue
-		}
-		if _, err := os.Stat(p); err != nil {
-			return files, usageError("check: %s: no such file or folder (the arguments are dictionary and structure files)", p)
+		if _, err := os.Stat(p); err != nil && p != "-" {
+			return upload.CheckFiles{}, usageError("check: %s: no such file or folder (the arguments are dictionary and structure files)", p)
 		}
 	}
-	d, st, ds, err := opts.LoadWithStructure(inputs...)
+	files, err := upload.ReadCheckFiles(inputs, designate, opts)
 	if err != nil {
 		return files, inputError("check: %v", err)
-	}
-	if ds.HasErrors() {
-		var lines []string
-		for _, dg := range ds {
-			if dg.Severity == redcap.SeverityError {
-				lines = append(lines, dg.String())
-			}
-		}
-		return files, inputError("check: the inputs have errors (rcolpipe validate shows them all):\n%s", strings.Join(lines, "\n"))
-	}
-	files.Structure = st
-	if d != nil {
-		files.Forms = d.Forms()
 	}
 	return files, nil
 }

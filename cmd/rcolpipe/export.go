@@ -58,25 +58,13 @@ of that folder into an empty longitudinal project rebuilds it.
 			if err != nil {
 				return usageError("export: %v", err)
 			}
-			cfg, err := loadTargetConfig(c)
+			client, err := openConfiguredTarget(c, e)
 			if err != nil {
 				return err
 			}
-			client, err := openTarget(e, targetSettingsFrom(c, cfg, c.String("config")))
-			if err != nil {
-				return err
-			}
-			// The project information names the export ("REDCap project 12").
-			p, err := client.ProjectInfo(c.Context)
+			p, d, err := upload.ExportDictionary(c.Context, client, c.StringSlice("form"))
 			if err != nil {
 				return apiError("export", err)
-			}
-			d, err := client.ExportMetadata(c.Context, c.StringSlice("form")...)
-			if err != nil {
-				return apiError("export", err)
-			}
-			if forms := c.StringSlice("form"); len(forms) > 0 && d.Len() == 0 {
-				return inputError("export: project %d has no fields in the form(s) %s", p.ProjectID, strings.Join(forms, ", "))
 			}
 			if err := writeDictionary(e, "export", out, nil, d); err != nil {
 				return err
@@ -98,11 +86,7 @@ func exportAll(c *cli.Context, e *env) error {
 	if dir == "-" || c.String("to") != "" || len(c.StringSlice("form")) > 0 {
 		return usageError("export --all: needs -o FOLDER, and takes neither --to nor --form")
 	}
-	cfg, err := loadTargetConfig(c)
-	if err != nil {
-		return err
-	}
-	client, err := openTarget(e, targetSettingsFrom(c, cfg, c.String("config")))
+	client, err := openConfiguredTarget(c, e)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,6 @@
 package main
 
 import (
-	"errors"
-	"io/fs"
-	"os"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/output"
@@ -56,17 +52,8 @@ func loadInputs(e *env, opts redcap.LoadOptions, paths []string) (*redcap.Dictio
 // gives (pipeline.NewSpec does it for the commands that run the pipeline).
 // "-" is standard input, which can be named once.
 func checkInputsExist(cmd string, paths []string) error {
-	stdin := 0
-	for _, p := range paths {
-		if p == "-" {
-			if stdin++; stdin > 1 {
-				return usageError("%s: standard input (-) can be named once", cmd)
-			}
-			continue
-		}
-		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-			return usageError("%s: %s: no such file or folder", cmd, p)
-		}
+	if err := redcap.CheckInputsExist(paths); err != nil {
+		return usageError("%s: %v", cmd, err)
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
-	"github.com/rcolpipe/rcolpipe/redcap/api"
 	"github.com/rcolpipe/rcolpipe/upload"
 )
 
@@ -46,26 +45,4 @@ func planAndDraftFlags(c *cli.Context, cmd string, args []string, opts *upload.O
 		opts.DraftOnly, opts.DryRun, opts.Confirm = true, true, nil
 	}
 	return files, nil
-}
-
-// write writes the plan and the draft of a successful dry run and notes
-// them in rep.
-func (f outFiles) write(client *api.Client, rep *upload.Report) error {
-	if f.plan != "" {
-		p, err := upload.NewPlan(client.URL(), rep)
-		if err != nil {
-			return err
-		}
-		if err := upload.WritePlan(f.plan, p); err != nil {
-			return err
-		}
-		rep.PlanFile = f.plan
-	}
-	if f.draft != "" {
-		if err := upload.WriteDraft(f.draft, rep.Sent); err != nil {
-			return err
-		}
-		rep.DraftFile = f.draft
-	}
-	return nil
 }

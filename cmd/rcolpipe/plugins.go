@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -24,37 +22,11 @@ func allowProjectPluginsFlag() cli.Flag {
 		Usage: "run plugins found in ./.rcolpipe/plugins (they come with the checkout) even when rcolpipe.lock does not pin them"}
 }
 
-// pluginHostOptions is how every command that runs plugins configures the
-// host: the search path from the environment, the bundled registry served
-// by this executable, rcolpipe's log and version; allowProject is
-// --allow-project-plugins. The pipeline sets the base folder and the lock.
+// pluginHostOptions configures the plugin host for this command line
+// (bundled.HostOptions).
 func pluginHostOptions(e *env, allowProject bool) (host.Options, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return host.Options{}, fmt.Errorf("find rcolpipe's own executable (for bundled plugins): %w", err)
-	}
-	reattach, err := host.ParseReattach(e.getenv(host.EnvReattach))
-	if err != nil {
-		return host.Options{}, err
-	}
-	return host.Options{
-		Reattach:   reattach,
-		SearchPath: host.SearchPath(e.getenv),
-		Bundled:    bundled.Names(),
-		SelfExe:    self,
-		Log:        e.log,
-		// The flag only: see flagAllowProjectPlugins.
-		AllowProjectLocal: allowProject,
-		LogLevel:          e.log.GetLevel().String(),
-		Version:           version,
-		AutoMTLS:          e.getenv(envPluginMTLS) == "1",
-	}, nil
+	return bundled.HostOptions(e.getenv, e.log, version, allowProject)
 }
-
-// envPluginMTLS=1 turns on go-plugin's AutoMTLS for the plugin sockets
-// (off by default: each run's sockets are in a private 0700 folder, and
-// mTLS costs about 40 ms per plugin start).
-const envPluginMTLS = "RCOLPIPE_PLUGIN_MTLS"
 
 func pluginsCommand(e *env) *cli.Command {
 	return &cli.Command{

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"strings"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/output"
@@ -47,20 +45,10 @@ func runRules(c *cli.Context, e *env) error {
 	if err != nil {
 		return inputError("rules --schema: %v", err)
 	}
-	all := v.Rules()
-	list := all
+	list := v.Rules()
 	if c.Args().Len() > 0 {
-		byCode := make(map[string]rules.Rule, len(all))
-		for _, r := range all {
-			byCode[r.Code] = r
-		}
-		list = nil
-		for _, code := range c.Args().Slice() {
-			r, ok := byCode[strings.ToUpper(strings.TrimSpace(code))]
-			if !ok {
-				return usageError("rules: no rule %q (run `rcolpipe rules` for the list)", code)
-			}
-			list = append(list, r)
+		if list, err = rules.Select(list, c.Args().Slice()); err != nil {
+			return usageError("rules: %v (run `rcolpipe rules` for the list)", err)
 		}
 	}
 	return output.WriteRules(e.stdout, list, format, c.Args().Len() > 0)

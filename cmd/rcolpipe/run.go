@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/rcolpipe/rcolpipe/output"
@@ -75,7 +73,7 @@ Examples:
 
 			var client *api.Client
 			if spec.Config.Target.URL == "sandbox" {
-				cl, stopSandbox, err := startSandbox(ctx, e)
+				cl, stopSandbox, err := sandbox.StartDemoClient(ctx, e.log)
 				if err != nil {
 					return inputError("run: %v", err)
 				}
@@ -101,26 +99,4 @@ Examples:
 			return uploadAndReport(ctx, e, "run", client, res.Dictionary, res.Diagnostics, opts, format, outFiles{})
 		},
 	}
-}
-
-// startSandbox starts an in-memory demo sandbox on a free loopback port
-// and returns a client with the demo token that has every right. The
-// token stays in memory; it is never printed.
-func startSandbox(ctx context.Context, e *env) (*api.Client, func(), error) {
-	url, secret, stop, err := sandbox.StartDemo(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	tok, err := api.NewToken(secret, "the sandbox's demo user", "")
-	if err != nil {
-		stop()
-		return nil, nil, err
-	}
-	client, err := api.New(url, tok, api.WithLogger(e.log))
-	if err != nil {
-		stop()
-		return nil, nil, err
-	}
-	e.log.Info().Str("url", url).Msg("started the built-in REDCap sandbox for this run (demo project 1, in memory)")
-	return client, stop, nil
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -129,28 +127,17 @@ Examples:
 
 func runSandboxInit(c *cli.Context, e *env) error {
 	dir := c.String("state")
-	path := filepath.Join(dir, sandbox.StateFile)
-	_, err := os.Stat(path)
-	switch {
-	case err == nil && !c.Bool("force"):
-		return inputError("sandbox init: %s exists; use --force to replace it (it is backed up first)", path)
-	case err == nil:
-		backup, err := sandbox.BackUpState(path, time.Now())
-		if err != nil {
-			return inputError("sandbox init: %v", err)
-		}
+	tokens, backup, err := sandbox.Init(dir, c.Bool("force"), time.Now())
+	if backup != "" {
 		e.log.Info().Str("backup", backup).Msg("backed up the old state")
-	case !errors.Is(err, fs.ErrNotExist):
-		return inputError("sandbox init: %v", err)
 	}
-	st, tokens := sandbox.Demo()
-	if err := sandbox.SaveState(dir, st); err != nil {
+	if err != nil {
 		return inputError("sandbox init: %v", err)
 	}
 	for _, t := range tokens {
 		fmt.Fprintf(e.stdout, "%s %s\n", t.Name, t.Token)
 	}
-	e.log.Info().Str("state", path).Msg("wrote the demo state")
+	e.log.Info().Str("state", filepath.Join(dir, sandbox.StateFile)).Msg("wrote the demo state")
 	return nil
 }
 
@@ -163,25 +150,13 @@ func runSandboxServe(c *cli.Context, e *env) error {
 	if !loop && !c.Bool("public") {
 		return usageError("sandbox serve --addr %q is not a loopback address; add --public to serve it to other machines", addr)
 	}
-	dir := c.String("state")
-	if _, err := os.Stat(filepath.Join(dir, sandbox.StateFile)); errors.Is(err, fs.ErrNotExist) {
-		return inputError("sandbox serve: no state in %s; create one with: rcolpipe sandbox init --state %s", dir, dir)
-	}
-	srv, err := sandbox.Open(dir, sandbox.WithRequestLog(output.SandboxRequestLogger(e.log)))
-	if err != nil {
-		return inputError("sandbox serve: %v", err)
-	}
 	// Catch the signals before the URL is out: whoever reads the URL may
 	// send SIGINT at once.
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
+	printURL := func(url string) { fmt.Fprintln(e.stdout, url) }
+	if err := sandbox.ServeDir(ctx, c.String("state"), addr, printURL, sandbox.WithRequestLog(output.SandboxRequestLogger(e.log))); err != nil {
 		return inputError("sandbox serve: %v", err)
-	}
-	fmt.Fprintln(e.stdout, sandbox.APIURL(ln.Addr()))
-	if err := sandbox.Serve(ctx, srv, ln); err != nil {
-		return inputError("%v", err)
 	}
 	e.log.Info().Msg("sandbox stopped")
 	return nil
@@ -197,20 +172,11 @@ func runSandboxAddUser(c *cli.Context, e *env) error {
 			return usageError("sandbox add-user --expiration %q: want YYYY-MM-DD", exp)
 		}
 	}
-	dir := c.String("state")
-	st, err := sandbox.LoadState(dir)
-	if err != nil {
-		return inputError("sandbox add-user: %v", err)
-	}
-	tok, err := st.AddUser(sandbox.User{Username: c.String("username"), ProjectID: c.Int("project"),
+	tok, err := sandbox.AddUserTo(c.String("state"), sandbox.User{Username: c.String("username"), ProjectID: c.Int("project"),
 		Expiration: c.String("expiration"), Suspended: c.Bool("suspended"), Rights: r})
 	if errors.Is(err, sandbox.ErrNoProject) {
 		return usageError("sandbox add-user --project %d: no such project", c.Int("project"))
-	}
-	if err := st.Check(); err != nil {
-		return inputError("sandbox add-user: %v", err)
-	}
-	if err := sandbox.SaveState(dir, st); err != nil {
+	} else if err != nil {
 		return inputError("sandbox add-user: %v", err)
 	}
 	fmt.Fprintf(e.stdout, "%s %s\n", c.String("username"), tok)
@@ -223,16 +189,10 @@ func runSandboxFault(c *cli.Context, e *env) error {
 		Count: c.Int("count"), Skip: c.Int("skip"), Status: c.Int("status"), Latency: sandbox.Duration{Duration: c.Duration("latency")},
 		Location: c.String("location"), Body: c.String("body"),
 	}
-	dir := c.String("state")
-	st, err := sandbox.LoadState(dir)
-	if err != nil {
-		return inputError("sandbox fault: %v", err)
-	}
-	st.Faults = append(st.Faults, f)
-	if err := st.Check(); err != nil {
+	err := sandbox.AddFault(c.String("state"), f)
+	if errors.Is(err, sandbox.ErrInvalid) {
 		return usageError("sandbox fault: %v", err)
-	}
-	if err := sandbox.SaveState(dir, st); err != nil {
+	} else if err != nil {
 		return inputError("sandbox fault: %v", err)
 	}
 	e.log.Info().Str("fault", f.String()).Int("count", f.Count).Msg("added fault")

@@ -76,9 +76,8 @@ func targetSettingsFrom(c *cli.Context, cfg *pipeline.TargetConfig, configPath s
 	return s
 }
 
-// loadTargetConfig reads the target section of the pipeline file named by
-// -c, or returns nil when -c was not given.
-func loadTargetConfig(c *cli.Context) (*pipeline.TargetConfig, error) {
+// loadConfig reads the pipeline file named by -c (nil without -c).
+func loadConfig(c *cli.Context) (*pipeline.Config, error) {
 	path := c.String("config")
 	if path == "" {
 		return nil, nil
@@ -87,6 +86,16 @@ func loadTargetConfig(c *cli.Context) (*pipeline.TargetConfig, error) {
 	if err != nil {
 		// A missing or invalid pipeline file is a wrong command line.
 		return nil, usageError("%v", err)
+	}
+	return cfg, nil
+}
+
+// loadTargetConfig reads the target section of the pipeline file named by
+// -c, or returns nil when -c was not given.
+func loadTargetConfig(c *cli.Context) (*pipeline.TargetConfig, error) {
+	cfg, err := loadConfig(c)
+	if cfg == nil {
+		return nil, err
 	}
 	return &cfg.Target, nil
 }
@@ -128,6 +137,16 @@ func openTarget(e *env, s upload.Target) (*api.Client, error) {
 		return nil, inputError("%v", err)
 	}
 	return c, nil
+}
+
+// openConfiguredTarget opens the target of the flags over -c's target
+// section.
+func openConfiguredTarget(c *cli.Context, e *env) (*api.Client, error) {
+	cfg, err := loadTargetConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	return openTarget(e, targetSettingsFrom(c, cfg, c.String("config")))
 }
 
 // apiError turns a client error into an exit-1 error that carries its

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"io"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/rcolpipe/rcolpipe/internal/outfile"
+	"github.com/rcolpipe/rcolpipe/dictfmt"
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/plugins/host"
@@ -85,7 +84,7 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 	}
 	req := withInputOptions(c, e, pipeline.Request{ConfigPath: c.String("config"), StageValues: stageValues, Inputs: c.Args().Slice(), Strict: c.Bool("strict")})
 	// The start of standard input tells the CSV shape to keep (below).
-	stdinHead := &headBuffer{max: 64 << 10}
+	stdinHead := &dictfmt.HeadBuffer{Max: 64 << 10}
 	if req.Stdin != nil {
 		req.Stdin = io.TeeReader(req.Stdin, stdinHead)
 	}
@@ -104,21 +103,11 @@ func runTransform(c *cli.Context, e *env, stageValues []string) error {
 		return err
 	}
 	result := res.Dictionary
-	// A CSV written from CSV inputs keeps their shape (delimiter, BOM, line
-	// ends, header style) when --to does not choose one.
-	if shape, ok := sharedCSVShape(res.Loaded.Files, stdinHead.buf); ok && out.KeepsInputShape() {
-		if err := out.Overwrites(res.Loaded.Files); err != nil {
-			return usageError("transform: %v", err)
-		}
-		var buf bytes.Buffer
-		if err := writeShapedCSV(&buf, result, shape); err != nil {
-			return inputError("transform: %v", err)
-		}
-		if err := outfile.WriteBytes(out.Path, buf.Bytes(), 0o644); err != nil {
-			return inputError("transform: %v", err)
-		}
-	} else if err := writeDictionary(e, "transform", out, res.Loaded.Files, result); err != nil {
-		return err
+	if err := out.Overwrites(res.Loaded.Files); err != nil {
+		return usageError("transform: %v", err)
+	}
+	if err := out.WriteLikeInputs(e.stdout, result, res.Loaded.Files, stdinHead.Bytes()); err != nil {
+		return inputError("transform: %v", err)
 	}
 	if out.Path != "-" {
 		e.log.Info().Msgf("wrote %d fields in %d forms to %s (%s) after %d stage(s)", result.Len(), len(result.Forms()), out.Path, out.Format, len(spec.Stages))

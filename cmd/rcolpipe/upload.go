@@ -221,7 +221,7 @@ func jsonStagesFailed(e *env, format string, res *pipeline.Result, err error) er
 func uploadAndReport(ctx context.Context, e *env, cmd string, client *api.Client, d *redcap.Dictionary, findings redcap.Diagnostics, opts upload.Options, format string, files outFiles) error {
 	rep, err := upload.Upload(ctx, client, d, opts)
 	if err == nil {
-		err = files.write(client, rep)
+		err = rep.WriteFiles(client.URL(), files.plan, files.draft)
 	}
 	if werr := output.WriteUploadReport(e.stdout, rep, err, format, findings); werr != nil {
 		return inputError("%s: %v", cmd, werr)

@@ -18,6 +18,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/rcolpipe/rcolpipe/internal/textdist"
 )
 
 // Normalize returns args (program name first) in the order urfave/cli
@@ -172,7 +174,8 @@ func commandNames(cmds []*cli.Command) []string {
 func DidYouMean(given string, candidates []string) string {
 	best, bestDist := "", -1
 	for _, c := range candidates {
-		d := editDistance(strings.ToLower(given), strings.ToLower(c))
+		a, b := strings.ToLower(given), strings.ToLower(c)
+		d := textdist.Levenshtein(a, b, len(a)+len(b)+1) // unbounded
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = c, d
 		}
@@ -182,27 +185,6 @@ func DidYouMean(given string, candidates []string) string {
 		return ""
 	}
 	return "; did you mean " + best + "?"
-}
-
-// editDistance is the Levenshtein distance of a and b (bytes).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // FlagSuggestion adds "did you mean --X?" to urfave/cli's error for an
@@ -236,3 +218,16 @@ func FlagSuggestion(err error, defs ...[]cli.Flag) string {
 type UnknownError struct{ msg string }
 
 func (e *UnknownError) Error() string { return e.msg }
+
+// IsUsage reports whether an error of urfave/cli itself (an unknown flag,
+// a missing flag or flag value, an invalid value, an unknown help topic)
+// says the command line is wrong.
+func IsUsage(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"flag provided but not defined", "Required flag", "No help topic", "invalid value", "flag needs an argument"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}

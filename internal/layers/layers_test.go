@@ -24,6 +24,7 @@ var layers = []string{
 	"internal/benchdict", "internal/browsertest", "internal/testcorpus",
 	"preview",
 	"output",
+	"dictfmt",
 	"dictdiff",
 	"pipeline",
 	"upload",
@@ -92,14 +93,17 @@ func TestImportsPointDown(t *testing.T) {
 
 // TestCommandLineIsThin: cmd/rcolpipe binds flags, calls one function and
 // picks a writer from output. It encodes no JSON, switches on no format,
-// and its non-test Go code stays within 1,800 lines.
+// and no file of it (one command, or the app's wiring) passes 250 lines of
+// non-test Go, help text included. The limit is per file: a total (1,800
+// lines when cmd had 17 leaf commands) grew with every new command without
+// saying which one had grown fat.
 func TestCommandLineIsThin(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(repoRoot(t), "cmd", "rcolpipe", "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	formatSwitch := regexp.MustCompile(`switch\s+(\w+\.)?[Ff]ormat\b|[Ff]ormat\s*==\s*"(text|json|sarif|github|junit|csv|redcap-csv|console)"`)
-	lines := 0
+	const perFile = 250
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -108,7 +112,9 @@ func TestCommandLineIsThin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lines += bytes.Count(src, []byte("\n"))
+		if n := bytes.Count(src, []byte("\n")); n > perFile {
+			t.Errorf("%s has %d lines of non-test Go, more than %d: move what is not flags, one call and a writer below", filepath.Base(f), n, perFile)
+		}
 		for _, bad := range []string{`"encoding/json"`, "json.NewEncoder", "json.Marshal"} {
 			if bytes.Contains(src, []byte(bad)) {
 				t.Errorf("%s uses %s: results are written by package output", filepath.Base(f), bad)
@@ -117,8 +123,5 @@ func TestCommandLineIsThin(t *testing.T) {
 		if m := formatSwitch.Find(src); m != nil {
 			t.Errorf("%s chooses a format itself (%q): package output does", filepath.Base(f), m)
 		}
-	}
-	if lines > 1800 {
-		t.Errorf("cmd/rcolpipe has %d lines of non-test Go, more than 1,800: move what is not flags, one call and a writer below", lines)
 	}
 }

@@ -11,6 +11,7 @@
 package outfile
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -69,6 +70,16 @@ func WriteBytes(path string, data []byte, perm fs.FileMode) error {
 		_, err := w.Write(data)
 		return err
 	})
+}
+
+// WriteJSON is Write of v as indented JSON with a final line end (the
+// files rcolpipe writes for people to read and diff: plans, lock files).
+func WriteJSON(path string, v any, perm fs.FileMode) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteBytes(path, append(data, '\n'), perm)
 }
 
 // CreateNew writes a new file at path with mode perm and never replaces

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 
@@ -326,4 +327,23 @@ var catalogueTable = []Rule{
 		"REDCap replaces the whole dictionary on import; an empty one passes its checks and deletes every field of the project.\n\nExample: `rcolpipe validate` on a folder without dictionary files, or on files that all failed to load.\n\nFix: check the input paths; rcolpipe never uploads an empty dictionary."},
 	{codeNotAField, sevE, "Row is not a field",
 		"A row with neither a form name nor a field type is not a field but a stray line: a cell pasted below the table, or the rest of a row that a line break inside a cell split in two. REDCap rejects it (`Each row MUST have a form name`). rcolpipe reports such a row once, instead of every rule it breaks (name, form, type, label, alignment, ...).\n\nExample: a row whose only cell is `RH`.\n\nFix: delete the row, or join it to the row it was split from."},
+}
+
+// Select returns the rules of all with the given codes, in the order of
+// codes (a code in any case, spaces around it ignored); an unknown code is
+// an error naming it.
+func Select(all []Rule, codes []string) ([]Rule, error) {
+	byCode := make(map[string]Rule, len(all))
+	for _, r := range all {
+		byCode[r.Code] = r
+	}
+	list := make([]Rule, 0, len(codes))
+	for _, code := range codes {
+		r, ok := byCode[strings.ToUpper(strings.TrimSpace(code))]
+		if !ok {
+			return nil, fmt.Errorf("no rule %q", code)
+		}
+		list = append(list, r)
+	}
+	return list, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/rcolpipe/rcolpipe/internal/textdist"
 	"github.com/rcolpipe/rcolpipe/redcap"
 	"github.com/rcolpipe/rcolpipe/redcap/logic"
 )
@@ -251,7 +252,7 @@ func (c *checker) nearestField(name string) string {
 	best, bestD := "", typoLimit(name)+1
 	try := func(fs []redcap.Field) {
 		for i := range fs {
-			if d := editDistance(name, fs[i].FieldName, bestD); d < bestD {
+			if d := textdist.Levenshtein(name, fs[i].FieldName, bestD); d < bestD {
 				best, bestD = fs[i].FieldName, d
 			}
 		}

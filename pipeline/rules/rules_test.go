@@ -396,17 +396,6 @@ func TestSlashDate(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want int
-	}{{"HIDEN", "HIDDEN", 1}, {"READONLY", "READONLY", 0}, {"ABC", "XYZ", 3}, {"", "AB", 2}} {
-		if got := editDistance(tc.a, tc.b, 10); got != tc.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
-		}
-	}
-}
-
 func findings(ds redcap.Diagnostics, code string) redcap.Diagnostics {
 	var out redcap.Diagnostics
 	for _, d := range ds {

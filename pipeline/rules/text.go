@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/rcolpipe/rcolpipe/internal/textdist"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -120,46 +121,10 @@ func nearest(name string, lists ...[]string) string {
 	best, bestD := "", typoLimit(name)+1
 	for _, list := range lists {
 		for _, k := range list {
-			if d := editDistance(name, k, bestD); d < bestD {
+			if d := textdist.Levenshtein(name, k, bestD); d < bestD {
 				best, bestD = k, d
 			}
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance of a and b (ASCII), giving up
-// with max when it is certain to be at least max.
-func editDistance(a, b string, max int) int {
-	if d := len(a) - len(b); d >= max || -d >= max {
-		return max
-	}
-	// Field names are short: two rows on the stack, no allocation.
-	var buf [2 * 64]int
-	var prev, cur []int
-	if len(b) < 64 {
-		prev, cur = buf[:len(b)+1], buf[64:64+len(b)+1]
-	} else {
-		prev, cur = make([]int, len(b)+1), make([]int, len(b)+1)
-	}
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin >= max {
-			return max
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

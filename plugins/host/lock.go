@@ -83,13 +83,9 @@ func ReadLockIfExists(path string) (*Lock, error) {
 
 // Write writes the lock file (sorted keys, so it diffs well).
 func (l *Lock) Write(path string) error {
-	data, err := json.MarshalIndent(l, "", "  ")
-	if err != nil {
-		return fmt.Errorf("write lock file: %w", err)
-	}
 	// Through outfile: a fixed temporary name ("rcolpipe.lock.tmp") let a
 	// planted symbolic link redirect the write to any file.
-	if err := outfile.WriteBytes(path, append(data, '\n'), 0o644); err != nil {
+	if err := outfile.WriteJSON(path, l, 0o644); err != nil {
 		return fmt.Errorf("write lock file: %w", err)
 	}
 	return nil

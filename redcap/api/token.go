@@ -20,6 +20,7 @@ import (
 
 	"github.com/joho/godotenv"
 
+	"github.com/rcolpipe/rcolpipe/internal/safegit"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -395,11 +396,7 @@ func permissionWarning(path string) string {
 // gitTracks reports whether git tracks name in dir; false when git is not
 // installed or dir is not in a repository.
 //
-// dir may be anyone's repository, and git runs programs its config names:
-// core.fsmonitor is run by every command that reads the index, ls-files
-// included. So git gets no environment of ours (which may hold RC_API_KEY),
-// no system or global config, and the command line switches off the
-// fsmonitor and hooks and the optional index write-back.
+// dir may be anyone's repository: git runs as package safegit says.
 func gitTracks(dir, name string) bool {
 	git, err := exec.LookPath("git")
 	if err != nil {
@@ -407,30 +404,8 @@ func gitTracks(dir, name string) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, git,
-		"--no-optional-locks",
-		"-c", "core.fsmonitor=false",
-		"-c", "core.hooksPath="+os.DevNull,
-		"ls-files", "--error-unmatch", "--", name)
+	cmd := exec.CommandContext(ctx, git, safegit.Args("ls-files", "--error-unmatch", "--", name)...)
 	cmd.Dir = dir
-	cmd.Env = gitEnv(os.Getenv)
+	cmd.Env = safegit.Env(os.Getenv)
 	return cmd.Run() == nil
-}
-
-// gitEnv is the whole environment gitTracks gives git: PATH (git finds its
-// helpers there), Windows' SYSTEMROOT, and switches that keep the system's
-// and the user's config out. Nothing else of the parent's passes.
-func gitEnv(getenv func(string) string) []string {
-	env := []string{
-		"GIT_CONFIG_NOSYSTEM=1",
-		"GIT_CONFIG_GLOBAL=" + os.DevNull,
-		"GIT_TERMINAL_PROMPT=0",
-		"LC_ALL=C",
-	}
-	for _, k := range []string{"PATH", "SYSTEMROOT"} {
-		if v := getenv(k); v != "" {
-			env = append(env, k+"="+v)
-		}
-	}
-	return env
 }

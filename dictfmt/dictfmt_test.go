@@ -1,4 +1,4 @@
-package main
+package dictfmt
 
 import (
 	"bytes"
@@ -36,12 +36,12 @@ func TestFmtCorpus(t *testing.T) {
 		if diags.HasErrors() {
 			return nil // not a dictionary fmt formats
 		}
-		once, err := formatDictionary(path, data)
+		once, err := Format(path, data)
 		if err != nil {
 			t.Errorf("%s: %v", path, err)
 			return nil
 		}
-		twice, err := formatDictionary(path, once)
+		twice, err := Format(path, once)
 		if err != nil || !bytes.Equal(once, twice) {
 			t.Errorf("%s: fmt of fmt's output changes it (err %v)", path, err)
 		}
