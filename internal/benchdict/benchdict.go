@@ -1,16 +1,13 @@
-//go:build unix
-
 // Package benchdict generates the realistic dictionaries the benchmarks of
 // pipeline and upload measure, and reads the process's CPU time (from
-// getrusage, hence Unix only). Only tests import it.
+// getrusage, hence CPUTime on Unix only: cputime_unix.go). Only tests
+// import it.
 package benchdict
 
 import (
 	"bytes"
 	"fmt"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
@@ -117,15 +114,6 @@ func Generated(tb testing.TB, n int) ([]byte, *redcap.Dictionary) {
 		tb.Fatalf("generated dictionary: %d rows, reader findings %v", d.Len(), ds)
 	}
 	return data, d
-}
-
-// CPUTime returns the CPU time the process has used so far.
-func CPUTime(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // UnknownReferences builds a dictionary of n rows in one form whose every
