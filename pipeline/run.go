@@ -158,7 +158,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 		for i := range stages {
 			stages[i] = &timedStage{Stage: stages[i], timings: &res.Timings, progress: spec.progress}
 		}
-		r := &Runner{Validator: v, Stages: stages, Log: spec.Log, Severities: vc.Rules}
+		r := &Runner{Validator: v, Stages: stages, Log: spec.Log, Severities: vc.Rules, Progress: spec.Progress}
 		out, runDiags, err := r.Run(ctx, d)
 		res.Diagnostics = append(loadDiags, runDiags...)
 		if err != nil {

@@ -34,6 +34,8 @@ type Runner struct {
 	// pipeline file's validate.rules do for the validator's ("off" drops a
 	// finding). It applies before the runner judges a stage.
 	Severities map[string]redcap.Severity
+	// Progress, when set, hears each validation as it starts (Spec.Progress).
+	Progress func(step string, fields int)
 
 	// check replaces Validator in tests of the runner's own logic.
 	check func(*redcap.Dictionary) redcap.Diagnostics
@@ -116,6 +118,9 @@ func (r *Runner) Run(ctx context.Context, d *redcap.Dictionary) (*redcap.Diction
 }
 
 func (r *Runner) validate(d *redcap.Dictionary) redcap.Diagnostics {
+	if r.Progress != nil {
+		r.Progress("checking", d.Len())
+	}
 	if r.check != nil {
 		return r.check(d)
 	}

@@ -45,3 +45,30 @@ func TestValidateProgressLine(t *testing.T) {
 		}
 	}
 }
+
+// TestStagesProgressLine: transform, upload and run share runStages, whose
+// findings go to stderr whatever --format is; a long run shows its progress
+// there when stderr is a terminal, and nothing when it is not.
+func TestStagesProgressLine(t *testing.T) {
+	data, _ := benchdict.Generated(t, progress.ManyFields)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	transform := func(stderrIsTerminal bool) string {
+		var stdout, stderr bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+			getenv: func(string) string { return "" }, stderrIsTerminal: stderrIsTerminal}
+		if code := run([]string{"rcolpipe", "transform", "-o", filepath.Join(dir, "out.json"), in}, e); code != 0 {
+			t.Fatalf("transform exited %d: %s", code, stderr.String())
+		}
+		return stderr.String()
+	}
+	if got := transform(true); !strings.Contains(got, "\r\x1b[Krcolpipe: checking 20,000 fields (") {
+		t.Errorf("stderr a terminal: no progress line in %q", got)
+	}
+	if got := transform(false); strings.Contains(got, "rcolpipe: checking") {
+		t.Errorf("stderr not a terminal: progress written: %q", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/rcolpipe/rcolpipe/internal/progress"
 	"github.com/rcolpipe/rcolpipe/output"
 	"github.com/rcolpipe/rcolpipe/pipeline"
 	"github.com/rcolpipe/rcolpipe/plugins/host"
@@ -21,14 +22,18 @@ func newSpec(cmd string, req pipeline.Request) (pipeline.Spec, error) {
 
 // runStages runs spec (pipeline.Run) with the plugin host configured for
 // this command line, writes the findings to stderr as a text report, and
-// fails (exit 1) on errors, and on warnings when strict is on.
+// fails (exit 1) on errors, and on warnings when strict is on. stderr is
+// the person's channel here whatever --format is, so a long run shows its
+// progress there when it is a terminal.
 func runStages(ctx context.Context, e *env, cmd string, spec pipeline.Spec, allowProjectPlugins bool) (*pipeline.Result, error) {
 	opts, err := pluginHostOptions(e, allowProjectPlugins)
 	if err != nil {
 		return nil, inputError("%s: %v", cmd, err)
 	}
-	spec.Plugins, spec.Log = opts, e.log
+	line := progress.Start(e.stderr, e.stderrIsTerminal)
+	spec.Plugins, spec.Log, spec.Progress = opts, e.log, line.Step
 	res, err := pipeline.Run(ctx, spec)
+	line.Stop()
 	if res != nil {
 		if werr := output.WriteStageFindings(e.stderr, res, version); werr != nil {
 			return res, inputError("%s: %v", cmd, werr)
