@@ -176,6 +176,8 @@ func gitHint(err error) string {
 		return "; the repository belongs to another user, and rcolpipe runs git without your global config: run as the repository's owner"
 	case strings.Contains(msg, "outside repository"):
 		return "; the INPUTs must be inside the repository"
+	case strings.Contains(msg, "lazy fetch"), strings.Contains(msg, "promisor remote"):
+		return "; this partial clone lacks the file at that revision, and rcolpipe's git fetches nothing (the remote's program would come from the repository's config): fetch it first (git fetch, or a clone without --filter)"
 	}
 	return ""
 }

@@ -166,6 +166,10 @@ func ReadPlan(path string) (*Plan, error) {
 		return nil, bad("the fingerprint is not a SHA-256 in hex")
 	case p.Server == "" || p.ProjectID <= 0:
 		return nil, bad("no server or project ID")
+	case p.Server != redcap.Printable(p.Server):
+		// planServer writes a host and a path; the server is shown when the
+		// plan does not fit, so it must not move a terminal's cursor.
+		return nil, bad("the server holds control characters")
 	case len(p.Dictionary) == 0:
 		return nil, bad("no dictionary")
 	}
@@ -207,7 +211,7 @@ func (p *Plan) Check(apiURL string, projectID int, current *redcap.Dictionary, s
 		return err
 	}
 	if server != p.Server {
-		return &PlanError{Reason: fmt.Sprintf("it was made for %s, not %s", p.Server, server)}
+		return &PlanError{Reason: fmt.Sprintf("it was made for %s, not %s", redcap.Printable(p.Server), redcap.Printable(server))}
 	}
 	if projectID != p.ProjectID {
 		return &PlanError{Reason: "it was made for project " + strconv.Itoa(p.ProjectID) + ", and the token belongs to project " + strconv.Itoa(projectID)}

@@ -79,6 +79,8 @@ func TestReadPlanRefusesBadFiles(t *testing.T) {
 		{"bad dictionary", `{"version": 1, "server": "h/api/", "project_id": 1, ` + fp + `, "dictionary": [{"nope": 1}]}`, "cannot be read"},
 		{"trailing", `{"version": 1, "server": "h/api/", "project_id": 1, ` + fp + `, ` + dict + `} []`, "more data"},
 		{"not json", `version: 1`, "not a plan file"},
+		// The server is shown when the plan does not fit: no terminal escapes, no bidi overrides.
+		{"escape in server", `{"version": 1, "server": "h/api/\u001b]0;x\u0007\u202e", "project_id": 1, ` + fp + `, ` + dict + `}`, "the server holds control characters"},
 	} {
 		path := filepath.Join(t.TempDir(), "plan.json")
 		if err := os.WriteFile(path, []byte(tc.body), 0o600); err != nil {

@@ -17,7 +17,8 @@ func TestEnv(t *testing.T) {
 			t.Errorf("git's environment holds %q:\n%s", bad, got)
 		}
 	}
-	for _, want := range []string{"PATH=/usr/bin", `SYSTEMROOT=C:\Windows`, "GIT_CONFIG_NOSYSTEM=1"} {
+	for _, want := range []string{"PATH=/usr/bin", `SYSTEMROOT=C:\Windows`, "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_ALLOW_PROTOCOL=", "GIT_NO_LAZY_FETCH=1"} {
 		if !slices.Contains(strings.Split(got, "\n"), want) {
 			t.Errorf("git's environment lacks %s:\n%s", want, got)
 		}
