@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/rcolpipe/rcolpipe/internal/outfile"
+	"github.com/rcolpipe/rcolpipe/pipeline/rules"
 	"github.com/rcolpipe/rcolpipe/redcap"
 )
 
@@ -186,6 +187,14 @@ func ReadPlan(path string) (*Plan, error) {
 	}
 	if d == nil || d.Len() == 0 {
 		return nil, bad("its dictionary is empty")
+	}
+	// The plan is sent as it is, without the pipeline's validation: a plan
+	// edited after diff --plan-out must still pass the rules REDCap would
+	// refuse it by (the forms join a project, so no record-ID rules).
+	for _, dg := range rules.Check(d, rules.Config{JoinsProject: true}) {
+		if dg.Severity == redcap.SeverityError {
+			return nil, bad("its dictionary has errors (%s); nothing was sent", dg.Printable().String())
+		}
 	}
 	p.dict = d
 	return &p, nil

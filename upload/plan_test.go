@@ -79,6 +79,8 @@ func TestReadPlanRefusesBadFiles(t *testing.T) {
 		{"bad dictionary", `{"version": 1, "server": "h/api/", "project_id": 1, ` + fp + `, "dictionary": [{"nope": 1}]}`, "cannot be read"},
 		{"trailing", `{"version": 1, "server": "h/api/", "project_id": 1, ` + fp + `, ` + dict + `} []`, "more data"},
 		{"not json", `version: 1`, "not a plan file"},
+		// A plan edited by hand still passes REDCap's own checks before it is sent.
+		{"repeated field", `{"version": 1, "server": "h/api/", "project_id": 1, ` + fp + `, "dictionary": [{"field_name":"record_id","form_name":"a","field_type":"text","field_label":"R"},{"field_name":"record_id","form_name":"a","field_type":"text","field_label":"R"}]}`, "error RC113"},
 		// The server is shown when the plan does not fit: no terminal escapes, no bidi overrides.
 		{"escape in server", `{"version": 1, "server": "h/api/\u001b]0;x\u0007\u202e", "project_id": 1, ` + fp + `, ` + dict + `}`, "the server holds control characters"},
 	} {
