@@ -15,13 +15,14 @@ import (
 // the characters it holds. HTML's <, >, & and " become entities (no tag,
 // comment or image of a label reaches the page), markdown's punctuation is
 // backslash-escaped (no link, emphasis, table cell break or math), line
-// breaks become spaces (a cell stays one row), and an @ gets a zero-width
-// space after it, so that a label cannot mention (notify) anyone.
+// breaks become spaces (a cell stays one row), and an @, a "://" and a
+// "www." get a zero-width space inside, so that a label cannot mention
+// (notify) anyone or become a link GitHub makes on its own.
 var mdEscaper = strings.NewReplacer(
 	"&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;",
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
 	"|", `\|`, "~", `\~`, "#", `\#`, "!", `\!`, "$", `\$`,
-	"@", "@\u200b",
+	"@", "@\u200b", "://", ":\u200b//", "www.", "www\u200b.", "WWW.", "WWW\u200b.",
 	"\r\n", " ", "\n", " ", "\r", " ", "\t", " ",
 )
 
