@@ -114,7 +114,7 @@ Examples:
 				Flags: []cli.Flag{stateFlag,
 					&cli.StringFlag{Name: "kind", Usage: "`KIND` of fault", Required: true},
 					&cli.StringFlag{Name: "content", Usage: "only for this `CONTENT` (default: any)"},
-					&cli.StringFlag{Name: "action", Usage: "only for `export` or `import` (default: both)"},
+					&cli.StringFlag{Name: "action", Usage: "only for this `ACTION`: export or import (default: both)"},
 					&cli.IntFlag{Name: "count", Usage: "for the next `N` matching requests (0: all)"},
 					&cli.IntFlag{Name: "skip", Usage: "let the first `N` matching requests pass untouched"},
 					&cli.IntFlag{Name: "status", Usage: "HTTP `STATUS` for status and redirect faults"},
