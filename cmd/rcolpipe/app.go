@@ -101,10 +101,12 @@ func silentExit(code int) error { return &exitError{code: code} }
 
 const exitCodesHelp = `EXIT CODES:
    0  success
-   1  the input has errors, or the run failed (validation errors, a refused upload)
+   1  the input has errors, or the run failed (validation errors, a refused or
+      failed upload)
    2  the command line is wrong (unknown flag, missing argument, bad value, an
-      INPUT or pipeline file that does not exist, a --url that is not a REDCap
-      API URL, a stage config the plugin refuses)`
+      INPUT or pipeline file that does not exist, an invalid pipeline file, a
+      --url that is not a REDCap API URL, a stage config the plugin refuses or a
+      stage naming no plugin)`
 
 func newApp(e *env) *cli.App {
 	app := &cli.App{

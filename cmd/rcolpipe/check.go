@@ -27,6 +27,8 @@ func checkCommand(e *env) *cli.Command {
    token and API Export   REDCap accepts the token and it may export (version)
    project status         the project is in Development (Production and
                           Analysis/Cleanup refuse a dictionary upload)
+   project type           longitudinal or classic (new forms of a longitudinal
+                          project must be designated for events)
    Project Design rights  the repeating-instruments export, which needs Design
    user rights            with --username (or RC_USERNAME): the user export says
                           whether you have API Import/Update, Project Design and

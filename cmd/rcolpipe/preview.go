@@ -22,16 +22,17 @@ func previewCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "title", Usage: "the page's `TITLE` (default \"Form preview\")"},
 			&cli.StringSliceFlag{Name: "schema", Usage: "JSON Schema `FILE` applied to every row (repeatable)"},
 			&cli.StringSliceFlag{Name: "assume-fields", Usage: "dictionary `FILE` whose fields already exist in the target project (repeatable)"},
+			excludeFlag(),
 		},
 		Action: func(c *cli.Context) error { return runPreview(c, e) },
 	}
 }
 
 func runPreview(c *cli.Context, e *env) error {
-	spec, err := newSpec("preview", pipeline.Request{
+	spec, err := newSpec("preview", withInputOptions(c, e, pipeline.Request{
 		ConfigPath: c.String("config"), Inputs: c.Args().Slice(),
 		Schemas: c.StringSlice("schema"), AssumeFields: c.StringSlice("assume-fields"),
-	})
+	}))
 	if err != nil {
 		return err
 	}

@@ -23,8 +23,8 @@ func sandboxCommand(e *env) *cli.Command {
 		ArgsUsage: " ",
 		Description: `The sandbox answers the REDCap API methods rcolpipe uses (version, project,
 metadata export and import, instrument, user, repeatingFormsEvents,
-fieldValidation, exportFieldNames) with REDCap 15.7.6's checks, messages and
-status codes. Its projects, users and tokens live in DIR/state.json
+fieldValidation, exportFieldNames, record, log, arm, event, formEventMapping)
+with REDCap 15.7.6's checks, messages and status codes. Its projects, users and tokens live in DIR/state.json
 (format: docs/sandbox.md). Tokens are random; ` + "`sandbox init`" + ` prints them.
 
 Examples:
@@ -38,14 +38,16 @@ Examples:
 				Name:      "init",
 				Usage:     "write a demo state and print its tokens, one `NAME TOKEN` line each",
 				ArgsUsage: " ",
-				Description: `init writes DIR/state.json with two projects (1 in Development, 2 in
-Production) and one user per token, and prints the tokens:
+				Description: `init writes DIR/state.json with four projects (1 in Development, 2 in
+Production, 3 and 4 longitudinal) and one user per token, and prints the tokens:
 
-   full         project 1, every right
-   export-only  project 1, API Export only
-   no-design    project 1, API Export and Import, no Project Design
-   production   project 2 (in Production), every right
-   expired      project 1, every right, expired on 2020-01-01
+   full                project 1, every right
+   export-only         project 1, API Export only
+   no-design           project 1, API Export and Import, no Project Design
+   production          project 2 (in Production), every right
+   expired             project 1, every right, expired on 2020-01-01
+   longitudinal        project 3 (two arms, events, designations), every right
+   longitudinal-empty  project 4 (longitudinal, no arms or events yet), every right
 
 An existing state is kept unless --force; then it is first copied to
 state.json.bak-YYYYMMDD-HHMMSS (UTC; -1, -2... added when that name is taken).
@@ -112,7 +114,7 @@ Examples:
 				Flags: []cli.Flag{stateFlag,
 					&cli.StringFlag{Name: "kind", Usage: "`KIND` of fault", Required: true},
 					&cli.StringFlag{Name: "content", Usage: "only for this `CONTENT` (default: any)"},
-					&cli.StringFlag{Name: "action", Usage: "only for `export` or `import` (default: both)"},
+					&cli.StringFlag{Name: "action", Usage: "only for this `ACTION`: export or import (default: both)"},
 					&cli.IntFlag{Name: "count", Usage: "for the next `N` matching requests (0: all)"},
 					&cli.IntFlag{Name: "skip", Usage: "let the first `N` matching requests pass untouched"},
 					&cli.IntFlag{Name: "status", Usage: "HTTP `STATUS` for status and redirect faults"},

@@ -12,7 +12,7 @@ import (
 // DemoToken names one token of the demo state.
 type DemoToken struct {
 	// Name is what the token is for: full, export-only, no-design,
-	// production, expired.
+	// production, expired, longitudinal, longitudinal-empty.
 	Name  string
 	Token string
 }
@@ -63,14 +63,17 @@ func demoRecords() []Record {
 }
 
 // Demo returns a fresh demo state and its tokens. Project 1 is in
-// Development and holds three records; project 2 is in Production. Every
-// token belongs to its own user:
+// Development and holds three records; project 2 is in Production;
+// projects 3 and 4 are longitudinal, 3 with arms, events and designations
+// (demoStructure), 4 without. Every token belongs to its own user:
 //
-//	full         project 1, every right
-//	export-only  project 1, API Export only
-//	no-design    project 1, API Export and Import, no Project Design
-//	production   project 2 (in Production), every right
-//	expired      project 1, every right, expired on 2020-01-01
+//	full                project 1, every right
+//	export-only         project 1, API Export only
+//	no-design           project 1, API Export and Import, no Project Design
+//	production          project 2 (in Production), every right
+//	expired             project 1, every right, expired on 2020-01-01
+//	longitudinal        project 3, every right
+//	longitudinal-empty  project 4, every right
 //
 // The tokens are random; nothing hard-codes them.
 func Demo() (*State, []DemoToken) {
