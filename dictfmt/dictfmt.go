@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/rcolpipe/rcolpipe/internal/outfile"
@@ -124,14 +125,20 @@ func Run(req Request, r Reporter) (Result, error) {
 			}
 			continue
 		}
-		d, diags, err := req.Load.Load(p)
+		d, st, diags, err := req.Load.LoadWithStructure(p)
 		if err != nil {
 			return res, err
 		}
 		if diags.HasErrors() {
 			r.ReadErrors(diags)
 		}
+		// A longitudinal project's structure files (arms.csv, events.csv,
+		// ...) sit next to its dictionary; they are not dictionaries, and
+		// fmt leaves them as they are.
 		for _, file := range d.Files {
+			if slices.Contains(st.Files, file) {
+				continue
+			}
 			before, err := redcap.ReadSmallFile(file, redcap.MaxFileBytes)
 			if err != nil {
 				return res, err

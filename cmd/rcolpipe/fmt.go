@@ -21,7 +21,8 @@ quotes only where needed. Each file keeps its own format: JSON stays JSON, a CSV
 keeps its delimiter, byte-order mark, header style (API keys or the Data
 Dictionary page's headers) and line ends. A folder INPUT formats the dictionary
 files in it and in the folders below it (--exclude GLOB leaves some out, as in
-validate). Instrument ZIPs are left alone. - reads standard input and writes its
+validate). Instrument ZIPs and structure files (arms.csv, events.csv, ...) are
+left alone. - reads standard input and writes its
 canonical form to stdout (with --check: exit 1 when it would change).
 
 Without -w, fmt prints a diff of each file that would change. -w writes the
