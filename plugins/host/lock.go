@@ -111,6 +111,13 @@ func LockFor(r *Resolver, refs []string) (*Lock, []string, error) {
 	var warnings []string
 	for _, ref := range refs {
 		res, err := r.Resolve(ref)
+		var ple *ProjectLocalError
+		if err != nil && !errors.As(err, &ple) {
+			// A plugin that is not there is the pipeline file's mistake,
+			// as when a run starts the stages (host.go).
+			return nil, warnings, &Error{Kind: KindMissing, Plugin: ref, What: err.Error(),
+				Hint: "check the name or path, or put the plugin on $" + EnvPluginPath, Err: err}
+		}
 		if err != nil {
 			return nil, warnings, err
 		}
