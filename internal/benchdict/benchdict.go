@@ -104,16 +104,23 @@ func Dictionary(n int) *redcap.Dictionary {
 // it back, as a user's file would be.
 func Generated(tb testing.TB, n int) ([]byte, *redcap.Dictionary) {
 	tb.Helper()
+	return writtenAndRead(tb, Dictionary(n))
+}
+
+// writtenAndRead writes d as JSON and reads it back.
+func writtenAndRead(tb testing.TB, d *redcap.Dictionary) ([]byte, *redcap.Dictionary) {
+	tb.Helper()
+	n := d.Len()
 	var b bytes.Buffer
-	if err := redcap.WriteJSON(&b, Dictionary(n)); err != nil {
+	if err := redcap.WriteJSON(&b, d); err != nil {
 		tb.Fatal(err)
 	}
 	data := b.Bytes()
-	d, ds := redcap.ReadBytes("bench.json", data)
-	if ds.HasErrors() || d.Len() != n {
-		tb.Fatalf("generated dictionary: %d rows, reader findings %v", d.Len(), ds)
+	read, ds := redcap.ReadBytes("bench.json", data)
+	if ds.HasErrors() || read.Len() != n {
+		tb.Fatalf("generated dictionary: %d rows, reader findings %v", read.Len(), ds)
 	}
-	return data, d
+	return data, read
 }
 
 // UnknownReferences builds a dictionary of n rows in one form whose every

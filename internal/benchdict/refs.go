@@ -1,7 +1,6 @@
 package benchdict
 
 import (
-	"bytes"
 	"fmt"
 	"testing"
 
@@ -47,14 +46,5 @@ func WithReferences(n int) *redcap.Dictionary {
 // GeneratedWithReferences is Generated for WithReferences.
 func GeneratedWithReferences(tb testing.TB, n int) ([]byte, *redcap.Dictionary) {
 	tb.Helper()
-	var b bytes.Buffer
-	if err := redcap.WriteJSON(&b, WithReferences(n)); err != nil {
-		tb.Fatal(err)
-	}
-	data := b.Bytes()
-	d, ds := redcap.ReadBytes("bench.json", data)
-	if ds.HasErrors() || d.Len() != n {
-		tb.Fatalf("generated dictionary: %d rows, reader findings %v", d.Len(), ds)
-	}
-	return data, d
+	return writtenAndRead(tb, WithReferences(n))
 }

@@ -57,6 +57,14 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// missingError is a plugin that cannot be resolved (stage "" when none is
+// running yet, as for a lock): the same error whether a run or a lock
+// finds it.
+func missingError(stage, plugin string, err error) *Error {
+	return &Error{Kind: KindMissing, Stage: stage, Plugin: plugin, What: err.Error(),
+		Hint: "check the name or path, or put the plugin on $" + EnvPluginPath, Err: err}
+}
+
 const (
 	hintReport  = "fix the plugin or report this to its author"
 	hintRelock  = "if you trust the plugin as it is now, run `rcolpipe plugins lock` again"

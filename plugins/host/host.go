@@ -164,8 +164,7 @@ func Start(ctx context.Context, specs []Spec, opts Options) (*Host, error) {
 				Hint: "if you trust it, pass " + AllowProjectFlag + " or pin it with `rcolpipe plugins lock " + AllowProjectFlag + "`; or install your own " + s.Plugin + " in your plugin folder", Err: err}
 		}
 		if err != nil {
-			return nil, &Error{Kind: KindMissing, Stage: s.Stage, Plugin: s.Plugin, What: err.Error(),
-				Hint: "check the name or path, or put the plugin on $" + EnvPluginPath, Err: err}
+			return nil, missingError(s.Stage, s.Plugin, err)
 		}
 		if res.Warning != "" {
 			in.log.Warn().Msg(res.Warning)

@@ -114,9 +114,8 @@ func LockFor(r *Resolver, refs []string) (*Lock, []string, error) {
 		var ple *ProjectLocalError
 		if err != nil && !errors.As(err, &ple) {
 			// A plugin that is not there is the pipeline file's mistake,
-			// as when a run starts the stages (host.go).
-			return nil, warnings, &Error{Kind: KindMissing, Plugin: ref, What: err.Error(),
-				Hint: "check the name or path, or put the plugin on $" + EnvPluginPath, Err: err}
+			// as when a run starts the stages.
+			return nil, warnings, missingError("", ref, err)
 		}
 		if err != nil {
 			return nil, warnings, err
